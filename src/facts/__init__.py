@@ -1,0 +1,14 @@
+"""facts: every figure and date in a pile of articles, as a typed ledger with exact spans."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .documents import Document, InputError, load_document, load_documents  # noqa: E402
+from .models import KINDS, Mention  # noqa: E402
+from .pipeline import extract, extract_documents  # noqa: E402
+from .rules import RuleError, RuleSet, load_rules  # noqa: E402
+
+__all__ = [
+    "KINDS", "Document", "InputError", "Mention", "RuleError", "RuleSet",
+    "extract", "extract_documents", "load_document", "load_documents", "load_rules",
+]

@@ -1,0 +1,203 @@
+"""Read input files as text, byte for byte.
+
+Mention offsets index the decoded text, so nothing here normalises it: files are
+read in binary and decoded by hand, which keeps CRLF, tabs and U+00A0 as they are.
+"""
+from __future__ import annotations
+
+import codecs
+import errno
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import charset_normalizer
+from pydantic import BaseModel, ConfigDict
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+
+# Checked in this order: the UTF-32 LE BOM starts with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# C0/C1 control characters other than the whitespace ones (tab to CR) that real text contains.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_MAX_CONTROL_SHARE = 0.05
+# Western European text often scores the same in cp1252 and cp1250 (say German with
+# no letters that tell them apart); cp1252 is by far the likelier one then.
+_TIE_PREFERENCE = "cp1252"
+_BINARY = "binary file (not text), skipped"
+
+
+class InputError(Exception):
+    """A file that cannot be read as text, with a one-line message a CLI can print as is."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None):
+        self.path = str(path)
+        self.reason = reason
+        self.line = line
+        where = self.path if line is None else f"{self.path}:{line}"
+        super().__init__(f"{where}: {reason}")
+
+
+class Document(BaseModel):
+    """One input text; `doc` is the name output shows, `path` where it was read from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc: str
+    path: str
+    text: str
+    encoding: str
+    warnings: list[str] = []
+
+
+def _codec_name(encoding: str) -> str:
+    """charset_normalizer reports Python codec names ('latin_1'); show the usual spelling."""
+    return encoding.replace("_", "-")
+
+
+def _looks_binary(text: str) -> bool:
+    return len(_CONTROLS.findall(text)) > len(text) * _MAX_CONTROL_SHARE
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    """Decode with the encoding charset_normalizer finds likeliest, or None if it finds none."""
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    tied = [match for match in matches if not best < match]
+    chosen = next((m for m in tied if m.encoding == _TIE_PREFERENCE), best)
+    try:
+        return data.decode(chosen.encoding), _codec_name(chosen.encoding)
+    except (UnicodeDecodeError, LookupError):
+        # The detector judges from samples of large inputs, so it can be wrong about the rest.
+        return None
+
+
+def _fallback(data: bytes) -> tuple[str, str]:
+    """Decode as cp1252, or latin-1 where cp1252 leaves a byte undefined (latin-1 never fails)."""
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as err:
+                raise InputError(path, f"not valid {codec} despite its byte order mark ({err.reason})") from None
+            warnings = [] if codec == "utf-8-sig" else [f"decoded as {codec} (byte order mark), not UTF-8"]
+            return text, codec, warnings
+    if b"\x00" in data:
+        raise InputError(path, _BINARY)
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    detected = _detect(data)
+    if detected is not None:
+        text, encoding = detected
+        return text, encoding, [f"decoded as {encoding} (detected; not valid UTF-8)"]
+    text, encoding = _fallback(data)
+    return text, encoding, [f"decoded as {encoding} (fallback; not valid UTF-8 and no encoding detected)"]
+
+
+def decode_bytes(data: bytes, path: str) -> tuple[str, str, list[str]]:
+    """Turn a file's bytes into (text, encoding, warnings), refusing what is not text."""
+    if not data:
+        raise InputError(path, "empty file")
+    text, encoding, warnings = _decode(data, path)
+    if _looks_binary(text):
+        raise InputError(path, _BINARY)
+    if not text.strip():
+        raise InputError(path, "empty file")
+    return text, encoding, warnings
+
+
+def _os_reason(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
+def load_document(path: str | Path, doc: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read and decode one file; every failure becomes an InputError naming the file."""
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        raise InputError(name, _os_reason(err)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(name, os.strerror(errno.EISDIR))
+    # Checked before opening: opening a FIFO or device could block or never end.
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(name, "not a regular file")
+    if info.st_size > max_bytes:
+        raise InputError(name, f"file too large ({info.st_size} bytes > {max_bytes} limit)")
+    try:
+        with open(path, "rb") as handle:
+            # One byte over the limit is enough to notice a file that grew since stat.
+            data = handle.read(max_bytes + 1)
+    except OSError as err:
+        raise InputError(name, _os_reason(err)) from None
+    if len(data) > max_bytes:
+        raise InputError(name, f"file too large (> {max_bytes} bytes limit)")
+    text, encoding, warnings = decode_bytes(data, name)
+    return Document(
+        doc=Path(path).name if doc is None else doc,
+        path=name,
+        text=text,
+        encoding=encoding,
+        warnings=warnings,
+    )
+
+
+def _walk(root: Path) -> list[tuple[Path, str]]:
+    def fail(err: OSError) -> None:
+        raise InputError(err.filename or str(root), _os_reason(err))
+
+    found = []
+    for folder, dirs, files in os.walk(root, onerror=fail):
+        # Pruning in place keeps os.walk out of .git and the like.
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for file in files:
+            if not file.startswith("."):
+                path = Path(folder, file)
+                found.append((path, path.relative_to(root).as_posix()))
+    # Sorting by components lists a folder's contents together, whatever characters the names hold.
+    found.sort(key=lambda item: item[1].split("/"))
+    return found
+
+
+def iter_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
+    """Expand the command-line paths into (file, name to show); names of files in a folder are relative to it."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.exists():
+            yield path, path.name
+        else:
+            raise InputError(str(given), "no such file or directory")
+
+
+def load_documents(paths: Iterable[str | Path]) -> Iterator[Document | InputError]:
+    """Load every file, handing back failures in place so one bad file does not stop a batch."""
+    for given in paths:
+        try:
+            for path, doc in iter_paths([given]):
+                try:
+                    yield load_document(path, doc)
+                except InputError as err:
+                    yield err
+        except InputError as err:
+            yield err

@@ -1,0 +1,356 @@
+"""Load the rule files in `rules/`, check them, and compile them.
+
+Rules are data: a YAML file per kind, shared named sub-patterns in
+`patterns.yaml` and lexicons in `lexicon/`. Everything a rule author can get
+wrong (an unknown key, a pattern that does not compile or matches the empty
+string, an unknown `{name}`, a duplicate id) is reported with file and line,
+because a rule that fails silently is worse than no rule.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .models import KINDS
+
+NEGATIVE = "negative"
+RULE_FLAGS = regex.VERBOSE | regex.VERSION1
+_NAME = regex.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+
+
+class RuleError(Exception):
+    """A rule file that cannot be used; the message names the file and line."""
+
+    def __init__(self, path: Path | str, line: int | None, reason: str):
+        self.path, self.line, self.reason = str(path), line, reason
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {reason}")
+
+
+def _without_line(value: Any) -> Any:
+    """Mappings of names carry the loader's `__line__` key; it is no name."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k != "__line__"}
+    return value
+
+
+class Example(BaseModel):
+    """Text a rule must find, with what it must find there; `span` defaults to the whole text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    span: str | None = None
+    value: Any = None
+    unit: str | None = None
+    qualifier: str | None = None
+    low: Any = None
+    high: Any = None
+    mod: str | None = None
+    relative: bool | None = None
+    resolved: str | None = None
+    reference: str | None = None
+    line: int = Field(default=0, alias="__line__")
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    pattern: str
+    priority: int = 0
+    doc: str | None = None
+    examples: list[Example] = []
+    counter_examples: list[str] = []
+    line: int = Field(default=0, alias="__line__")
+    kind: str = ""
+    path: str = ""
+
+    @field_validator("counter_examples", mode="before")
+    @classmethod
+    def _plain_strings(cls, value: Any) -> Any:
+        return [c["text"] if isinstance(c, dict) and "text" in c else c for c in value or []]
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    doc: str | None = None
+    rules: list[Rule]
+    line: int = Field(default=0, alias="__line__")
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in KINDS and kind != NEGATIVE:
+            raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS + (NEGATIVE,))}")
+        return kind
+
+
+class LexiconTable(BaseModel):
+    """Phrases and what they mean; the table's name is also a `{name}` for patterns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case: str = "insensitive"
+    doc: str | None = None
+    entries: dict[str, Any]
+    line: int = Field(default=0, alias="__line__")
+
+    _entries = field_validator("entries", mode="before")(_without_line)
+
+    @field_validator("case")
+    @classmethod
+    def _known_case(cls, case: str) -> str:
+        if case not in ("insensitive", "exact"):
+            raise ValueError("case must be 'insensitive' or 'exact'")
+        return case
+
+
+class LexiconFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc: str | None = None
+    tables: dict[str, LexiconTable]
+    line: int = Field(default=0, alias="__line__")
+
+    _tables = field_validator("tables", mode="before")(_without_line)
+
+
+class PatternsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc: str | None = None
+    patterns: dict[str, str]
+    line: int = Field(default=0, alias="__line__")
+
+    _patterns = field_validator("patterns", mode="before")(_without_line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Records the line of every mapping as `__line__`, so errors can point at it."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# YAML 1.1 reads `on`, `no`, `yes`, `off` as booleans; in lexicons they are words (YAML 1.2 agrees).
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver("tag:yaml.org,2002:bool", regex.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                  list("tTfF"))
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise RuleError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(path, None, f"cannot read: {exc}") from None
+    if not isinstance(data, dict):
+        raise RuleError(path, None, "expected a mapping at the top of the file")
+    return data
+
+
+def _validated(model: type[BaseModel], data: dict, path: Path) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        node: Any = data
+        line = data.get("__line__")
+        for key in err["loc"]:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                break
+            if isinstance(node, dict) and "__line__" in node:
+                line = node["__line__"]
+        where = ".".join(str(k) for k in err["loc"])
+        reason = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        raise RuleError(path, line, f"{where}: {reason}") from None
+
+
+def fold(text: str) -> str:
+    """The lookup key of a phrase: case, dashes, odd spaces and accents do not matter."""
+    text = text.translate(_DASHES).replace("\u00a0", " ").casefold()
+    return " ".join(text.split())
+
+
+@dataclass
+class Lexicon:
+    """All lexicon tables, for patterns (`{table}`) and for normalisation (`lookup`)."""
+
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    patterns: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, table: LexiconTable) -> None:
+        self.tables[name] = {fold(k): _strip_lines(v) for k, v in table.entries.items()}
+        phrases = sorted(table.entries, key=lambda p: (-len(p), p))
+        body = "|".join(_phrase_pattern(p) for p in phrases)
+        self.patterns[name] = f"(?i:{body})" if table.case == "insensitive" else f"(?:{body})"
+
+    def lookup(self, table: str, phrase: str | None, default: Any = None) -> Any:
+        if phrase is None:
+            return default
+        return self.tables[table].get(fold(phrase), default)
+
+    def has(self, table: str, phrase: str | None) -> bool:
+        return phrase is not None and fold(phrase) in self.tables[table]
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """Spaces in a lexicon phrase match any run of spaces; hyphens match any dash."""
+    parts = []
+    for word in phrase.split():
+        parts.append("[-\u2010\u2011\u2013]".join(regex.escape(p, special_only=True, literal_spaces=False)
+                                                for p in word.split("-")))
+    return r"[\s\u00a0]+".join(parts)
+
+
+@dataclass(eq=False)
+class RuleSet:
+    """Every rule, compiled: one combined pattern per kind."""
+
+    root: Path
+    rules: dict[str, Rule]
+    lexicon: Lexicon
+    subpatterns: dict[str, str]
+    combined: dict[str, regex.Pattern] = field(default_factory=dict)
+    markers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def by_kind(self, kind: str) -> list[Rule]:
+        return [r for r in self.rules.values() if r.kind == kind]
+
+
+def expand(pattern: str, subpatterns: dict[str, str], where: tuple[Path, int], seen: tuple[str, ...] = ()) -> str:
+    """Replace every `{name}` by its sub-pattern, recursively."""
+
+    def replace(m: regex.Match) -> str:
+        name = m.group(1)
+        if name in seen:
+            raise RuleError(where[0], where[1], f"sub-pattern {{{name}}} refers to itself")
+        if name not in subpatterns:
+            raise RuleError(where[0], where[1], f"unknown sub-pattern {{{name}}}")
+        return "(?:" + expand(subpatterns[name], subpatterns, where, seen + (name,)) + ")"
+
+    return _NAME.sub(replace, pattern)
+
+
+def _compile(pattern: str, where: tuple[Path, int], what: str) -> regex.Pattern:
+    try:
+        compiled = regex.compile(pattern, RULE_FLAGS)
+    except regex.error as exc:
+        raise RuleError(where[0], where[1], f"{what}: broken pattern: {exc}") from None
+    if compiled.fullmatch("") is not None:
+        raise RuleError(where[0], where[1], f"{what}: pattern matches the empty string")
+    return compiled
+
+
+def default_rules_dir() -> Path:
+    """`$FACTS_RULES`, else the `rules/` folder of the checkout the package runs from."""
+    env = os.environ.get("FACTS_RULES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "rules" / "patterns.yaml").is_file():
+            return parent / "rules"
+    packaged = here.parent / "rules"
+    return packaged
+
+
+def load_rules(root: Path | str | None = None) -> RuleSet:
+    """Read, validate and compile every rule file below `root`."""
+    root = Path(root) if root is not None else default_rules_dir()
+    if not (root / "patterns.yaml").is_file():
+        raise RuleError(root, None, "no patterns.yaml here: not a rules folder")
+    lexicon = Lexicon()
+    table_lines: dict[str, tuple[Path, int]] = {}
+    for path in sorted((root / "lexicon").glob("*.yaml")):
+        lex = _validated(LexiconFile, read_yaml(path), path)
+        for name, table in lex.tables.items():
+            if name in table_lines:
+                raise RuleError(path, table.line, f"lexicon table {name!r} is also defined in {table_lines[name][0]}")
+            table_lines[name] = (path, table.line)
+            lexicon.add(name, table)
+
+    patterns_path = root / "patterns.yaml"
+    shared = _validated(PatternsFile, read_yaml(patterns_path), patterns_path)
+    subpatterns = dict(lexicon.patterns)
+    for name in shared.patterns:
+        if name in subpatterns:
+            raise RuleError(patterns_path, shared.line, f"sub-pattern {{{name}}} is also a lexicon table")
+    subpatterns.update(shared.patterns)
+    for name, body in shared.patterns.items():
+        _check_subpattern(name, body, subpatterns, patterns_path, shared.line)
+
+    rules: dict[str, Rule] = {}
+    for path in sorted(root.glob("*.yaml")):
+        if path.name == "patterns.yaml" or path.name.startswith("checks"):
+            continue
+        rule_file = _validated(RuleFile, read_yaml(path), path)
+        for rule in rule_file.rules:
+            if rule.id in rules:
+                other = rules[rule.id]
+                raise RuleError(path, rule.line, f"duplicate rule id {rule.id!r} (first at {other.path}:{other.line})")
+            rule.kind, rule.path = rule_file.kind, str(path)
+            rules[rule.id] = rule
+    ruleset = RuleSet(root=root, rules=rules, lexicon=lexicon, subpatterns=subpatterns)
+    _compile_kinds(ruleset)
+    return ruleset
+
+
+def _check_subpattern(name: str, body: str, subpatterns: dict[str, str], path: Path, line: int) -> None:
+    try:
+        regex.compile(expand(body, subpatterns, (path, line)), RULE_FLAGS)
+    except regex.error as exc:
+        raise RuleError(path, line, f"sub-pattern {{{name}}}: broken pattern: {exc}") from None
+
+
+def _compile_kinds(ruleset: RuleSet) -> None:
+    """One alternation per kind, higher priority first; a marker group tells which rule matched."""
+    for kind in KINDS + (NEGATIVE,):
+        rules = sorted(ruleset.by_kind(kind), key=lambda r: -r.priority)
+        if not rules:
+            continue
+        branches, markers = [], []
+        for i, rule in enumerate(rules):
+            where = (Path(rule.path), rule.line)
+            body = expand(rule.pattern, ruleset.subpatterns, where)
+            _compile(body, where, f"rule {rule.id}")
+            marker = f"_r{i}"
+            branches.append(f"(?:{body})(?P<{marker}>)")
+            markers.append((marker, rule.id))
+        ruleset.combined[kind] = regex.compile("|".join(branches), RULE_FLAGS)
+        ruleset.markers[kind] = markers
+
+
+@lru_cache(maxsize=4)
+def cached_rules(root: str | None = None) -> RuleSet:
+    return load_rules(root)

@@ -14,6 +14,9 @@ import regex
 
 from .rules import NEGATIVE, Rule, RuleSet
 
+# How far a mention may reach beyond the anchors it holds, plus room for look-arounds.
+WINDOW_MARGIN = 72
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -47,20 +50,40 @@ def _span(m: regex.Match) -> tuple[int, int]:
     return (s, e) if s >= 0 else m.span()
 
 
+def windows(text: str, rules: RuleSet) -> list[tuple[int, int]]:
+    """Stretches of text around anchors (digits, currency signs, number words, month names...).
+
+    Every mention holds an anchor (`{anchor}` in rules/patterns.yaml; a rule whose
+    examples hold none fails its tests), so rules only need to run near one.
+    Most prose has none, and one fast pass over the text finds them.
+    """
+    spans: list[tuple[int, int]] = []
+    size = len(text)
+    for m in rules.anchor.finditer(text):
+        start, end = max(0, m.start() - WINDOW_MARGIN), min(size, m.end() + WINDOW_MARGIN)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
 def scan(text: str, rules: RuleSet) -> tuple[list[Candidate], list[tuple[int, int]]]:
     """Every candidate of every kind, and the spans that negative rules veto."""
     candidates: list[Candidate] = []
     vetoes: list[tuple[int, int]] = []
+    spans = windows(text, rules)
     for kind, pattern in rules.combined.items():
         markers = rules.markers[kind]
-        for m in pattern.finditer(text, overlapped=False):
-            if kind == NEGATIVE:
-                vetoes.append(m.span())
-                continue
-            rule_id = next(rid for marker, rid in markers if m.group(marker) is not None)
-            start, end = _span(m)
-            if end > start:
-                candidates.append(Candidate(start, end, rules.rules[rule_id], m))
+        for lo, hi in spans:
+            for m in pattern.finditer(text, lo, hi):
+                if kind == NEGATIVE:
+                    vetoes.append(m.span())
+                    continue
+                rule_id = next(rid for marker, rid in markers if m.group(marker) is not None)
+                start, end = _span(m)
+                if end > start:
+                    candidates.append(Candidate(start, end, rules.rules[rule_id], m))
     return candidates, vetoes
 
 

@@ -9,6 +9,7 @@ because a rule that fails silently is worse than no rule.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .models import KINDS
+from .prefilter import guard
 
 NEGATIVE = "negative"
 RULE_FLAGS = regex.VERBOSE | regex.VERSION1
@@ -211,9 +213,10 @@ class Lexicon:
 
     def add(self, name: str, table: LexiconTable) -> None:
         self.tables[name] = {fold(k): _strip_lines(v) for k, v in table.entries.items()}
-        phrases = sorted(table.entries, key=lambda p: (-len(p), p))
-        body = "|".join(_phrase_pattern(p) for p in phrases)
-        self.patterns[name] = f"(?i:{body})" if table.case == "insensitive" else f"(?:{body})"
+        phrases = {p.casefold() if table.case == "insensitive" else p for p in table.entries}
+        body = _trie_pattern(phrases)
+        body = f"(?i:{body})" if table.case == "insensitive" else f"(?:{body})"
+        self.patterns[name] = _first_char_guard(phrases, table.case == "insensitive") + body
 
     def lookup(self, table: str, phrase: str | None, default: Any = None) -> Any:
         if phrase is None:
@@ -224,13 +227,56 @@ class Lexicon:
         return phrase is not None and fold(phrase) in self.tables[table]
 
 
-def _phrase_pattern(phrase: str) -> str:
-    """Spaces in a lexicon phrase match any run of spaces; hyphens match any dash."""
-    parts = []
-    for word in phrase.split():
-        parts.append("[-\u2010\u2011\u2013]".join(regex.escape(p, special_only=True, literal_spaces=False)
-                                                for p in word.split("-")))
-    return r"[\s\u00a0]+".join(parts)
+_SPACE, _DASH, _END = "\x00space", "\x00dash", ""
+_ATOM_PATTERN = {_SPACE: r"[\s\u00a0]+", _DASH: "[-\u2010\u2011\u2013]"}
+
+
+def _atoms(phrase: str) -> list[str]:
+    """A phrase as pattern atoms: spaces match any run of spaces, hyphens any dash."""
+    atoms: list[str] = []
+    for ch in " ".join(phrase.split()):
+        if ch == " ":
+            atoms.append(_SPACE)
+        elif ch in "-\u2010\u2011\u2013":
+            atoms.append(_DASH)
+        else:
+            atoms.append(ch)
+    return atoms
+
+
+def _first_char_guard(phrases: set[str], fold_case: bool) -> str:
+    """A lookahead on the characters a phrase can start with: the regex engine
+    turns a leading character class into a fast scan, skipping text that cannot
+    start the table's phrases (5x faster on month names)."""
+    first = {p[0] for p in phrases if p}
+    if fold_case:
+        first |= {c.upper() for c in first} | {c.lower() for c in first}
+    if not first or any(c.isspace() or c in "-\u2010\u2011\u2013" for c in first):
+        return ""
+    return "(?=[" + "".join(regex.escape(c, special_only=False) for c in sorted(first)) + "])"
+
+
+def _trie_pattern(phrases: set[str]) -> str:
+    """An alternation of phrases as a trie: the regex engine then rejects most
+    positions on the first character instead of trying every phrase (10x faster
+    on a long lexicon)."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for atom in _atoms(phrase):
+            node = node.setdefault(atom, {})
+        node[_END] = {}
+
+    def emit(node: dict) -> str:
+        branches = [(_ATOM_PATTERN.get(atom) or regex.escape(atom, special_only=False, literal_spaces=False)) + emit(sub)
+                    for atom, sub in sorted(node.items()) if atom != _END]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Greedy optional: the longer phrase is tried first, the shorter one still matches.
+        return f"(?:{body})?" if _END in node else body
+
+    return emit(trie)
 
 
 @dataclass(eq=False)
@@ -241,6 +287,7 @@ class RuleSet:
     rules: dict[str, Rule]
     lexicon: Lexicon
     subpatterns: dict[str, str]
+    anchor: re.Pattern | regex.Pattern | None = None
     combined: dict[str, regex.Pattern] = field(default_factory=dict)
     markers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
@@ -321,9 +368,20 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
                 raise RuleError(path, rule.line, f"duplicate rule id {rule.id!r} (first at {other.path}:{other.line})")
             rule.kind, rule.path = rule_file.kind, str(path)
             rules[rule.id] = rule
-    ruleset = RuleSet(root=root, rules=rules, lexicon=lexicon, subpatterns=subpatterns)
+    if "anchor" not in shared.patterns:
+        raise RuleError(patterns_path, shared.line, "no `anchor` sub-pattern: what every mention must hold")
+    ruleset = RuleSet(root=root, rules=rules, lexicon=lexicon, subpatterns=subpatterns,
+                      anchor=_compile_anchor(expand("{anchor}", subpatterns, (patterns_path, shared.line))))
     _compile_kinds(ruleset)
     return ruleset
+
+
+def _compile_anchor(pattern: str) -> re.Pattern | regex.Pattern:
+    """The standard library's engine scans a plain alternation twice as fast; `regex` if it needs more."""
+    try:
+        return re.compile(pattern, re.VERBOSE)
+    except re.error:
+        return regex.compile(pattern, RULE_FLAGS)
 
 
 def _check_subpattern(name: str, body: str, subpatterns: dict[str, str], path: Path, line: int) -> None:
@@ -339,15 +397,16 @@ def _compile_kinds(ruleset: RuleSet) -> None:
         rules = sorted(ruleset.by_kind(kind), key=lambda r: -r.priority)
         if not rules:
             continue
-        branches, markers = [], []
+        bodies, branches, markers = [], [], []
         for i, rule in enumerate(rules):
             where = (Path(rule.path), rule.line)
             body = expand(rule.pattern, ruleset.subpatterns, where)
             _compile(body, where, f"rule {rule.id}")
             marker = f"_r{i}"
+            bodies.append(body)
             branches.append(f"(?:{body})(?P<{marker}>)")
             markers.append((marker, rule.id))
-        ruleset.combined[kind] = regex.compile("|".join(branches), RULE_FLAGS)
+        ruleset.combined[kind] = regex.compile(guard(bodies) + "(?:" + "|".join(branches) + ")", RULE_FLAGS)
         ruleset.markers[kind] = markers
 
 

@@ -1,0 +1,115 @@
+"""The characters a pattern can start with, as a fast-scan guard.
+
+The regex engine skips quickly through text when a pattern begins with a
+character class, but not when it begins with an alternation of rules (each
+rule starting with a lexicon word, a digit or a symbol). Prefixing the
+combined pattern of a kind with a lookahead on the union of its rules' first
+characters gives it that fast scan back (5x on month-led date rules). The
+guard only ever narrows where matching is tried; where a first set cannot be
+worked out, there is no guard and nothing changes.
+"""
+from __future__ import annotations
+
+import re
+import re._constants as sre
+import re._parser as sre_parse
+
+import regex
+
+_DIGIT = "\\d"
+_MAX_CHARS = 120
+_NAMED_GROUP = regex.compile(r"\(\?P<[^>]+>")
+_UNBOUNDED = None
+
+
+def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
+    """The set of first characters of `pattern` (`\\d` for any digit), or None when unbounded."""
+    try:
+        parsed = sre_parse.parse(_NAMED_GROUP.sub("(?:", pattern), flags)
+    except (re.error, RecursionError, OverflowError):
+        return _UNBOUNDED
+    chars, nullable = _sequence(list(parsed), bool(flags & re.IGNORECASE))
+    if chars is _UNBOUNDED or nullable or len(chars) > _MAX_CHARS:
+        return _UNBOUNDED
+    return frozenset(chars)
+
+
+def guard(patterns: list[str]) -> str:
+    """A lookahead on the union of the patterns' first characters, or '' when there is none."""
+    union: set[str] = set()
+    for pattern in patterns:
+        chars = first_chars(pattern)
+        if chars is _UNBOUNDED:
+            return ""
+        union |= chars
+    if not union or len(union) > _MAX_CHARS:
+        return ""
+    body = "".join(c if c == _DIGIT else regex.escape(c, special_only=False, literal_spaces=True)
+                   for c in sorted(union))
+    return f"(?=[{body}])"
+
+
+def _with_case(chars: set[str], ignore_case: bool) -> set[str]:
+    if not ignore_case:
+        return chars
+    return chars | {c.upper() for c in chars if len(c) == 1} | {c.lower() for c in chars if len(c) == 1}
+
+
+def _sequence(items: list, ignore_case: bool) -> tuple[set[str] | None, bool]:
+    """First characters of a sequence, and whether the whole sequence can match nothing."""
+    chars: set[str] = set()
+    for op, av in items:
+        first, nullable = _item(op, av, ignore_case)
+        if first is _UNBOUNDED:
+            return _UNBOUNDED, False
+        chars |= first
+        if not nullable:
+            return chars, False
+    return chars, True
+
+
+def _item(op, av, ignore_case: bool) -> tuple[set[str] | None, bool]:
+    if op is sre.LITERAL:
+        return _with_case({chr(av)}, ignore_case), False
+    if op is sre.IN:
+        return _charset(av, ignore_case), False
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return set(), True
+    if op is sre.BRANCH:
+        chars: set[str] = set()
+        any_nullable = False
+        for branch in av[1]:
+            first, nullable = _sequence(list(branch), ignore_case)
+            if first is _UNBOUNDED:
+                return _UNBOUNDED, False
+            chars |= first
+            any_nullable |= nullable
+        return chars, any_nullable
+    if op is sre.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        case = (ignore_case or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
+        return _sequence(list(sub), case)
+    if op is sre.ATOMIC_GROUP:
+        return _sequence(list(av), ignore_case)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _high, sub = av
+        first, nullable = _sequence(list(sub), ignore_case)
+        return first, nullable or low == 0
+    return _UNBOUNDED, False
+
+
+def _charset(items: list, ignore_case: bool) -> set[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            chars.add(chr(av))
+        elif op is sre.RANGE:
+            low, high = av
+            if high - low > _MAX_CHARS:
+                return _UNBOUNDED
+            chars.update(chr(c) for c in range(low, high + 1))
+        elif op is sre.CATEGORY and av in (sre.CATEGORY_DIGIT, sre.CATEGORY_UNI_DIGIT):
+            chars.add(_DIGIT)
+        else:
+            return _UNBOUNDED
+    return _with_case(chars, ignore_case)

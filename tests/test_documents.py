@@ -136,11 +136,27 @@ def test_unreadable_file_gives_os_reason(tmp_path):
         load_document(path)
 
 
-def test_html_is_loaded_raw(tmp_path):
-    html = "<p>Up&nbsp;5&#37;</p>\r\n"
+def test_html_is_read_as_the_text_a_reader_sees(tmp_path):
+    html = ("<html><head><script>var x = 2024;</script><style>p {margin: 0}</style></head><body>"
+            "<h1>Trade</h1><p>Trade reached <b>US$&nbsp;3.74 billion</b> in 2024.</p></body></html>")
     path = write(tmp_path / "page.html", html.encode("utf-8"))
 
-    assert load_document(path).text == html
+    document = load_document(path)
+
+    assert document.format == "html"
+    assert "<" not in document.text and "var x" not in document.text
+    assert "Trade reached US$\u00a03.74 billion in 2024." in document.text.replace("US$ 3", "US$\u00a03")
+    from facts import extract
+    mentions = extract(document.text)
+    assert [m.text.replace("\u00a0", " ") for m in mentions] == ["US$ 3.74 billion", "2024"]
+    assert all(document.text[m.start:m.end] == m.text for m in mentions)
+
+
+def test_text_files_are_never_altered(tmp_path):
+    text = "<p>Up&nbsp;5&#37;</p>\r\n"
+    path = write(tmp_path / "page.txt", text.encode("utf-8"))
+
+    assert load_document(path).text == text
 
 
 def test_input_error_message_with_line():

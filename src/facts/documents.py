@@ -12,11 +12,14 @@ import re
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Literal
 
 import charset_normalizer
+import inscriptis
 from pydantic import BaseModel, ConfigDict
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 # Checked in this order: the UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS = (
@@ -56,6 +59,7 @@ class Document(BaseModel):
     text: str
     encoding: str
     warnings: list[str] = []
+    format: Literal["text", "html"] = "text"
 
 
 def _codec_name(encoding: str) -> str:
@@ -152,13 +156,22 @@ def load_document(path: str | Path, doc: str | None = None, max_bytes: int = DEF
     if len(data) > max_bytes:
         raise InputError(name, f"file too large (> {max_bytes} bytes limit)")
     text, encoding, warnings = decode_bytes(data, name)
+    markup = Path(path).suffix.lower() in HTML_SUFFIXES
     return Document(
         doc=Path(path).name if doc is None else doc,
         path=name,
-        text=text,
+        text=html_to_text(text) if markup else text,
         encoding=encoding,
         warnings=warnings,
+        format="html" if markup else "text",
     )
+
+
+def html_to_text(html: str) -> str:
+    """The page as a reader sees it: inscriptis keeps block layout (paragraphs,
+    list items, table rows on their own lines) and drops scripts and styles.
+    Offsets of mentions index this text, which the ledger stores."""
+    return inscriptis.get_text(html)
 
 
 def _walk(root: Path) -> list[tuple[Path, str]]:

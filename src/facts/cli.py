@@ -1,71 +1,85 @@
-"""Command line: a thin layer over the library (`facts.extract`, ...)."""
+"""Command line: a thin layer over the library (`facts.extract`, `facts.process_paths`, ...)."""
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
+from .checks import corroboration, find_flags
 from .documents import InputError
-from .export import FORMATS, atomic_open, write_rows
-from .models import Mention
-from .pipeline import extract, extract_documents
+from .diff import CHANGE_COLUMNS, diff_article, diff_ledgers, diff_paths, format_changes
+from .export import FORMATS, atomic_open, write_rows, write_xlsx
+from .ledger import Ledger, LedgerError
+from .pipeline import ProcessedDocument, Summary, extract, process_paths
+from .report import to_html
 from .rules import RuleError, RuleSet, load_rules
-
-
-def _rules(args: argparse.Namespace) -> RuleSet:
-    return load_rules(args.rules)
+from .workbook import import_verdicts, to_xlsx
 
 
 def _warn(message: str) -> None:
     print(f"facts: {message}", file=sys.stderr)
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    rules = _rules(args)
-    reference = args.reference_date or os.environ.get("REFERENCE_DATE") or None
-    failures = 0
-    if args.batch:
-        rows, failures = _batch(sys.stdin, rules, reference)
-    elif args.stdin:
-        rows = iter(extract(sys.stdin.read(), reference_date=reference, rules=rules))
-    else:
-        if not args.paths:
-            _warn("extract: give one or more files or folders, or --stdin, or --batch")
-            return 2
-        rows, errors = _from_paths(args.paths, rules, reference)
+def _reference(args: argparse.Namespace) -> str | None:
+    return args.reference_date or os.environ.get("REFERENCE_DATE") or None
+
+
+def _write(rows, args: argparse.Namespace) -> int:
     if args.output:
         with atomic_open(args.output) as out:
-            n = write_rows(rows, out, args.format)
-    else:
-        n = write_rows(rows, sys.stdout, args.format)
-        sys.stdout.flush()
-    if not (args.batch or args.stdin):
-        failures = len(errors)
-    if args.output:
-        _warn(f"wrote {n} mentions to {args.output}")
-    return 1 if failures else 0
+            return write_rows(rows, out, args.format)
+    n = write_rows(rows, sys.stdout, args.format)
+    sys.stdout.flush()
+    return n
 
 
-def _from_paths(paths: list[str], rules: RuleSet, reference: str | None) -> tuple[Iterator[Mention], list]:
-    """Mentions of every readable file; errors are reported as they come and counted."""
-    errors: list[InputError] = []
+def cmd_extract(args: argparse.Namespace) -> int:
+    rules = load_rules(args.rules)
+    reference = _reference(args)
+    if args.batch:
+        rows, failures = _batch(sys.stdin, rules, reference)
+        _write(rows, args)
+        return 1 if failures else 0
+    if args.stdin:
+        _write(extract(sys.stdin.read(), reference_date=reference, rules=rules), args)
+        return 0
+    if not args.paths:
+        _warn("extract: give one or more files or folders, or --stdin, or --batch")
+        return 2
+    summary = Summary()
+    with ExitStack() as stack:
+        ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
+        results = process_paths(args.paths, rules=rules, reference_date=reference, ledger=ledger, summary=summary)
+        n = _write(_rows(_with_progress(results, args)), args)
+    if args.output or args.ledger or args.summary:
+        _warn(f"{summary}" + (f"; wrote {n} rows to {args.output}" if args.output else "")
+              + (f"; ledger {args.ledger}" if args.ledger else ""))
+    return 1 if summary.failed else 0
 
-    def rows() -> Iterator[Mention]:
-        for item in extract_documents(paths, reference_date=reference, rules=rules):
-            if isinstance(item, InputError):
-                errors.append(item)
-                _warn(str(item))
-                continue
-            document, mentions = item
-            for warning in document.warnings:
-                _warn(f"{document.path}: {warning}")
-            yield from mentions
 
-    return rows(), errors
+def _with_progress(results: Iterator, args: argparse.Namespace) -> Iterator:
+    """A progress bar on stderr when a person is watching a long run."""
+    if args.no_progress or not sys.stderr.isatty():
+        return results
+    from tqdm import tqdm
+
+    return tqdm(results, unit="file", desc="facts", leave=False)
+
+
+def _rows(results: Iterator[ProcessedDocument | InputError]) -> Iterator[dict]:
+    for item in results:
+        if isinstance(item, InputError):
+            _warn(str(item))
+            continue
+        for warning in item.document.warnings:
+            _warn(f"{item.document.path}: {warning}")
+        yield from item.rows()
 
 
 def _batch(stream, rules: RuleSet, reference: str | None) -> tuple[list[dict], int]:
@@ -86,6 +100,141 @@ def _batch(stream, rules: RuleSet, reference: str | None) -> tuple[list[dict], i
     return out, failures
 
 
+def cmd_claims(args: argparse.Namespace) -> int:
+    if not os.path.exists(args.ledger):
+        _warn(f"{args.ledger}: no such ledger (make one with `facts extract PATH --ledger {args.ledger}`)")
+        return 2
+    with Ledger(args.ledger) as ledger:
+        frame = ledger.claims(subject=args.subject, metric=args.metric, period=args.period, kind=args.kind)
+    if args.format == "table":
+        columns = ["doc", "start", "end", "text", "kind", "value", "unit", "qualifier", "subject", "metric", "period"]
+        with_columns = frame[columns].assign(subject=frame["subject"].map(", ".join))
+        print(with_columns.to_string(index=False) if len(frame) else "no claims match")
+        return 0
+    _write(frame.to_dict(orient="records"), args)
+    return 0
+
+
+def _claims_of(args: argparse.Namespace) -> tuple[list, dict[str, str]]:
+    """Claims (and article titles by story) from the paths given, or from a ledger."""
+    if args.ledger and not args.paths:
+        if not os.path.exists(args.ledger):
+            raise LedgerError(f"{args.ledger}: no such ledger")
+        with Ledger(args.ledger) as ledger:
+            return ledger.claim_records(), ledger.titles()
+    claims, titles = [], {}
+    with ExitStack() as stack:
+        ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
+        for item in process_paths(args.paths, rules=load_rules(args.rules), ledger=ledger):
+            if isinstance(item, InputError):
+                _warn(str(item))
+                continue
+            claims.extend(item.claims)
+            titles.update({story: a.title for story, a in zip(item.stories, item.articles) if a.title})
+        if ledger is not None:
+            return ledger.claim_records(), ledger.titles()
+    return claims, titles
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if not args.paths and not args.ledger:
+        _warn("check: give files or folders, or --ledger FILE")
+        return 2
+    claims, titles = _claims_of(args)
+    flags = find_flags(claims, rules=load_rules(args.rules), titles=titles)
+    if args.format == "table":
+        for f in flags:
+            print(f"[{f.severity}] {f.kind}: {f.why}\n    a: {f.a.doc}:{f.a.start}-{f.a.end} {f.a.text!r}"
+                  f"\n    b: {f.b.doc}:{f.b.start}-{f.b.end} {f.b.text!r}")
+        print(f"{len(flags)} flags on {len(claims)} claims", file=sys.stderr)
+    else:
+        _write(flags, args)
+    return 1 if flags and args.fail_on_conflict else 0
+
+
+def _changes(args: argparse.Namespace) -> list:
+    """The changes asked for: two files, two folders, two ledgers (.db), or the copies of one article."""
+    usage = "diff: give OLD NEW (two files, folders or .db ledgers), or --ledger FILE --article ID"
+    if args.ledger or args.article:
+        if not (args.ledger and args.article) or args.paths:
+            raise ValueError(usage)
+        with _existing_ledger(args.ledger) as ledger:
+            return diff_article(ledger, args.article)
+    if len(args.paths) != 2:
+        raise ValueError(usage)
+    old, new = args.paths
+    if old.endswith(".db") or new.endswith(".db"):
+        with _existing_ledger(old) as before, _existing_ledger(new) as after:
+            return diff_ledgers(before, after)
+    rules = load_rules(args.rules) if args.rules else None  # the default ones only once the paths are found
+    return diff_paths(old, new, rules=rules, reference_date=_reference(args))
+
+
+def _existing_ledger(path: str) -> Ledger:
+    if not os.path.isfile(path):
+        raise InputError(path, "no such ledger")
+    return Ledger(path)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    changes = _changes(args)
+    if args.format == "xlsx":
+        if not args.output:
+            raise ValueError("diff: --format xlsx needs -o FILE")
+        write_xlsx(args.output, [c.row() for c in changes], CHANGE_COLUMNS, "Changes")
+    elif args.format == "jsonl":
+        _write(changes, args)
+    elif args.output:
+        with atomic_open(args.output) as out:
+            out.write(format_changes(changes) + ("\n" if changes else ""))
+    elif changes:
+        print(format_changes(changes, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+    return 1 if changes else 0
+
+
+REPORT_WRITERS = {".xlsx": to_xlsx, ".html": to_html}
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The checker's workbook and the reading report, each by its output's suffix."""
+    writers = []
+    for output in args.output:
+        write = REPORT_WRITERS.get(Path(output).suffix.lower())
+        if write is None:
+            raise ValueError(f"report: -o {output}: must end in {' or '.join(REPORT_WRITERS)}")
+        writers.append((write, output))
+    if not args.paths and not args.ledger:
+        raise ValueError("report: give files or folders, or --ledger FILE")
+    with ExitStack() as stack:
+        if args.ledger:
+            path = args.ledger
+            if not args.paths and not os.path.isfile(path):
+                raise InputError(path, "no such ledger")
+        else:
+            path = os.path.join(stack.enter_context(tempfile.TemporaryDirectory()), "ledger.db")
+            if any(write is to_xlsx for write, _ in writers):
+                _warn("report: no --ledger, so verdicts filled in this workbook cannot be imported later")
+        ledger = stack.enter_context(Ledger(path))
+        rules = load_rules(args.rules)
+        for item in process_paths(args.paths, rules=rules, ledger=ledger) if args.paths else ():
+            if isinstance(item, InputError):
+                _warn(str(item))
+        claims = ledger.claim_records()
+        flags = find_flags(claims, rules=rules, titles=ledger.titles())
+        counts = corroboration(claims)
+        for write, output in writers:
+            write(ledger, output, flags=flags, corroboration=counts)
+            _warn(f"wrote {output}")
+    return 0
+
+
+def cmd_verdicts_import(args: argparse.Namespace) -> int:
+    with _existing_ledger(args.ledger) as ledger:
+        result = import_verdicts(args.file, ledger)
+    _warn(f"{args.file}: {result}")
+    return 1 if result.invalid else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="facts", description=__doc__)
     parser.add_argument("--version", action="version", version=f"facts {__version__}")
@@ -95,11 +244,58 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="*", help="files or folders (folders are searched recursively)")
     ex.add_argument("--format", choices=FORMATS, default="jsonl")
     ex.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
+    ex.add_argument("--ledger", help="also add the claims to this ledger file (SQLite), e.g. outputs/ledger.db")
     ex.add_argument("--stdin", action="store_true", help="read one text from stdin")
     ex.add_argument("--batch", action="store_true", help='read JSON Lines {"id","text","reference"?} from stdin')
     ex.add_argument("--reference-date", help="anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE")
     ex.add_argument("--rules", help="rules folder (default: the bundled rules/)")
+    ex.add_argument("--summary", action="store_true", help="print what the run did on stderr")
+    ex.add_argument("--no-progress", action="store_true", help="no progress bar")
     ex.set_defaults(func=cmd_extract)
+
+    ck = sub.add_parser("check", help="flag claims that disagree, across articles and inside one")
+    ck.add_argument("paths", nargs="*", help="files or folders (or use --ledger)")
+    ck.add_argument("--ledger", help="check the claims of this ledger (with paths: add them to it first)")
+    ck.add_argument("--format", choices=("table",) + FORMATS, default="table")
+    ck.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
+    ck.add_argument("--rules", help="rules folder (default: the bundled rules/)")
+    ck.add_argument("--fail-on-conflict", action="store_true", help="exit 1 when anything is flagged (for CI)")
+    ck.set_defaults(func=cmd_check)
+
+    df = sub.add_parser("diff", help="what claims changed between two versions (files, folders, ledgers)")
+    df.add_argument("paths", nargs="*", metavar="OLD NEW", help="two files, two folders or two ledgers (.db)")
+    df.add_argument("--ledger", help="with --article: compare the copies and versions of one article here")
+    df.add_argument("--article", help="a story id, or the ledger id of one of its articles")
+    df.add_argument("--format", choices=("text", "jsonl", "xlsx"), default="text")
+    df.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
+    df.add_argument("--reference-date", help="anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE")
+    df.add_argument("--rules", help="rules folder (default: the bundled rules/)")
+    df.set_defaults(func=cmd_diff)
+
+    cl = sub.add_parser("claims", help="query the claims in a ledger")
+    cl.add_argument("--ledger", default="outputs/ledger.db")
+    cl.add_argument("--subject", help="an entity the claim is about (e.g. Azerbaijan)")
+    cl.add_argument("--metric", help="a word of the metric (e.g. trade)")
+    cl.add_argument("--period", help="a period prefix (e.g. 2024)")
+    cl.add_argument("--kind", help="money, percent, quantity, count, multiplier, date, period or duration")
+    cl.add_argument("--format", choices=("table",) + FORMATS, default="table")
+    cl.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
+    cl.set_defaults(func=cmd_claims)
+
+    rp = sub.add_parser("report", help="the checker's workbook (.xlsx) or a report to read claims in (.html)")
+    rp.add_argument("paths", nargs="*", help="files or folders (or use --ledger)")
+    rp.add_argument("--ledger", help="report on this ledger (with paths: add them to it first)")
+    rp.add_argument("-o", "--output", required=True, action="append",
+                    help="FILE.xlsx or FILE.html, written atomically (give -o again for both)")
+    rp.add_argument("--rules", help="rules folder (default: the bundled rules/)")
+    rp.set_defaults(func=cmd_report)
+
+    vd = sub.add_parser("verdicts", help="verdicts filled in a workbook, back into the ledger")
+    vd_sub = vd.add_subparsers(dest="verdicts_command", required=True)
+    vi = vd_sub.add_parser("import", help="store the Verdict, Checker and Notes columns of a workbook")
+    vi.add_argument("file", metavar="FILE.xlsx", help="a workbook made by `facts report --ledger ... -o FILE.xlsx`")
+    vi.add_argument("--ledger", required=True, help="the ledger the workbook was made from")
+    vi.set_defaults(func=cmd_verdicts_import)
     return parser
 
 
@@ -107,14 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except RuleError as exc:
-        _warn(str(exc))
-        return 2
-    except InputError as exc:
-        _warn(str(exc))
-        return 2
-    except ValueError as exc:
+    except (RuleError, InputError, LedgerError, ValueError) as exc:
         _warn(str(exc))
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # an output that cannot be written (a folder, no permission, disk full)
+        _warn(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
+        return 2

@@ -7,11 +7,12 @@ run as a formula is written as text.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -26,9 +27,14 @@ def as_row(item: BaseModel | dict) -> dict[str, Any]:
     return item.model_dump(mode="json") if isinstance(item, BaseModel) else item
 
 
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would take this text for a formula (or a DDE call) if typed in."""
+    return text.startswith(_FORMULA_START)
+
+
 def spreadsheet_safe(value: Any) -> Any:
     """A cell that starts like a formula is prefixed with a quote so it stays text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
 
@@ -59,10 +65,18 @@ def _cell(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside `path`; it replaces `path` only if the block succeeds."""
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -70,7 +84,57 @@ def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
         newline = None if "b" in mode else ""
         with io.open(fd, mode, encoding=encoding, newline=newline) as fh:
             yield fh
+        # mkstemp makes the file private; give it the permissions a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_MAX_COLUMN_WIDTH = 60
+
+
+def write_xlsx(path: str | Path, rows: Iterable[BaseModel | dict], columns: Sequence[str], sheet: str) -> int:
+    """Write rows as one sheet a checker can filter: bold frozen header, autofilter, widths
+    that fit the text. Text a spreadsheet would run as a formula or read as an error code
+    is stored as a string cell (quote-prefixed, so it stays text when edited)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    table = [list(columns)] + [[_cell(as_row(r).get(c)) for c in columns] for r in rows]
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+    for i, values in enumerate(zip(*table), 1):
+        width = max(len(str(v)) for v in values if v is not None)
+        ws.column_dimensions[get_column_letter(i)].width = min(width + 2, _MAX_COLUMN_WIDTH)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(table)}"
+    for n, values in enumerate(table):
+        ws.append([sheet_cell(ws, v, font=Font(bold=True)) if n == 0 else sheet_cell(ws, v) for v in values])
+    with atomic_open(path, "wb") as out:
+        book.save(out)
+    return len(table) - 1
+
+
+def sheet_cell(ws: Any, value: Any, **style: Any) -> Any:
+    """A value to append to a write-only sheet; text a spreadsheet could run as a formula
+    (or read as an error code) is stored as a string cell with a quote prefix, so it stays
+    text when edited, and characters a workbook cannot hold are dropped."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+    risky = False
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        risky = formula_like(value) or value in ERROR_CODES
+    if not (style or risky):
+        return value
+    cell = WriteOnlyCell(ws, value)
+    if risky:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell

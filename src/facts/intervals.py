@@ -41,8 +41,9 @@ def rounding_step(mention: Mention) -> Decimal:
     return Decimal(1).scaleb(-decimals) * scale / 2
 
 
-def value_interval(mention: Mention, lexicon: Lexicon) -> tuple[Bound, Bound]:
-    """(low, high) of an amount; None for an open side.
+def value_interval(mention: Mention, lexicon: Lexicon, *, rounding: bool = True) -> tuple[Bound, Bound]:
+    """(low, high) of an amount; None for an open side. Without `rounding`, the figure
+    as its writer stated it, for arithmetic the writer did on stated figures.
 
     A qualifier sets each side by its own share (`qualifier_interval` in
     rules/lexicon/intervals.yaml), never narrower than the rounding; a share of
@@ -52,7 +53,7 @@ def value_interval(mention: Mention, lexicon: Lexicon) -> tuple[Bound, Bound]:
         return None, None
     low = mention.low if mention.low is not None else mention.value
     high = mention.high if mention.high is not None else mention.value
-    half = rounding_step(mention)
+    half = rounding_step(mention) if rounding else Decimal(0)
     if not mention.qualifier:
         return low - half, high + half
     rule = lexicon.lookup("qualifier_interval", mention.qualifier, {})

@@ -14,8 +14,14 @@ import regex
 
 from .rules import NEGATIVE, Rule, RuleSet
 
-# How far a mention may reach beyond the anchors it holds, plus room for look-arounds.
-WINDOW_MARGIN = 72
+# How far before its first anchor a mention may start (`the beginning of 2024`).
+LOOKBACK = 20
+# How far around an anchor a negative rule (a file name, a URL) is looked for.
+WINDOW_MARGIN = 48
+_TOKEN_START = regex.compile(r"(?<!\w)\S")
+_LAST_SPACE = regex.compile(r"(?r)\s")
+# A token longer than this (a long URL) is vetoed from this far back only.
+TOKEN_LIMIT = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,40 +56,80 @@ def _span(m: regex.Match) -> tuple[int, int]:
     return (s, e) if s >= 0 else m.span()
 
 
-def windows(text: str, rules: RuleSet) -> list[tuple[int, int]]:
-    """Stretches of text around anchors (digits, currency signs, number words, month names...).
-
-    Every mention holds an anchor (`{anchor}` in rules/patterns.yaml; a rule whose
-    examples hold none fails its tests), so rules only need to run near one.
-    Most prose has none, and one fast pass over the text finds them.
-    """
-    spans: list[tuple[int, int]] = []
+def windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Stretches of text around candidates, widened back to a space, for the negative rules
+    (a file name or a URL is vetoed whole, from its first character)."""
+    merged: list[tuple[int, int]] = []
     size = len(text)
-    for m in rules.anchor.finditer(text):
-        start, end = max(0, m.start() - WINDOW_MARGIN), min(size, m.end() + WINDOW_MARGIN)
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], end)
+    for start, end in sorted(spans):
+        lo = max(0, start - WINDOW_MARGIN)
+        space = _LAST_SPACE.search(text, max(0, lo - TOKEN_LIMIT), lo)
+        lo = space.end() if space else max(0, lo - TOKEN_LIMIT)
+        hi = min(size, end + WINDOW_MARGIN)
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
         else:
-            spans.append((start, end))
-    return spans
+            merged.append((lo, hi))
+    return merged
+
+
+def starts(text: str, rules: RuleSet) -> tuple[list[int], list[int]]:
+    """Where a mention can start: (anchors, anchors and the token starts at most LOOKBACK before one).
+
+    Every mention holds an anchor (`{anchor}` in rules/patterns.yaml: digits,
+    currency signs, number words, month names...) and its match starts at most
+    LOOKBACK characters before the first one it holds (`between 2010`, `US$ 5`,
+    `end of 2024`; context further back goes in a look-behind). Kinds whose
+    rules all start at an anchor say so (`starts_at_anchor`) and are tried at
+    anchors only. A rule whose examples break this fails its tests.
+    """
+    anchors: list[int] = []
+    reach: list[tuple[int, int]] = []
+    for m in rules.anchor.finditer(text):
+        anchor = m.start()
+        anchors.append(anchor)
+        lo = max(0, anchor - LOOKBACK)
+        if reach and lo <= reach[-1][1]:
+            reach[-1] = (reach[-1][0], anchor)
+        else:
+            reach.append((lo, anchor))
+    found = set(anchors)
+    for lo, hi in reach:
+        found.update(t.start() for t in _TOKEN_START.finditer(text, lo, hi))
+    return anchors, sorted(found)
 
 
 def scan(text: str, rules: RuleSet) -> tuple[list[Candidate], list[tuple[int, int]]]:
-    """Every candidate of every kind, and the spans that negative rules veto."""
+    """Every candidate of every kind at every possible start, and the spans negative rules veto.
+
+    A kind is tried only at starts whose first character its rules can begin
+    with (the same set as its guard), which saves most calls into the engine.
+    """
     candidates: list[Candidate] = []
-    vetoes: list[tuple[int, int]] = []
-    spans = windows(text, rules)
+    anchors, positions = starts(text, rules)
     for kind, pattern in rules.combined.items():
-        markers = rules.markers[kind]
-        for lo, hi in spans:
-            for m in pattern.finditer(text, lo, hi):
-                if kind == NEGATIVE:
-                    vetoes.append(m.span())
-                    continue
-                rule_id = next(rid for marker, rid in markers if m.group(marker) is not None)
-                start, end = _span(m)
-                if end > start:
-                    candidates.append(Candidate(start, end, rules.rules[rule_id], m))
+        if kind == NEGATIVE:
+            continue
+        names = [marker for marker, _ in rules.markers[kind]]
+        rule_ids = [rid for _, rid in rules.markers[kind]]
+        match = pattern.match
+        can_start = rules.first_chars.get(kind)
+        for position in anchors if kind in rules.anchored_kinds else positions:
+            if can_start is not None and text[position] not in can_start:
+                continue
+            m = match(text, position)
+            if m is None:
+                continue
+            markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
+            rule = rules.rules[rule_ids[next(i for i, v in enumerate(markers) if v is not None)]]
+            start, end = _span(m)
+            if end > start:
+                candidates.append(Candidate(start, end, rule, m))
+    vetoes: list[tuple[int, int]] = []
+    negative = rules.combined.get(NEGATIVE)
+    if negative is not None and candidates:
+        for lo, hi in windows(text, [(c.start, c.end) for c in candidates]):
+            vetoes.extend(m.span() for m in negative.finditer(text, lo, hi))
     return candidates, vetoes
 
 

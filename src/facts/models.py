@@ -7,6 +7,8 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 KINDS = ("money", "percent", "quantity", "count", "multiplier", "date", "period", "duration")
+# Kinds whose value is an amount (a Decimal); the others hold TIMEX strings.
+AMOUNT_KINDS = frozenset({"money", "percent", "quantity", "count", "multiplier"})
 Kind = Literal["money", "percent", "quantity", "count", "multiplier", "date", "period", "duration"]
 Qualifier = Literal["approx", "at_least", "at_most", "nearly"]
 Mod = Literal["START", "MID", "END", "EARLY", "LATE"]
@@ -18,6 +20,11 @@ def _json_number(value: Decimal) -> int | float:
 
 
 Amount = Annotated[Decimal, PlainSerializer(_json_number, return_type=Union[int, float], when_used="json")]
+
+
+def typed_value(kind: str, value: str | None) -> Decimal | str | None:
+    """A value read back from text: a Decimal for amounts, a TIMEX string (even `2024`) for times."""
+    return Decimal(value) if kind in AMOUNT_KINDS and value is not None else value
 
 
 class Mention(BaseModel):
@@ -44,3 +51,65 @@ class Mention(BaseModel):
     relative: bool = False
     resolved: str | None = None
     rule: str
+
+
+Severity = Literal["high", "medium", "low"]
+
+
+class FlagSide(BaseModel):
+    """One side of a flagged pair: where the claim stands and what it says."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    claim_id: str | None = None
+    quote: str | None = None
+    value: str | None = None
+    unit: str | None = None
+    period: str | None = None
+    title: str | None = None
+
+
+class Flag(BaseModel):
+    """Two claims that cannot both hold (or, with severity low, that sit badly together).
+
+    `kind` names the check (`value_conflict`, `date_conflict`, `multiplier`,
+    `percent_change`, `share_of_total`, `ratio`, `duration_vs_period`); `why` says
+    in plain words what disagrees, so a checker can read it without the tool.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    a: FlagSide
+    b: FlagSide
+    kind: str
+    check: str
+    severity: Severity
+    why: str
+
+
+class ClaimRecord(Mention):
+    """A mention in an article's own text, with what it is about: one row of the ledger.
+
+    `id` is stable across re-runs and reflowed text: it is derived from the
+    article's story (shared by its copies and versions), the kind, subject and
+    metric, and the claim's rank among such claims in the article, never from
+    offsets or from the value, so a corrected figure keeps its id.
+    """
+
+    id: str
+    story: str
+    article: int
+    subject: list[str] = []
+    metric: str | None = None
+    period: str | None = None
+    event: dict | None = None
+    interval_low: Amount | None = None
+    interval_high: Amount | None = None
+    sentence: str | None = None
+    sentence_start: int | None = None
+    section: str | None = None

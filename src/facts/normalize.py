@@ -34,15 +34,29 @@ def _amount_fields(c: Candidate, lex: Lexicon) -> Fields | None:
             return None
         return {"value": low, "low": low, "high": high}
     if c.has("fraction"):
-        value = lex.lookup("fraction", c.group("fraction"))
+        value = parse_number(c.group("fraction"), lex)
         return None if value is None else {"value": Decimal(str(value))}
     value = _amount(c, lex)
+    if value is not None and c.has("minor"):
+        minor = parse_number(c.group("minor"), lex)
+        if minor is None or minor >= 100:
+            return None
+        value += minor / 100
     return None if value is None else {"value": value}
+
+
+def _first(lex: Lexicon, tables: tuple[str, ...], phrase: str | None) -> Any:
+    """The meaning of a phrase in the first of several tables that has it."""
+    for table in tables:
+        found = lex.lookup(table, phrase)
+        if found is not None:
+            return found
+    return None
 
 
 def money(c: Candidate, lex: Lexicon) -> Fields | None:
     fields = _amount_fields(c, lex)
-    code = lex.lookup("currency_prefix", c.group("currency")) or lex.lookup("currency_suffix", c.group("currency"))
+    code = _first(lex, ("currency_prefix", "currency_suffix", "currency_after_scale"), c.group("currency"))
     if fields is None or code is None:
         return None
     return fields | {"unit": code}
@@ -59,7 +73,7 @@ def percent(c: Candidate, lex: Lexicon) -> Fields | None:
 
 def quantity(c: Candidate, lex: Lexicon) -> Fields | None:
     fields = _amount_fields(c, lex)
-    unit = lex.lookup("unit", c.group("unit"))
+    unit = _first(lex, ("unit", "unit_exact"), c.group("unit"))
     if fields is None or unit is None:
         return None
     factor = Decimal(str(unit.get("factor", 1)))
@@ -78,7 +92,7 @@ def counted_noun(noun: str | None, lex: Lexicon) -> str | None:
     if not noun:
         return None
     phrase = fold(noun)
-    known = lex.lookup("noun_singular", phrase)
+    known = _first(lex, ("counted_as", "noun_singular"), phrase)
     if known is not None:
         return known
     head = phrase.split()[-1]
@@ -93,7 +107,7 @@ def counted_noun(noun: str | None, lex: Lexicon) -> str | None:
 
 def multiplier(c: Candidate, lex: Lexicon) -> Fields | None:
     if c.has("factor_word"):
-        factor = lex.lookup("multiplier_word", c.group("factor_word"))
+        factor = _first(lex, ("multiplier_word", "multiplier_in_context"), c.group("factor_word"))
         return None if factor is None else {"value": Decimal(str(factor))}
     value = parse_number(c.group("number"), lex)
     return None if value is None else {"value": value}

@@ -8,16 +8,21 @@ import regex
 from .rules import Lexicon, fold
 
 _DIGITS = regex.compile(r"[+\-\u2212]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[+\-\u2212]?\.\d+")
+_DIGIT_FRACTION = regex.compile(
+    r"(?P<sign>[+\-\u2212])?(?:(?P<whole>\d+)[\s\u00a0]*)??(?:(?P<num>\d+)/(?P<den>\d+)|(?P<vulgar>\D))")
 _WORD_SPLIT = regex.compile(r"[\s\u00a0\-\u2010\u2011\u2013]+")
 
 
 def parse_number(text: str | None, lexicon: Lexicon) -> Decimal | None:
-    """`7,200` -> 7200, `1.525` -> 1.525, `twenty-five` -> 25, `4 thousand 3 hundred and 21` -> 4321."""
+    """`7,200` -> 7200, `10 1/2` -> 10.5, `twenty-five` -> 25, `4 thousand 3 hundred and 21` -> 4321."""
     if text is None:
         return None
     text = text.strip()
     if _DIGITS.fullmatch(text):
         return _parse_digits(text)
+    fraction = _DIGIT_FRACTION.fullmatch(text)
+    if fraction:
+        return _parse_digit_fraction(fraction, lexicon)
     return parse_words(text, lexicon)
 
 
@@ -29,35 +34,90 @@ def _parse_digits(text: str) -> Decimal | None:
         return None
 
 
+def _parse_digit_fraction(m: regex.Match, lexicon: Lexicon) -> Decimal | None:
+    """`1/4`, `2 1/4`, `-4/5`, `½`, `2½`: the whole part and the fraction share the sign."""
+    if m.group("vulgar"):
+        part = _decimal(lexicon.lookup("vulgar_fraction", m.group("vulgar")))
+    else:
+        den = Decimal(m.group("den"))
+        part = Decimal(m.group("num")) / den if den else None
+    if part is None:
+        return None
+    value = (Decimal(m.group("whole")) if m.group("whole") else Decimal(0)) + part
+    return -value if m.group("sign") in ("-", "\u2212") else value
+
+
 def parse_words(text: str, lexicon: Lexicon) -> Decimal | None:
-    """Numbers in words, possibly mixed with digits: the usual add-and-multiply reading."""
+    """Numbers in words, possibly mixed with digits: the usual add-and-multiply reading.
+
+    `and` marks where a fraction's numerator starts (`one hundred and three quarters`
+    is 100.75, `twenty-three fifths` 4.6); `a` is one only where a number starts;
+    `point` reads the words after it as decimal digits (`two point zero three`).
+    """
     total, current, seen = Decimal(0), Decimal(0), False
     sign = Decimal(1)
+    mark = (Decimal(0), Decimal(0))
+    last_scale: Decimal | None = None
+    decimals: str | None = None
+    after_and = tens = False
     for token in _WORD_SPLIT.split(fold(text)):
-        if not token or token == "and":
+        if not token:
+            continue
+        if token == "and":
+            mark, after_and = (total, current), True
+            continue
+        starts = not seen or after_and
+        after_and = False
+        if decimals is not None:
+            digit = _decimal(lexicon.lookup("number_word", token))
+            if digit is None and token.isdigit():
+                digit = Decimal(token)
+            if digit is None:
+                return None
+            if decimals.endswith("0") and tens and digit < 10:
+                decimals = decimals[:-1]  # `point seventy-one` is .71
+            decimals += str(int(digit))
+            tens = digit >= 20
+            continue
+        if token == "point" and seen:
+            decimals = ""
             continue
         if lexicon.has("negative_word", token) and not seen:
             sign = Decimal(-1)
             continue
-        if token in ("a", "an") and not seen:
-            current, seen = Decimal(1), True
+        if token in ("a", "an"):
+            if starts:
+                current, seen = current + 1, True
             continue
         digits = _parse_digits(token) if _DIGITS.fullmatch(token) else None
         small = digits if digits is not None else _decimal(lexicon.lookup("number_word", token))
         if small is not None:
             current += small
-            seen = True
+            seen, last_scale = True, None
+            continue
+        denominator = _decimal(lexicon.lookup("fraction_denominator", token))
+        if denominator is not None:
+            numerator = (total + current) - sum(mark) or Decimal(1)
+            total, current = mark[0], mark[1] + numerator / denominator
+            seen, last_scale = True, None
             continue
         big = _decimal(lexicon.lookup("number_scale_word", token))
         if big is None:
             return None
-        if big == 100:
+        if current == 0 and last_scale is not None and big > last_scale:
+            total *= big  # `lakh crore`, `thousand million`
+        elif big == 100:
             current = (current or Decimal(1)) * big
         else:
             total += (current or Decimal(1)) * big
             current = Decimal(0)
-        seen = True
-    return sign * (total + current) if seen else None
+        seen, last_scale = True, big
+    if not seen:
+        return None
+    value = total + current
+    if decimals:
+        value += Decimal("0." + decimals)
+    return sign * value
 
 
 def _decimal(value) -> Decimal | None:
@@ -67,7 +127,7 @@ def _decimal(value) -> Decimal | None:
 
 
 def scale_of(text: str | None, lexicon: Lexicon) -> Decimal:
-    """The factor of a scale word (`bn` -> 1e9); 1 when there is none."""
+    """The factor of a scale word or letter (`bn`, `M` -> 1e6); 1 when there is none."""
     if text is None:
         return Decimal(1)
-    return _decimal(lexicon.lookup("scale", text)) or Decimal(1)
+    return _decimal(lexicon.lookup("scale", text, lexicon.lookup("scale_letter", text))) or Decimal(1)

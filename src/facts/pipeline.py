@@ -1,20 +1,27 @@
 """The extraction pipeline: match rules, normalise values, add qualifiers, resolve dates."""
 from __future__ import annotations
 
+import hashlib
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 import regex
 
+from .claims import Claim, attribute
 from .documents import Document, InputError, load_documents
+from .intervals import value_interval
+from .ledger import Ledger, text_sha256
 from .matching import Candidate, scan, select
-from .models import Mention
+from .models import AMOUNT_KINDS, ClaimRecord, Mention
 from .normalize import normalize
 from .resolve import parse_reference, resolve
 from .rules import RuleSet, cached_rules
+from .segment import Article, is_claimable, same_article, segment
 
-QUALIFIED_KINDS = frozenset({"money", "percent", "quantity", "count", "multiplier"})
 
 
 @lru_cache(maxsize=8)
@@ -51,11 +58,117 @@ def extract(text: str, *, reference_date: str | date | None = None, rules: RuleS
     mentions = []
     for c in select(kept, vetoes):
         fields = valued[id(c)]
-        if c.kind in QUALIFIED_KINDS:
+        if c.kind in AMOUNT_KINDS:
             fields["qualifier"] = _qualifier(text, c.start, c.end, rules)
         mentions.append(Mention(doc=doc, start=c.start, end=c.end, text=text[c.start:c.end], kind=c.kind,
                                 rule=c.rule.id, **fields))
     return resolve(text, mentions, rules.lexicon, reference)
+
+
+class StoryIndex:
+    """Which story an article belongs to: copies on other pages and later versions share one.
+
+    Sentence hashes index the stories seen, so a new article is compared only
+    with stories that share a sentence with it.
+    """
+
+    def __init__(self) -> None:
+        self._by_fingerprint: dict[str, str] = {}
+        self._by_shingle: dict[str, set[str]] = {}
+        self._articles: dict[str, list[Article]] = {}
+
+    def add(self, story: str, article: Article) -> None:
+        if article.fingerprint:
+            self._by_fingerprint.setdefault(article.fingerprint, story)
+        for shingle in article.shingles:
+            self._by_shingle.setdefault(shingle, set()).add(story)
+        self._articles.setdefault(story, []).append(article)
+
+    def known(self) -> list[str]:
+        return list(self._articles)
+
+    def story_of(self, article: Article) -> str:
+        """The story of a known copy, or a new story named after the article's fingerprint."""
+        if article.fingerprint in self._by_fingerprint:
+            return self._by_fingerprint[article.fingerprint]
+        candidates = set().union(*(self._by_shingle.get(s, ()) for s in article.shingles)) if article.shingles else ()
+        for story in sorted(candidates):
+            if any(same_article(article, known) for known in self._articles[story]):
+                self.add(story, article)
+                return story
+        story = (article.fingerprint or hashlib.blake2b(repr((article.title, article.author)).encode(),
+                                                         digest_size=8).hexdigest())[:16]
+        self.add(story, article)
+        return story
+
+
+@dataclass
+class ProcessedDocument:
+    """Everything one document yields: its articles, every mention with what it is about,
+    and the claims: the mentions that stand in an article's own text (not in captions,
+    furniture or bios)."""
+
+    document: Document
+    articles: list[Article]
+    stories: list[str]
+    attributed: list[Claim]
+    claims: list[ClaimRecord]
+    rules: str = ""
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return [c.mention for c in self.attributed]
+
+    def rows(self) -> list[dict]:
+        """One row per mention: FORMAT.md's fields, what it is about, and its claim fields
+        (`id`, `story`, `interval_*`, ...) where it is a claim; `claimable` says which."""
+        claims = {c.start: c for c in self.claims}
+        rows = []
+        for c in self.attributed:
+            claim = claims.get(c.mention.start)
+            if claim is not None:
+                row = claim.model_dump(mode="json")
+            else:
+                row = c.mention.model_dump(mode="json") | {
+                    "subject": c.subject, "metric": c.metric, "period": c.period,
+                    "event": c.event.model_dump(mode="json") if c.event else None}
+            row["claimable"] = claim is not None
+            rows.append(row)
+        return rows
+
+
+def process_document(document: Document, *, rules: RuleSet | None = None, stories: StoryIndex | None = None,
+                     reference_date: str | date | None = None) -> ProcessedDocument:
+    """Segment, extract, attribute and assemble claims for one document."""
+    rules = rules or cached_rules()
+    stories = stories if stories is not None else StoryIndex()
+    text = document.text
+    articles = segment(text)
+    story_ids = [stories.story_of(a) for a in articles]
+    mentions = extract(text, reference_date=reference_date, rules=rules, doc=document.doc)
+    attributed = attribute(text, mentions, rules=rules)
+    starts = [a.start for a in articles]
+    claims: list[ClaimRecord] = []
+    ranks: Counter = Counter()
+    for claim in attributed:
+        m = claim.mention
+        i = bisect_right(starts, m.start) - 1
+        if i < 0 or m.start >= articles[i].end or not is_claimable(articles[i], m.start):
+            continue
+        key = (story_ids[i], m.kind, claim.metric, tuple(claim.subject))
+        ranks[key] += 1
+        low, high = value_interval(m, rules.lexicon)
+        claims.append(ClaimRecord(
+            **m.model_dump(), id=claim_id(*key, ranks[key]), story=story_ids[i], article=i,
+            subject=claim.subject, metric=claim.metric, period=claim.period,
+            event=claim.event.model_dump() if claim.event else None, interval_low=low, interval_high=high,
+            sentence=text[claim.sentence_start:claim.sentence_end], sentence_start=claim.sentence_start, section=articles[i].section_at(m.start)))
+    return ProcessedDocument(document, articles, story_ids, attributed, claims, rules.fingerprint)
+
+
+def claim_id(story: str, kind: str, metric: str | None, subject: tuple[str, ...], rank: int) -> str:
+    key = "\x1f".join([story, kind, metric or "", "|".join(subject), str(rank)])
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def extract_documents(paths: Iterable[str], *, reference_date: str | date | None = None,
@@ -67,3 +180,56 @@ def extract_documents(paths: Iterable[str], *, reference_date: str | date | None
             yield item
         else:
             yield item, extract(item.text, reference_date=reference_date, rules=rules, doc=item.doc)
+
+
+@dataclass
+class Summary:
+    """What a run did, for the line a user reads at the end."""
+
+    files: int = 0
+    held: int = 0
+    articles: int = 0
+    copies: int = 0
+    claims: Counter = field(default_factory=Counter)
+    failed: list[InputError] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.claims.items())) or "none"
+        parts = [f"{self.files} files", f"{self.articles} articles ({self.copies} copies of articles seen before)",
+                 f"{sum(self.claims.values())} claims: {kinds}"]
+        if self.held:
+            parts.append(f"{self.held} files already in the ledger, skipped")
+        if self.failed:
+            parts.append(f"{len(self.failed)} files skipped for errors")
+        return "; ".join(parts)
+
+
+def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, reference_date: str | date | None = None,
+                  ledger: Ledger | None = None, summary: Summary | None = None
+                  ) -> Iterator[ProcessedDocument | InputError]:
+    """Process every file; with a ledger, store each document in its own transaction and
+    skip documents it holds already. Copies are recognised across the run and the ledger."""
+    rules = rules or cached_rules()
+    summary = summary if summary is not None else Summary()
+    stories = StoryIndex()
+    if ledger is not None:
+        for story, fingerprint, shingles in ledger.stories():
+            stories.add(story, Article(start=0, end=0, fingerprint=fingerprint, shingles=shingles))
+    seen_stories: set[str] = set(stories.known())
+    for item in load_documents(paths):
+        if isinstance(item, InputError):
+            summary.failed.append(item)
+            yield item
+            continue
+        summary.files += 1
+        if ledger is not None and ledger.holds(item.doc, text_sha256(item.text), rules.fingerprint):
+            summary.held += 1
+            continue
+        processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
+        summary.articles += len(processed.articles)
+        summary.copies += sum(1 for s in processed.stories if s in seen_stories)
+        seen_stories.update(processed.stories)
+        summary.claims.update(c.kind for c in processed.claims)
+        if ledger is not None:
+            ledger.add_processed(processed)
+        yield processed

@@ -18,14 +18,14 @@ import regex
 
 _DIGIT = "\\d"
 _MAX_CHARS = 120
-_NAMED_GROUP = regex.compile(r"\(\?P<[^>]+>")
+_GROUP_NAME = regex.compile(r"\(\?P<([^>]+)>|\(\?\(([A-Za-z_]\w*)\)|\(\?P=([A-Za-z_]\w*)\)")
 _UNBOUNDED = None
 
 
 def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
     """The set of first characters of `pattern` (`\\d` for any digit), or None when unbounded."""
     try:
-        parsed = sre_parse.parse(_NAMED_GROUP.sub("(?:", pattern), flags)
+        parsed = sre_parse.parse(_unique_group_names(pattern), flags)
     except (re.error, RecursionError, OverflowError):
         return _UNBOUNDED
     chars, nullable = _sequence(list(parsed), bool(flags & re.IGNORECASE))
@@ -34,15 +34,56 @@ def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
     return frozenset(chars)
 
 
-def guard(patterns: list[str]) -> str:
-    """A lookahead on the union of the patterns' first characters, or '' when there is none."""
+def _union(patterns: list[str]) -> set[str] | None:
     union: set[str] = set()
     for pattern in patterns:
         chars = first_chars(pattern)
         if chars is _UNBOUNDED:
-            return ""
+            return _UNBOUNDED
         union |= chars
-    if not union or len(union) > _MAX_CHARS:
+    return union if union and len(union) <= _MAX_CHARS else _UNBOUNDED
+
+
+class StartingChars:
+    """The characters the patterns can start with; `ch in it` answers like the guard would."""
+
+    __slots__ = ("chars", "digits")
+
+    def __init__(self, chars: set[str]):
+        self.chars = frozenset(chars - {_DIGIT})
+        self.digits = _DIGIT in chars
+
+    def __contains__(self, ch: str) -> bool:
+        return ch in self.chars or (self.digits and ch.isdecimal())
+
+
+def starting_chars(patterns: list[str]) -> StartingChars | None:
+    """What any of the patterns can start with; None when that is unbounded."""
+    union = _union(patterns)
+    return None if union is _UNBOUNDED else StartingChars(union)
+
+
+def _unique_group_names(pattern: str) -> str:
+    """`regex` allows a group name twice, the standard parser does not: number them, and point
+    conditionals and back references at the first group of the name."""
+    first: dict[str, str] = {}
+
+    def rename(m: regex.Match) -> str:
+        if m.group(1):
+            new = f"g{len(first)}_{len(m.string)}_{m.start()}"
+            first.setdefault(m.group(1), new)
+            return f"(?P<{new}>"
+        name = m.group(2) or m.group(3)
+        target = first.get(name, name)
+        return f"(?({target})" if m.group(2) else f"(?P={target})"
+
+    return _GROUP_NAME.sub(rename, pattern)
+
+
+def guard(patterns: list[str]) -> str:
+    """A lookahead on the union of the patterns' first characters, or '' when there is none."""
+    union = _union(patterns)
+    if union is _UNBOUNDED:
         return ""
     body = "".join(c if c == _DIGIT else regex.escape(c, special_only=False, literal_spaces=True)
                    for c in sorted(union))

@@ -3,19 +3,24 @@
 Like HeidelTime, rules emit underspecified values (`XXXX-05-07`, relative
 `last year`) and this pass fills `resolved` from the nearest dateline before
 the mention, or from the reference date the caller gives. Without an anchor
-nothing is guessed.
+nothing is guessed. An anaphoric period (`same period in 2023`) takes its
+months from the period it refers back to, which needs no anchor.
 """
 from __future__ import annotations
 
+import calendar
 from bisect import bisect_right
-from datetime import date
+from datetime import date, timedelta
 
 import regex
 
 from .models import Mention
-from .rules import Lexicon
+from .numbers import parse_number
+from .rules import Lexicon, fold
 
 _LINE_NOISE = regex.compile(r"[\s\u00a0,.|:\-\u2013\u2014()]+|\d{1,2}:\d{2}(?::\d{2})?")
+_SAME_YEAR_MONTHS = regex.compile(r"(\d{4})-(\d\d)/\1-(\d\d)")
+_UNDERSPECIFIED_MONTHS = regex.compile(r"(\d{4})-XX/\1-XX")
 
 
 def parse_reference(value: str | date | None) -> date | None:
@@ -49,9 +54,11 @@ def resolve(text: str, mentions: list[Mention], lex: Lexicon, reference: date | 
     """Fill `resolved` for dates with no year and relative dates, from the nearest anchor."""
     datelines = find_datelines(text, mentions, lex)
     starts = [s for s, _ in datelines]
-    out = []
+    out: list[Mention] = []
     for m in mentions:
-        if m.kind not in ("date", "period") or "XXXX" not in str(m.value):
+        if m.kind == "period" and _UNDERSPECIFIED_MONTHS.fullmatch(str(m.value)):
+            m = m.model_copy(update={"value": _refer_back(str(m.value), out)})
+        if m.kind not in ("date", "period") or not (m.relative or "XXXX" in str(m.value)):
             out.append(m)
             continue
         i = bisect_right(starts, m.start)
@@ -61,13 +68,52 @@ def resolve(text: str, mentions: list[Mention], lex: Lexicon, reference: date | 
     return out
 
 
+def _refer_back(value: str, before: list[Mention]) -> str:
+    """`2023-XX/2023-XX` takes the months of the nearest earlier period within one year; else the whole year."""
+    year = value[:4]
+    for m in reversed(before):
+        found = _SAME_YEAR_MONTHS.fullmatch(str(m.value)) if m.kind == "period" else None
+        if found:
+            return f"{year}-{found.group(2)}/{year}-{found.group(3)}"
+    return f"{year}/{year}"
+
+
 def _resolve_value(m: Mention, anchor: date, lex: Lexicon) -> str | None:
-    if m.relative:
-        shift = lex.lookup("relative_date", m.text)
-        if not shift:
-            return None
+    value = str(m.value)
+    if not m.relative:
+        resolved = value.replace("XXXX", f"{anchor.year:04d}")
+        return resolved if all(_valid(part) for part in resolved.split("/")) else None
+    if value.startswith("XXXX-"):
+        return _month_from_anchor(m.text, int(value[5:7]), anchor, lex)
+    shift = lex.lookup("relative_date", m.text) or lex.lookup("relative_period", m.text)
+    if shift:
         return _shift(anchor, shift)
-    return str(m.value).replace("XXXX", f"{anchor.year:04d}")
+    return _counted(m.text, anchor, lex)
+
+
+def _valid(part: str) -> bool:
+    """`2020-02-30` is no day: a date that cannot be resolved stays unresolved."""
+    if len(part) != 10:
+        return True
+    try:
+        date.fromisoformat(part)
+    except ValueError:
+        return False
+    return True
+
+
+def _month_from_anchor(text: str, month: int, anchor: date, lex: Lexicon) -> str | None:
+    """`last September`: the latest September before the anchor month; `next June` the first after; `this` the anchor's year."""
+    shift = lex.lookup("relative_month", text.split()[0])
+    if shift is None:
+        return None
+    offset = int(shift["offset"])
+    year = anchor.year
+    if offset < 0 and month >= anchor.month:
+        year -= 1
+    elif offset > 0 and month <= anchor.month:
+        year += 1
+    return f"{year:04d}-{month:02d}"
 
 
 def _shift(anchor: date, shift: dict) -> str | None:
@@ -75,9 +121,59 @@ def _shift(anchor: date, shift: dict) -> str | None:
     unit, offset = shift["unit"], int(shift.get("offset", 0))
     if unit == "year":
         return f"{anchor.year + offset:04d}"
+    if unit == "quarter":
+        quarter = anchor.year * 4 + (anchor.month - 1) // 3 + offset
+        year, first = quarter // 4, quarter % 4 * 3 + 1
+        return f"{year:04d}-{first:02d}/{year:04d}-{first + 2:02d}"
     if unit == "month":
         months = anchor.year * 12 + anchor.month - 1 + offset
         return f"{months // 12:04d}-{months % 12 + 1:02d}"
+    if unit == "week":
+        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=offset)
+        return f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}"
     if unit == "day":
-        return date.fromordinal(anchor.toordinal() + offset).isoformat()
+        return (anchor + timedelta(days=offset)).isoformat()
     return None
+
+
+def _counted(text: str, anchor: date, lex: Lexicon) -> str | None:
+    """`2 years 1 month 21 days ago`, `3 days from today`: the anchor moved by each count, as a day.
+
+    `earlier`/`later` count from a time in the story, so they have no sign and stay unresolved.
+    """
+    units = list(regex.finditer(r"(?<![^\W\d_])(?:" + lex.patterns["duration_unit"] + r")\b", text))
+    if not units:
+        return None
+    direction = lex.lookup("relative_direction", text[units[-1].end():])
+    if not direction or "sign" not in direction:
+        return None
+    sign = int(direction["sign"])
+    day = anchor + timedelta(days=int(direction.get("base", 0)))
+    months = days = 0
+    start = 0
+    for u in units:
+        count_text = regex.sub(r"^(?:\W|and\b)+", "", fold(text[start:u.start()]))
+        count = parse_number(count_text, lex)
+        info = lex.lookup("duration_unit", u.group())
+        if count is None or info is None or count != int(count):
+            return None
+        n = int(count) * int(info.get("factor", 1))
+        symbol = info["symbol"]
+        if symbol == "Y":
+            months += 12 * n
+        elif symbol == "M":
+            months += n
+        elif symbol == "W":
+            days += 7 * n
+        elif symbol == "D":
+            days += n
+        else:
+            return None
+        start = u.end()
+    return (_add_months(day, sign * months) + timedelta(days=sign * days)).isoformat()
+
+
+def _add_months(day: date, months: int) -> date:
+    total = day.year * 12 + day.month - 1 + months
+    year, month = total // 12, total % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

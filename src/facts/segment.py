@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from .rules import RULE_FLAGS, RuleError, default_rules_dir, expand, read_yaml
+from .rules import RULE_FLAGS, RuleError, cached_rules, default_rules_dir, expand, load_data_file, without_line_key
 
 __all__ = [
     "Article", "Block", "Cue", "Layout", "Role", "group_copies", "is_claimable", "load_layout",
@@ -124,12 +124,6 @@ class Cue(BaseModel):
         return self._compiled
 
 
-def _no_line_key(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: v for k, v in value.items() if k != "__line__"}
-    return value
-
-
 class LayoutFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -138,7 +132,7 @@ class LayoutFile(BaseModel):
     cues: list[Cue]
     line: int = Field(default=0, alias="__line__")
 
-    _patterns = field_validator("patterns", mode="before")(_no_line_key)
+    _patterns = field_validator("patterns", mode="before")(without_line_key)
 
 
 @dataclass
@@ -157,25 +151,6 @@ class Layout:
         return None
 
 
-def _validated(data: dict, path: Path) -> LayoutFile:
-    try:
-        return LayoutFile.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        node: Any = data
-        line = data.get("__line__")
-        for key in err["loc"]:
-            try:
-                node = node[key]
-            except (KeyError, IndexError, TypeError):
-                break
-            if isinstance(node, dict) and "__line__" in node:
-                line = node["__line__"]
-        where = ".".join(str(k) for k in err["loc"])
-        reason = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        raise RuleError(path, line, f"{where}: {reason}") from None
-
-
 def default_layout_path() -> Path:
     return default_rules_dir() / "layout" / "layout.yaml"
 
@@ -183,7 +158,7 @@ def default_layout_path() -> Path:
 def load_layout(path: Path | str | None = None) -> Layout:
     """Read, validate and compile a layout cue file; every mistake names the file and line."""
     path = Path(path) if path is not None else default_layout_path()
-    parsed = _validated(read_yaml(path), path)
+    parsed = load_data_file(LayoutFile, path)
     seen: dict[str, int] = {}
     for name, body in parsed.patterns.items():
         try:
@@ -222,11 +197,6 @@ def cached_layout(path: str | None = None) -> Layout:
 _MARGIN = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\ufeff"
 _TERMINAL = ".,;:"
 _CLOSERS = "\"'\u2019\u201d)]\u00bb*"
-_MONTHS = {m: i for i, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-     ("nov", "november"), ("dec", "december")], start=1) for m in names}
-
 
 @dataclass
 class _Line:
@@ -371,11 +341,11 @@ def _clean(text: str) -> str:
 def _iso(match: regex.Match) -> str | None:
     try:
         day, year = int(match.group("day")), int(match.group("year"))
-        month_text = match.group("month").rstrip(".").casefold()
-        month = int(month_text) if month_text.isdigit() else _MONTHS[month_text]
+        month_text = match.group("month").rstrip(".")
+        month = int(month_text) if month_text.isdigit() else cached_rules().lexicon.lookup("month", month_text)
     except (KeyError, ValueError, IndexError):
         return None
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    if month is None or not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
 

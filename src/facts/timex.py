@@ -11,51 +11,59 @@ from typing import Any
 
 from .matching import Candidate
 from .numbers import parse_number
-from .rules import Lexicon
+from .rules import Lexicon, fold
 
 Fields = dict[str, Any]
 
-def _year(text: str | None, lex: Lexicon, century_from: str | None = None) -> str | None:
-    """A four-digit year; a two-digit one (`2012–13`, `'98`) takes its century from the other end."""
+# A lone two-digit year below this is 20xx (`9-18-15`), else 19xx (`03/18/40`).
+TWO_DIGIT_PIVOT = 30
+# The end of a range written with two digits (`2012–13`, `1998–01`) may cross into the next century only this far.
+CENTURY_WRAP = 10
+SUFFIXES = ("st", "nd", "rd", "th")
+
+
+def _year(text: str | None, century_from: str | None = None) -> str | None:
+    """A four-digit year; a two-digit one ends a range after `century_from`, or stands alone (pivot)."""
     if text is None:
         return None
     digits = text.strip().lstrip("'\u2019")
-    if len(digits) == 4 and digits.isdigit():
+    if not digits.isdigit() or len(digits) not in (2, 4):
+        return None
+    if len(digits) == 4:
         return digits
-    if len(digits) == 2 and digits.isdigit():
-        base = century_from if century_from else None
-        if base is None:
-            return None
-        year = base[:2] + digits
-        return year if year >= base else str(int(base[:2]) + 1) + digits
-    value = parse_number(text, lex)
-    return f"{int(value):04d}" if value is not None and 1000 <= value <= 2999 else None
+    if century_from is None:
+        return ("20" if int(digits) < TWO_DIGIT_PIVOT else "19") + digits
+    same = int(century_from[:2] + digits)
+    if same > int(century_from):
+        return f"{same:04d}"
+    wrapped = same + 100
+    return f"{wrapped:04d}" if wrapped - int(century_from) <= CENTURY_WRAP else None
 
 
 def _month(text: str | None, lex: Lexicon) -> int | None:
     if text is None:
         return None
-    if text.strip().isdigit():
+    text = text.strip().rstrip(".")
+    if text.isdigit():
         month = int(text)
         return month if 1 <= month <= 12 else None
     return lex.lookup("month", text)
 
 
-def _day(text: str | None, lex: Lexicon) -> int | None:
+def _ordinal(text: str | None, lex: Lexicon) -> int | None:
+    """`7`, `07`, `7th`, `seventh`, `twenty-first` as a number."""
     if text is None:
         return None
-    value = parse_number(regex_ordinal_suffix(text), lex)
-    if value is None:
-        value = lex.lookup("ordinal_word", text)
-    return int(value) if value is not None and 1 <= int(value) <= 31 else None
+    text = text.strip()
+    digits = text[:-2] if text.lower().endswith(SUFFIXES) else text
+    if digits.isdigit():
+        return int(digits)
+    return lex.lookup("day_word", text)
 
 
-def regex_ordinal_suffix(text: str) -> str:
-    stripped = text.strip()
-    for suffix in ("st", "nd", "rd", "th"):
-        if stripped.lower().endswith(suffix) and stripped[:-2].isdigit():
-            return stripped[:-2]
-    return stripped
+def _day(text: str | None, lex: Lexicon) -> int | None:
+    value = _ordinal(text, lex)
+    return value if value is not None and 1 <= value <= 31 else None
 
 
 def _timex(year: str | None, month: int | None, day: int | None) -> str | None:
@@ -73,59 +81,77 @@ def date(c: Candidate, lex: Lexicon) -> Fields | None:
     fields: Fields = {}
     if c.has("mod"):
         fields["mod"] = lex.lookup("date_mod", c.group("mod"))
-    if c.has("relative"):
-        return fields | {"value": "XXXX", "relative": True}
-    if c.has("decade"):
-        decade = c.group("decade")
-        return fields | {"value": decade[:3] + "X"} if decade[:4].isdigit() else None
     month = _month(c.group("month"), lex)
     if c.has("month") and month is None:
         return None
-    value = _timex(_year(c.group("year"), lex), month, _day(c.group("day"), lex))
+    if c.has("relative"):
+        return fields | {"value": "XXXX" if month is None else f"XXXX-{month:02d}", "relative": True}
+    if c.has("decade"):
+        return fields | {"value": c.group("decade")[:3] + "X"}
+    value = _timex(_year(c.group("year")), month, _day(c.group("day"), lex))
     return None if value is None else fields | {"value": value}
 
 
+def _year_part(c: Candidate, lex: Lexicon, year: str | None) -> Fields | None:
+    """`Q3 2024`, `the first half of 2025`, `2019-H2`: the months of one quarter or half."""
+    size = 3 if c.has("quarter") else 6
+    index = _ordinal(c.group("quarter") or c.group("half"), lex)
+    if index is None or not 1 <= index <= 12 // size:
+        return None
+    first, last = size * (index - 1) + 1, size * index
+    year = year or "XXXX"
+    return {"value": f"{year}-{first:02d}/{year}-{last:02d}"}
+
+
 def period(c: Candidate, lex: Lexicon) -> Fields | None:
-    year = _year(c.group("year"), lex)
+    if c.has("relative"):
+        return {"value": "XXXX/XXXX", "relative": True}
+    if c.has("and") and not c.has("between"):
+        return None
+    year = _year(c.group("year"))
+    if c.has("same_period"):
+        # The months come from the period this one refers back to (resolve.py).
+        return None if year is None else {"value": f"{year}-XX/{year}-XX"}
     if c.has("first_months"):
         n = parse_number(c.group("first_months"), lex)
-        if n is None or not 1 <= n <= 12 or year is None:
+        if n is None or not 1 <= n <= 12:
             return None
+        year = year or "XXXX"
         return {"value": f"{year}-01/{year}-{int(n):02d}"}
     if c.has("quarter") or c.has("half"):
-        part = c.group("quarter") or c.group("half")
-        months = lex.lookup("year_part", part)
-        if months is None or year is None:
-            return None
-        return {"value": f"{year}-{months[0]:02d}/{year}-{months[1]:02d}"}
-    from_year = _year(c.group("from_year"), lex) or year
-    to_year = _year(c.group("to_year"), lex, century_from=from_year) or year
-    if from_year is None and c.has("from_year"):
+        return _year_part(c, lex, year)
+    from_year = _year(c.group("from_year")) or year
+    to_year = _year(c.group("to_year"), century_from=from_year) or year
+    if (c.has("from_year") and from_year is None) or (c.has("to_year") and to_year is None):
         return None
     from_month, to_month = _month(c.group("from_month"), lex), _month(c.group("to_month"), lex)
     from_month, to_month = from_month or to_month, to_month or from_month
     from_day, to_day = _day(c.group("from_day"), lex), _day(c.group("to_day"), lex)
-    if from_day is not None and to_day is None:
-        to_month = None if not c.has("to_month") else to_month
     from_year = from_year or to_year
     start = _timex(from_year, from_month, from_day)
     end = _timex(to_year, to_month, to_day)
-    if start is None or end is None or (from_year and to_year and from_year > to_year):
+    if start is None or end is None or start == end or ("X" not in start + end and start > end):
         return None
     return {"value": f"{start}/{end}"}
+
+
+def _count(text: str, lex: Lexicon) -> Decimal | None:
+    """A number of units; the article in `an hour` counts one."""
+    return Decimal(1) if fold(text) in ("a", "an") else parse_number(text, lex)
 
 
 def duration(c: Candidate, lex: Lexicon) -> Fields | None:
     unit = lex.lookup("duration_unit", c.group("unit"))
     if unit is None:
         return None
-    number = parse_number(c.group("number"), lex) if c.has("number") else Decimal(1)
-    if number is None:
+    number = _count(c.group("number"), lex) if c.has("number") else None
+    fraction = lex.lookup("duration_fraction", c.group("fraction"))
+    if (c.has("number") and number is None) or (c.has("fraction") and fraction is None):
         return None
-    amount = number * Decimal(str(unit.get("factor", 1)))
+    if number is None:
+        number = Decimal(1) if fraction is None else Decimal(0)
+    amount = (number + Decimal(str(fraction or 0))) * Decimal(str(unit.get("factor", 1)))
     text = f"{amount.normalize():f}"
     prefix = "PT" if unit["symbol"] in ("H", "MIN", "S") else "P"
     symbol = "M" if unit["symbol"] == "MIN" else unit["symbol"]
     return {"value": f"{prefix}{text}{symbol}"}
-
-

@@ -1,0 +1,707 @@
+"""Attribution: turn a mention into a claim, saying what the figure is about.
+
+A figure alone cannot be checked against another; "US$ 3.74 billion" becomes
+comparable once we know it is the trade (metric) of Azerbaijan and China
+(subject) in 2024 (period). Everything is read from the structure of the
+sentence the figure stands in, narrowing outward: the figure's clause, then its
+independent part of the sentence, then the sentence, then the passage before
+it. The words are data: entities, metric and event cues in `rules/lexicon/`,
+clause breaks, anaphors and structures in `rules/attribution/attribution.yaml`.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import Mention
+from .rules import RuleError, RuleSet, cached_rules, expand, load_data_file
+
+__all__ = ["Claim", "Event", "attribute", "claim_rows", "load_attribution", "split_sentences"]
+
+TIME_KINDS = frozenset({"date", "period"})
+
+
+class Event(BaseModel):
+    """What a date dates: `actor` did it, to or with `counterpart`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    actor: list[str] = []
+    counterpart: list[str] = []
+
+
+class Claim(BaseModel):
+    """A mention with what it is about; the mention's own fields stay reachable through `mention`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mention: Mention
+    subject: list[str]
+    metric: str | None
+    period: str | None
+    event: Event | None
+    sentence_start: int
+    sentence_end: int
+
+
+# --- the attribution file -------------------------------------------------------------------------
+
+
+class Structure(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    pattern: str
+    example: str | None = None
+    line: int = Field(default=0, alias="__line__")
+
+
+class Anaphors(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pair: str
+    region: str
+    organization: str
+    figure: str
+    period: str
+    pronoun: str
+    event: str
+    relative: str
+    line: int = Field(default=0, alias="__line__")
+
+
+class AttributionFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc: str | None = None
+    segment_breaks: list[str]
+    clause_breaks: list[str]
+    fronted_max_chars: int = 40
+    event_window: int = 100
+    phrase_breaks: str
+    anaphors: Anaphors
+    locative: str
+    comparison: str
+    period_signal: str
+    bilateral_metrics: list[str] = []
+    count_metrics: list[str] = []
+    bilateral_events: list[str] = []
+    unclaimed_events: list[str] = []
+    structures: list[Structure] = []
+    line: int = Field(default=0, alias="__line__")
+
+
+class _Structure(NamedTuple):
+    id: str
+    pattern: regex.Pattern
+
+
+@dataclass(eq=False)
+class Attribution:
+    """The attribution file and the lexicon tables it uses, compiled once per rule set."""
+
+    entity: regex.Pattern
+    metric_cue: regex.Pattern
+    event_cue: regex.Pattern
+    segment_break: regex.Pattern
+    clause_break: regex.Pattern
+    fronted_max_chars: int
+    event_window: int
+    phrase_break: regex.Pattern
+    anaphor: dict[str, regex.Pattern]
+    locative: regex.Pattern
+    comparison: regex.Pattern
+    period_signal: regex.Pattern
+    bilateral_metrics: frozenset[str]
+    count_metrics: frozenset[str]
+    bilateral_events: frozenset[str]
+    unclaimed_events: frozenset[str]
+    structures: list[_Structure]
+    rules: RuleSet
+
+
+def _compile(pattern: str, path: Path, line: int, what: str, subpatterns: dict[str, str]) -> regex.Pattern:
+    try:
+        compiled = regex.compile(expand(pattern, subpatterns, (path, line)), regex.VERSION1)
+    except regex.error as exc:
+        raise RuleError(path, line, f"{what}: broken pattern: {exc}") from None
+    if compiled.fullmatch("") is not None:
+        raise RuleError(path, line, f"{what}: pattern matches the empty string")
+    return compiled
+
+
+def _words(table_pattern: str) -> str:
+    """A lexicon alternation as whole words: `export` must not match inside `exporter`."""
+    return rf"(?<![\w-]){table_pattern}(?![\w-])"
+
+
+def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribution:
+    """Read, validate and compile the attribution file (default: `attribution/attribution.yaml` in the rules)."""
+    path = Path(path) if path is not None else rules.root / "attribution" / "attribution.yaml"
+    spec = load_data_file(AttributionFile, path)
+    for table in ("entity", "entity_type", "metric_cue", "event_cue"):
+        if table not in rules.lexicon.tables:
+            raise RuleError(rules.root / "lexicon", None, f"lexicon table {table!r} is missing")
+    lex = rules.lexicon.patterns
+    sub = dict(rules.subpatterns)
+    cue = rf"(?P<cue>{_words(lex['metric_cue'])}|{_words(lex['event_cue'])})"
+    names = r"(?:{e}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){e})*)".format(e=rf"(?<!\w){lex['entity']}(?!\w)")
+    sub.update({"actor": f"(?P<a>{names})", "counterpart": f"(?P<b>{names})", "cue": cue})
+    top = spec.line or 1
+
+    def one(patterns: list[str], what: str) -> regex.Pattern:
+        return _compile("|".join(f"(?:{p})" for p in patterns), path, top, what, sub)
+
+    anaphor_line = spec.anaphors.line or top
+    structures = []
+    for s in spec.structures:
+        compiled = _compile(s.pattern, path, s.line, f"structure {s.id}", sub)
+        if s.example is not None and compiled.search(s.example) is None:
+            raise RuleError(path, s.line, f"structure {s.id}: does not match its example {s.example!r}")
+        structures.append(_Structure(s.id, compiled))
+    return Attribution(
+        entity=regex.compile(rf"(?<!\w){lex['entity']}(?![\w$])", regex.VERSION1),
+        metric_cue=regex.compile(_words(lex["metric_cue"]), regex.VERSION1),
+        event_cue=regex.compile(_words(lex["event_cue"]), regex.VERSION1),
+        segment_break=one(spec.segment_breaks, "segment_breaks"),
+        clause_break=one(spec.clause_breaks, "clause_breaks"),
+        fronted_max_chars=spec.fronted_max_chars,
+        event_window=spec.event_window,
+        phrase_break=_compile(f"(?r){spec.phrase_breaks}", path, top, "phrase_breaks", sub),
+        anaphor={name: _compile(getattr(spec.anaphors, name), path, anaphor_line, f"anaphors.{name}", sub)
+                 for name in ("pair", "region", "organization", "figure", "period", "pronoun", "event", "relative")},
+        locative=_compile(spec.locative, path, top, "locative", sub),
+        comparison=_compile(spec.comparison, path, top, "comparison", sub),
+        period_signal=_compile(spec.period_signal, path, top, "period_signal", sub),
+        bilateral_metrics=frozenset(spec.bilateral_metrics),
+        count_metrics=frozenset(spec.count_metrics),
+        bilateral_events=frozenset(spec.bilateral_events),
+        unclaimed_events=frozenset(spec.unclaimed_events),
+        structures=structures,
+        rules=rules,
+    )
+
+
+@lru_cache(maxsize=8)
+def _cached_attribution(rules: RuleSet) -> Attribution:
+    return load_attribution(rules)
+
+
+# --- sentences -----------------------------------------------------------------------------------
+
+# Words that end in a period without ending a sentence ("Dr. Aliyev", "the U.S. President").
+_ABBREVIATIONS = frozenset("""
+    mr mrs ms dr prof st jr sr gen col lt sgt capt maj adm gov sen rep pres amb hon rev
+    inc ltd co corp plc llc dept univ no nos vol fig approx est vs etc e.g i.e cf al
+    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n u.s.a e.u
+""".split())
+_CANDIDATE = regex.compile(r"[.!?]+[\"'”’»)\]]*(?=\s)|\n")
+_PARAGRAPH = regex.compile(r"\n[^\S\n]*\n")
+_NEXT_START = regex.compile(r"\s*[\"'“‘«(\[]*(?:\p{Lu}|\d)")
+_CONTINUES = regex.compile(r"[\p{Ll}\d,;(–-]\Z")
+_WORD_BEFORE = regex.compile(r"(?:(?<=\s)|\A)[\w.]+\Z")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, stripped of surrounding space.
+
+    A period ends a sentence only before a space and a capital or digit, and not
+    after an abbreviation or an initial (`U.S.`, `Dr.`, `e.g.`, `J. Smith`);
+    `3.74` is never split. A paragraph break always ends a sentence; a single
+    line break does too unless the text plainly runs on (a lower-case word or a
+    comma before it, a lower-case word after it).
+    """
+    cuts = [m.end() for m in _PARAGRAPH.finditer(text)]
+    for m in _CANDIDATE.finditer(text):
+        if m.group() == "\n":
+            before = text[max(0, m.start() - 1):m.start()]
+            after = text[m.end():m.end() + 1]
+            if not (_CONTINUES.search(before) and after[:1].islower()):
+                cuts.append(m.end())
+            continue
+        if _NEXT_START.match(text, m.end()) is None:
+            continue
+        if text[m.start()] == ".":
+            word = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            token = word.group().casefold() if word else ""
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
+        cuts.append(m.end())
+    spans = []
+    start = 0
+    for cut in sorted(set(cuts)) + [len(text)]:
+        s, e = start, cut
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+        start = max(start, cut)
+    return spans
+
+
+# --- one text ------------------------------------------------------------------------------------
+
+
+class _Hit(NamedTuple):
+    start: int
+    end: int
+    value: str
+
+
+class _Sentence(NamedTuple):
+    start: int
+    end: int
+    segments: list[tuple[int, int]]
+    clauses: list[tuple[int, int]]
+
+
+def _split(start: int, end: int, text: str, pattern: regex.Pattern) -> list[tuple[int, int]]:
+    parts, at = [], start
+    for m in pattern.finditer(text, start, end):
+        if m.start() > at:
+            parts.append((at, m.start()))
+        at = max(at, m.end())
+    if end > at:
+        parts.append((at, end))
+    return parts or [(start, end)]
+
+
+class _Text:
+    """Entities, cues and dates of one text, indexed by position so each lookup is a bisect."""
+
+    def __init__(self, text: str, mentions: list[Mention], att: Attribution):
+        self.text, self.att = text, att
+        lex = att.rules.lexicon
+        self.entities = [_Hit(m.start(), m.end(), name) for m in att.entity.finditer(text)
+                         for name in _as_list(lex.lookup("entity", m.group()))]
+        self.metrics = [_Hit(m.start(), m.end(), lex.lookup("metric_cue", m.group())) for m in att.metric_cue.finditer(text)]
+        self.events = [_Hit(m.start(), m.end(), lex.lookup("event_cue", m.group())) for m in att.event_cue.finditer(text)]
+        self.times = sorted((m for m in mentions if m.kind in TIME_KINDS), key=lambda m: m.start)
+        self.time_starts = [m.start for m in self.times]
+        self.values = sorted((m for m in mentions if m.kind not in TIME_KINDS), key=lambda m: m.start)
+        self.value_starts = [m.start for m in self.values]
+        self.spans = split_sentences(text)
+        self.starts = [s for s, _ in self.spans]
+        self._sentences: dict[int, _Sentence] = {}
+
+    def sentence(self, offset: int) -> tuple[int, _Sentence]:
+        i = max(0, bisect_right(self.starts, offset) - 1)
+        if i not in self._sentences:
+            s, e = self.spans[i]
+            segments = self._fronted(_split(s, e, self.text, self.att.segment_break))
+            clauses = self._fronted([c for seg in segments for c in _split(*seg, self.text, self.att.clause_break)])
+            self._sentences[i] = _Sentence(s, e, segments, clauses)
+        return i, self._sentences[i]
+
+    def _fronted(self, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A short opening ("For Mongolia,", "In 2016,") belongs to the part after it."""
+        if len(parts) > 1 and parts[0][1] - parts[0][0] <= self.att.fronted_max_chars:
+            return [(parts[0][0], parts[1][1]), *parts[2:]]
+        return parts
+
+    @staticmethod
+    def within(hits: list, start: int, end: int) -> list:
+        lo = bisect_left(hits, (start,))
+        hi = bisect_left(hits, (end,))
+        return [h for h in hits[lo:hi] if h.end <= end]
+
+    def times_within(self, start: int, end: int, exclude: Mention | None = None) -> list[Mention]:
+        lo, hi = bisect_left(self.time_starts, start), bisect_left(self.time_starts, end)
+        return [m for m in self.times[lo:hi] if m.end <= end and m is not exclude]
+
+    def names(self, start: int, end: int) -> list[str]:
+        """Entities named in a span, but not regions named as a place ("in the South Caucasus")."""
+        return list(dict.fromkeys(
+            h.value for h in self.within(self.entities, start, end)
+            if self.kind_of(h.value) != "region" or not self.att.locative.search(self.text, max(0, h.start - 20), h.start)))
+
+    def kind_of(self, name: str) -> str:
+        return self.att.rules.lexicon.lookup("entity_type", name, "country")
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    """An entity entry names one party, or several for a place or conflict ("Karabakh")."""
+    return value if isinstance(value, list) else [value]
+
+
+def _part(parts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    return next((p for p in parts if p[0] <= offset < p[1]), parts[-1])
+
+
+# --- attribution ---------------------------------------------------------------------------------
+
+
+class _Context(NamedTuple):
+    sentence: _Sentence
+    index: int
+    clause: tuple[int, int]
+    segment: tuple[int, int]
+
+
+def _by_distance(hits: list[_Hit], m: Mention) -> list[_Hit]:
+    """Cues nearest the figure first; a cue after it counts a little farther ("in 2024 resulted in agreements")."""
+    def distance(h: _Hit) -> tuple[int, int]:
+        return (h.start - m.end + (15 if h.start - m.end > 2 else 0), 0) if h.start >= m.end else (m.start - h.end, 1)
+    return sorted((h for h in hits if not (h.start < m.end and m.start < h.end)), key=distance)
+
+
+def _cues(t: _Text, hits: list[_Hit], m: Mention, ctx: _Context) -> list[_Hit]:
+    """The cues of the figure's clause, nearest first, else those of its part of the sentence."""
+    for start, end in (ctx.clause, ctx.segment):
+        found = _by_distance(t.within(hits, start, end), m)
+        if found:
+            return found
+    return []
+
+
+def _structure(t: _Text, cues: list[_Hit], ctx: _Context) -> tuple[list[str], list[str]] | None:
+    """Actor and counterpart from the first structure that fits around a cue, nearest cue first."""
+    s, e = ctx.segment
+    matches = [m for st in t.att.structures for m in st.pattern.finditer(t.text, s, e, overlapped=True)]
+    for cue in cues:
+        for m in matches:
+            if m.start("cue") < cue.end and cue.start < m.end("cue"):
+                a = t.names(*m.span("a")) if m.group("a") else []
+                b = t.names(*m.span("b")) if "b" in m.groupdict() and m.group("b") else []
+                return a, [n for n in b if n not in a]
+    return None
+
+
+def _recent(t: _Text, before: int, exclude: set[str], kinds: set[str], count: int) -> list[str]:
+    """The last `count` distinct entities of the given kinds named before an offset."""
+    out: list[str] = []
+    for h in reversed(t.within(t.entities, max(0, before - 2000), before)):
+        if h.value not in exclude and h.value not in out and t.kind_of(h.value) in kinds:
+            out.append(h.value)
+            if len(out) == count:
+                break
+    return out
+
+
+def _antecedent(t: _Text, ctx: _Context, start: int, end: int, exclude: list[str]) -> list[str]:
+    """What "it" or "their" before `end` stands for: what the sentence named before, else the first
+    entity of the sentence before ("Kazakhstan and Uzbekistan, with their combined population"); none
+    that is in `exclude` (a party already found needs no second one from further back)."""
+    m = t.att.anaphor["pronoun"].search(t.text, start, end)
+    if m is None:
+        return []
+    plural = m.group().casefold().startswith("the")
+    earlier = t.names(ctx.sentence.start, start)
+    if earlier:
+        found = earlier if plural else earlier[-1:]
+    else:
+        found = t.names(*t.spans[ctx.index - 1])[:1] if ctx.index else []
+    return [n for n in found if n not in exclude]
+
+
+def _home(t: _Text, ctx: _Context, exclude: set[str]) -> str | None:
+    """The entity the passage is about: the one named most in it, nearest first on a tie."""
+    s = ctx.sentence
+    hits = [h for h in t.within(t.entities, max(0, s.start - 4000), s.end) if h.value not in exclude]
+    counts = Counter(h.value for h in hits)
+    if not counts:
+        return None
+    last = {h.value: h.start for h in hits}
+    return max(counts, key=lambda n: (counts[n], last[n]))
+
+
+def _anaphora(t: _Text, start: int, end: int, names: list[str]) -> list[str]:
+    """Entities a clause points back to: "the two countries", "the region", "the organization"; "the two
+    countries" and "bilateral" need no antecedent where the clause names two countries itself."""
+    text, found = t.text, list(names)
+    for name, kinds, count in (("pair", {"country"}, 2), ("region", {"region"}, 1),
+                               ("organization", {"organization"}, 1)):
+        m = t.att.anaphor[name].search(text, start, end)
+        if m and not (name == "pair" and sum(t.kind_of(n) in kinds for n in names) >= 2):
+            found += _recent(t, m.start(), set(found), kinds, count)
+    return found
+
+
+def _subject(t: _Text, ctx: _Context, first: tuple[int, int] | None = None) -> list[str]:
+    """The entities of the narrowest part around a figure that names any: `first`, then its clause, its
+    part of the sentence, the sentence."""
+    for start, end in (first or ctx.clause, ctx.clause, ctx.segment, (ctx.sentence.start, ctx.sentence.end)):
+        names = _anaphora(t, start, end, t.names(start, end))
+        if names:
+            return names
+    return []
+
+
+def _time_score(t: _Text, m: Mention, c: Mention) -> tuple[int, int]:
+    before = t.text[max(0, c.start - 40):c.start]
+    distance = c.start - m.end if c.start >= m.end else m.start - c.end + 10
+    if t.att.comparison.search(before):
+        distance += 1000
+    elif t.att.period_signal.search(before):
+        distance -= 30
+    return distance, c.start
+
+
+def _previous_times(t: _Text, ctx: _Context) -> str | None:
+    """The time an anaphor ("the same period", "that day") points to: the dates of the sentences before."""
+    for i in (ctx.index - 1, ctx.index - 2):
+        if i < 0:
+            return None
+        s, e = t.spans[i]
+        found = t.times_within(s, e)
+        if len(found) == 1:
+            return str(found[0].value)
+        if found:
+            first, last = str(found[0].value).split("/")[0], str(found[-1].value).split("/")[-1]
+            return f"{first}/{last}"
+    return None
+
+
+_FROM = regex.compile(r"(?i:\bfrom\s+(?:\S+\s+){0,2}\Z)")
+_TO = regex.compile(r"(?i:\bto\s+(?:\S+\s+){0,2}\Z)")
+
+
+def _end_of_range(t: _Text, m: Mention, period: str, clause: tuple[int, int]) -> str:
+    """In "from $72.9 million to $93 million during 2017–2022", the first figure is the start's, the second the end's."""
+    if "/" not in period:
+        return period
+    before = t.text[max(clause[0], m.start - 30):m.start]
+    first, last = period.split("/", 1)
+    if _FROM.search(before):
+        return first
+    if _TO.search(before) and "from" in t.text[clause[0]:m.start].casefold():
+        return last
+    return period
+
+
+def _period(t: _Text, ctx: _Context, m: Mention, dated: dict[str, tuple[int, str]]) -> str | None:
+    """The figure's time: its own for a date, else the nearest date of its clause, its part of the sentence
+    or the sentence's opening, else the time an anaphor points to ("the same period", "the visit")."""
+    if m.kind in TIME_KINDS:
+        return str(m.value)
+    if m.kind == "multiplier":
+        after = t.times_within(m.end, ctx.clause[1])
+        if len(after) >= 2 and "from" in t.text[m.end:after[0].start].casefold():
+            return f"{str(after[0].value).split('/')[0]}/{str(after[-1].value).split('/')[-1]}"
+    s = ctx.sentence
+    opening = t.text.find(",", s.start, s.start + t.att.fronted_max_chars + 1)
+    fronted = (s.start, opening) if opening > 0 else (s.start, s.start)
+    for start, end in (ctx.clause, ctx.segment, fronted):
+        found = t.times_within(start, end, exclude=m)
+        if found:
+            return str(min(found, key=lambda c: _time_score(t, m, c)).value)
+        if t.att.anaphor["period"].search(t.text, start, end):
+            previous = _previous_times(t, ctx)
+            if previous:
+                return _end_of_range(t, m, previous, ctx.clause)
+    return _event_time(t, ctx, dated)
+
+
+def _event_time(t: _Text, ctx: _Context, dated: dict[str, tuple[int, str]]) -> str | None:
+    """"The visit yielded 14 agreements": the date of the visit dated in the two sentences before."""
+    for cue in t.within(t.events, *ctx.clause):
+        when = dated.get(cue.value)
+        if when and ctx.index - when[0] <= 2 and t.att.anaphor["event"].search(
+                t.text, max(0, cue.start - 40), cue.start):
+            return when[1]
+    return None
+
+
+def _counted(t: _Text, m: Mention) -> tuple[int, str] | None:
+    """Where the counted noun phrase ends and what it says: `36 Rafale fighter jets` counts "rafale fighter jets"."""
+    if not m.unit:
+        return None
+    head = r"[\s\u00a0]+".join(regex.escape(w) + r"\w*" for w in m.unit.split())
+    found = regex.compile(rf"[\s\u00a0]+(?:[\w-]+[\s\u00a0]+){{0,3}}?{head}\b", regex.IGNORECASE).match(
+        t.text, m.end, m.end + 80)
+    return (found.end(), " ".join(found.group().split()).casefold()) if found else (m.end, m.unit)
+
+
+class _Figure(NamedTuple):
+    subject: list[str]
+    metric: str | None
+
+
+def _conjunct(t: _Text, clause: tuple[int, int], m: Mention) -> tuple[int, int]:
+    """The part of a clause that is the figure's own where figures are coordinated: in "with $20 billion GDP
+    and 90% of exports going to China", China is the exports' partner, not the GDP's."""
+    lo, hi = clause
+    i = bisect_left(t.value_starts, m.start)
+    if i and t.values[i - 1].end > lo:
+        joints = list(_AND.finditer(t.text, t.values[i - 1].end, m.start))
+        lo = joints[-1].end() if joints else lo
+    if i + 1 < len(t.values) and t.values[i + 1].start < hi:
+        joint = _AND.search(t.text, m.end, t.values[i + 1].start)
+        hi = joint.start() if joint else hi
+    return lo, hi
+
+
+_AND = regex.compile(r"\s+and\s+")
+
+
+def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) -> _Figure:
+    own = _conjunct(t, ctx.clause, m)
+    counted = _counted(t, m) if m.kind == "count" else None
+    cues = [c for c in _cues(t, t.metrics, m, ctx._replace(clause=own))
+            if not (counted and m.end <= c.start < counted[0])]
+    cue = cues[0] if cues else None
+    metric = cue.value if cue else None
+    if counted and metric not in t.att.count_metrics:
+        metric = counted[1]
+    elif cue and m.kind == "percent" and cue.start >= m.end and regex.match(
+            r"\s+of\b", t.text[m.end:cue.start]) and not metric.endswith("share"):
+        metric = f"{metric} share"
+    structure = _structure(t, cues, ctx)
+    subject = [*structure[0], *structure[1]] if structure else []
+    if not subject and previous and t.att.anaphor["figure"].search(t.text, *ctx.clause):
+        return _Figure(previous.subject, metric or previous.metric)
+    if not subject and cue:
+        # "with their combined population": the possessive pronoun names whose measure it is.
+        subject = _antecedent(t, ctx, _phrase_start(t, own[0], cue.start), cue.start, [])
+    if not subject:
+        subject = _subject(t, ctx, own) or _antecedent(t, ctx, *ctx.clause, [])
+    if metric and metric.removesuffix(" share") in t.att.bilateral_metrics and len(subject) == 1:
+        other = _nearest_other(t, ctx, cue.start if cue else m.start, set(subject))
+        subject += [other] if other else []
+    if not subject:
+        home = _home(t, ctx, set())
+        subject = [home] if home else []
+    return _Figure(subject, metric)
+
+
+def _nearest_other(t: _Text, ctx: _Context, at: int, exclude: set[str]) -> str | None:
+    """The entity of the sentence nearest a cue that is not yet a party, else the passage's own entity."""
+    hits = [h for h in t.within(t.entities, ctx.sentence.start, ctx.sentence.end) if h.value not in exclude]
+    if hits:
+        return min(hits, key=lambda h: abs(h.start - at)).value
+    return _home(t, ctx, exclude)
+
+
+def _phrase(t: _Text, ctx: _Context, cue: _Hit, m: Mention) -> tuple[int, int]:
+    """The words that name an event's parties: back from the cue or date to the word that opens its phrase
+    ("visits *to*", "*following* Japarov's visit"), or past a relative pronoun to the noun it stands for
+    ("Azerbaijan, *which* was granted"); forward to the date after the cue ("visits to Armenia in 2015"),
+    else to the end of the cue's phrase ("In 2015, it supplied jets to Uzbekistan, ...")."""
+    clause = ctx.clause
+    start = _phrase_start(t, clause[0], min(cue.start, m.start))
+    relative = t.att.anaphor["relative"].search(t.text, max(0, start - 10), start)
+    if relative:
+        start = _phrase_start(t, ctx.sentence.start, relative.start())
+    if cue.end <= m.start:
+        return start, m.end
+    hi = min(clause[1], cue.end + t.att.event_window)
+    closing = _PHRASE_END.search(t.text, cue.end, hi)
+    return start, closing.start() if closing else hi
+
+
+def _phrase_start(t: _Text, lo: int, at: int) -> int:
+    """Where the phrase ending at `at` opens: after the last phrase break, at most a window back."""
+    lo = max(lo, at - t.att.event_window)
+    opening = t.att.phrase_break.search(t.text, lo, at)
+    return opening.end() if opening else lo
+
+
+_PHRASE_END = regex.compile(r"[,;:()\[\]—]")
+
+
+def _carried(t: _Text, cue: _Hit, before: int) -> list[str]:
+    """Parties of an event named again ("the aerial engagement on May 7"): those of the nearest earlier
+    mention of an event of the same type in the text."""
+    if not t.att.anaphor["event"].search(t.text, max(0, cue.start - 40), cue.start):
+        return []
+    for earlier in reversed(t.within(t.events, max(0, before - 4000), before)):
+        if earlier.value == cue.value:
+            clause = _part(t.sentence(earlier.start)[1].clauses, earlier.start)
+            closing = _PHRASE_END.search(t.text, earlier.end, clause[1])
+            names = t.names(_phrase_start(t, clause[0], earlier.start), closing.start() if closing else clause[1])
+            if names:
+                return names
+    return []
+
+
+def _own_conjunct(t: _Text, cue: _Hit, m: Mention, counterpart: list[str]) -> list[str]:
+    """In "visits to Armenia in 2015 and Georgia in 2016", 2016 dates the visit to Georgia alone."""
+    between = t.times_within(cue.end, m.start, exclude=m)
+    if not between:
+        return counterpart
+    own = t.names(between[-1].end, m.start)
+    return own or counterpart
+
+
+def _event(t: _Text, ctx: _Context, m: Mention) -> tuple[Event | None, list[str]]:
+    """The event a date dates, with its parties: from a structure around the cue, else from the cue's phrase,
+    an earlier mention of the event, or the clause around it."""
+    cues = _cues(t, t.events, m, ctx)
+    if not cues:
+        names = _subject(t, ctx)
+        home = _home(t, ctx, set()) if not names else None
+        return None, names or ([home] if home else [])
+    cue = cues[0]
+    structure = _structure(t, cues[:1], ctx)
+    if structure and structure[0] and structure[1]:
+        actor, counterpart = structure
+    else:
+        start, end = _phrase(t, ctx, cue, m)
+        names = (_anaphora(t, start, end, t.names(start, end)) or _carried(t, cue, start)
+                 or _subject(t, ctx, (ctx.clause[0], end)))
+        before = {h.value for h in t.within(t.entities, start, end) if h.start < cue.start}
+        actor = [n for n in names if n in before]
+        counterpart = [n for n in names if n not in before]
+        if not actor:
+            actor = _antecedent(t, ctx, start, cue.start, counterpart)
+        if not actor and not (counterpart and cue.value in t.att.unclaimed_events):
+            earlier = [h.value for h in t.within(t.entities, ctx.clause[0], start) if h.value not in counterpart]
+            actor = earlier[-1:]
+    if cue.end <= m.start:
+        counterpart = [n for n in _own_conjunct(t, cue, m, counterpart) if n not in actor]
+    parties = set(actor + counterpart)
+    if cue.value in t.att.bilateral_events and len(parties) == 1:
+        other = _nearest_other(t, ctx, cue.start, parties)
+        if other:
+            (counterpart if actor else actor).append(other)
+    if not actor and not counterpart:
+        home = _home(t, ctx, set())
+        actor = [home] if home else []
+    return Event(type=cue.value, actor=actor, counterpart=counterpart), [*actor, *counterpart]
+
+
+def attribute(text: str, mentions: list[Mention], *, rules: RuleSet | None = None) -> list[Claim]:
+    """One claim per mention, in the mentions' order."""
+    att = _cached_attribution(rules or cached_rules())
+    t = _Text(text, mentions, att)
+    claims, previous = [], None
+    dated: dict[str, tuple[int, str]] = {}
+    for m in mentions:
+        index, sentence = t.sentence(m.start)
+        ctx = _Context(sentence, index, _part(sentence.clauses, m.start), _part(sentence.segments, m.start))
+        if m.kind in TIME_KINDS:
+            event, subject = _event(t, ctx, m)
+            metric = event.type if event else None
+            if event:
+                dated[event.type] = (index, str(m.value))
+        else:
+            event = None
+            figure = _value_claim(t, ctx, m, previous[1] if previous and index - previous[0] <= 1 else None)
+            subject, metric = figure.subject, figure.metric
+            previous = (index, figure)
+        claims.append(Claim(mention=m, subject=sorted(set(subject)), metric=metric, period=_period(t, ctx, m, dated),
+                            event=event, sentence_start=sentence.start, sentence_end=sentence.end))
+    return claims
+
+
+def claim_rows(doc: str | None, text: str, mentions: list[Mention], *, rules: RuleSet | None = None) -> list[dict]:
+    """Ledger rows: the mention fields of FORMAT.md plus subject, metric, period and event."""
+    rows = []
+    for c in attribute(text, mentions, rules=rules):
+        row = c.mention.model_dump(mode="json")
+        if doc is not None:
+            row["doc"] = doc
+        row.update(subject=c.subject, metric=c.metric, period=c.period,
+                   event=c.event.model_dump(mode="json") if c.event else None)
+        rows.append(row)
+    return rows

@@ -1,0 +1,395 @@
+"""The ledger: documents, articles, their copies and claims in one SQLite file.
+
+SQLite because a checker's ledger is one file to keep, mail and query, and
+because its transactions make a killed run harmless: each document is written
+in one transaction, so the file holds whole documents only, and the next run
+picks up where the last one stopped. Adding is idempotent: a document already
+held with the same text is skipped; a document whose text changed is added as a
+new version while the old one stays queryable.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .models import ClaimRecord, typed_value
+
+if TYPE_CHECKING:
+    from .pipeline import ProcessedDocument
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    doc TEXT NOT NULL,
+    path TEXT,
+    sha256 TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    current INTEGER NOT NULL DEFAULT 1,
+    rules TEXT NOT NULL DEFAULT '',
+    encoding TEXT,
+    format TEXT,
+    chars INTEGER NOT NULL,
+    added TEXT NOT NULL,
+    text TEXT NOT NULL,
+    UNIQUE (doc, sha256)
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    story TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    title TEXT,
+    author TEXT,
+    date TEXT,
+    fingerprint TEXT NOT NULL,
+    shingles TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
+    story TEXT,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    value TEXT,
+    unit TEXT,
+    qualifier TEXT,
+    low TEXT,
+    high TEXT,
+    mod TEXT,
+    relative INTEGER NOT NULL DEFAULT 0,
+    resolved TEXT,
+    rule TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '[]',
+    metric TEXT,
+    period TEXT,
+    event TEXT,
+    interval_low TEXT,
+    interval_high TEXT,
+    sentence TEXT,
+    sentence_start INTEGER,
+    section TEXT,
+    PRIMARY KEY (document_id, id)
+);
+CREATE INDEX IF NOT EXISTS claims_key ON claims (metric, period);
+CREATE INDEX IF NOT EXISTS articles_story ON articles (story);
+CREATE TABLE IF NOT EXISTS verdicts (
+    claim_id TEXT PRIMARY KEY,
+    verdict TEXT NOT NULL,
+    checker TEXT,
+    notes TEXT,
+    checked_value TEXT,
+    updated TEXT NOT NULL
+);
+"""
+JSON_COLUMNS = ("subject", "event")
+VERDICTS = ("unchecked", "correct", "incorrect", "misleading", "unverifiable")
+
+
+class LedgerError(Exception):
+    """A file that is not a ledger of this version; the message names it."""
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Ledger:
+    """An open ledger file. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"{self.path}: not a facts ledger ({exc})") from None
+        self._meta_defaults()
+
+    def _meta_defaults(self) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('ledger_id', ?)", (uuid.uuid4().hex,))
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        version = int(self.meta("schema"))
+        if version != SCHEMA_VERSION:
+            raise LedgerError(f"{self.path}: ledger schema {version}, this facts reads {SCHEMA_VERSION}")
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @property
+    def ledger_id(self) -> str:
+        return self.meta("ledger_id") or ""
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: a killed process leaves the ledger as it was before."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ---- writing ------------------------------------------------------------------
+
+    def holds(self, doc: str, sha256: str, rules: str) -> bool:
+        """True when this text of `doc` is the current version and was read with these rules."""
+        return self.db.execute("SELECT 1 FROM documents WHERE doc = ? AND sha256 = ? AND rules = ? AND current = 1",
+                               (doc, sha256, rules)).fetchone() is not None
+
+    def add_document(self, *, doc: str, path: str | None, text: str, encoding: str | None, format: str | None,
+                     rules: str, articles: list[dict], claims: list[dict]) -> int | None:
+        """Store one processed document in one transaction; None when it is held already.
+
+        A new text of `doc` becomes its current version; the old one stays. A text
+        read before with other rules keeps its version and gets the new claims (a
+        rule change shows in the ledger; verdicts, kept by claim id, stay). A text
+        seen before becomes current again. `articles` rows carry `ordinal`, `story`,
+        `start`, `end`, `title`, `author`, `date`, `fingerprint`, `shingles`; `claims`
+        rows the claim fields and the `ordinal` of their article.
+        """
+        sha = text_sha256(text)
+        with self.transaction() as db:
+            row = db.execute("SELECT id, rules, current FROM documents WHERE doc = ? AND sha256 = ?",
+                             (doc, sha)).fetchone()
+            if row is not None and row[1] == rules and row[2]:
+                return None
+            db.execute("UPDATE documents SET current = 0 WHERE doc = ?", (doc,))
+            if row is not None:
+                document_id = row[0]
+                db.execute("UPDATE documents SET current = 1, rules = ?, path = ? WHERE id = ?",
+                           (rules, path, document_id))
+                if row[1] == rules:
+                    return document_id
+                db.execute("DELETE FROM claims WHERE document_id = ?", (document_id,))
+                db.execute("DELETE FROM articles WHERE document_id = ?", (document_id,))
+            else:
+                version = (db.execute("SELECT MAX(version) FROM documents WHERE doc = ?", (doc,)).fetchone()[0]
+                           or 0) + 1
+                document_id = db.execute(
+                    "INSERT INTO documents (doc, path, sha256, version, current, rules, encoding, format, chars,"
+                    " added, text) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+                    (doc, path, sha, version, rules, encoding, format, len(text), _now(), text)).lastrowid
+            article_ids: dict[int, int] = {}
+            for a in articles:
+                cur = db.execute(
+                    'INSERT INTO articles (document_id, ordinal, story, start, "end", title, author, date,'
+                    " fingerprint, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (document_id, a["ordinal"], a["story"], a["start"], a["end"], a.get("title"), a.get("author"),
+                     a.get("date"), a["fingerprint"], json.dumps(sorted(a.get("shingles", ())))))
+                article_ids[a["ordinal"]] = cur.lastrowid
+            db.executemany(_claim_insert(), [_claim_params(c, document_id, article_ids) for c in claims])
+        return document_id
+
+    def add_processed(self, processed: ProcessedDocument) -> int | None:
+        """Store what the pipeline made of one document (see `add_document`)."""
+        document = processed.document
+        articles = [{"ordinal": i, "story": story, "start": a.start, "end": a.end, "title": a.title,
+                     "author": a.author, "date": a.date, "fingerprint": a.fingerprint, "shingles": a.shingles}
+                    for i, (a, story) in enumerate(zip(processed.articles, processed.stories))]
+        claims = [c.model_dump() for c in processed.claims]
+        return self.add_document(doc=document.doc, path=document.path, text=document.text,
+                                 encoding=document.encoding, format=document.format, rules=processed.rules,
+                                 articles=articles, claims=claims)
+
+    def stories(self) -> Iterator[tuple[str, str, frozenset[str]]]:
+        """(story, fingerprint, shingles) of every article held, for matching new copies."""
+        for story, fingerprint, shingles in self.db.execute(
+                "SELECT story, fingerprint, shingles FROM articles ORDER BY id"):
+            yield story, fingerprint, frozenset(json.loads(shingles))
+
+    # ---- reading ------------------------------------------------------------------
+
+    def frame(self, sql: str, params: Iterable[Any] = ()) -> pd.DataFrame:
+        frame = pd.read_sql_query(sql, self.db, params=list(params))
+        for column in JSON_COLUMNS:
+            if column in frame:
+                frame[column] = frame[column].map(lambda v: json.loads(v) if isinstance(v, str) else v)
+        return frame
+
+    def documents(self) -> pd.DataFrame:
+        return self.frame("SELECT id, doc, path, sha256, version, current, rules, encoding, format, chars, added"
+                          " FROM documents ORDER BY doc, version")
+
+    def articles(self, current_only: bool = True) -> pd.DataFrame:
+        where = "WHERE d.current = 1" if current_only else ""
+        return self.frame('SELECT a.id, d.doc, a.ordinal, a.story, a.start, a."end", a.title, a.author, a.date,'
+                          f" a.fingerprint FROM articles a JOIN documents d ON d.id = a.document_id {where}"
+                          " ORDER BY d.doc, a.ordinal")
+
+    def claims(self, *, subject: str | None = None, metric: str | None = None, period: str | None = None,
+               kind: str | None = None, current_only: bool = True, article_id: int | None = None) -> pd.DataFrame:
+        """Claims as a DataFrame, filtered: `subject` is one entity of the claim's subject
+        set, `metric` a word the metric contains, `period` a prefix of the period (`2024`
+        matches `2024-04` and `2024/2026`)."""
+        clauses, params = [], []
+        if current_only:
+            clauses.append("d.current = 1")
+        if kind:
+            clauses.append("c.kind = ?")
+            params.append(kind)
+        if article_id is not None:
+            clauses.append("c.article_id = ?")
+            params.append(article_id)
+        if metric:
+            clauses.append("c.metric LIKE ?")
+            params.append(f"%{metric}%")
+        if period:
+            clauses.append("c.period LIKE ?")
+            params.append(f"{period}%")
+        if subject:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(c.subject) WHERE lower(value) = lower(?))")
+            params.append(subject)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return self.frame(
+            f"SELECT d.doc, d.version, c.*, a.ordinal AS article, a.title, a.author, a.date AS article_date FROM claims c"
+            f" JOIN documents d ON d.id = c.document_id LEFT JOIN articles a ON a.id = c.article_id {where}"
+            ' ORDER BY d.doc, c.start', params)
+
+    def claim_records(self, current_only: bool = True, article_id: int | None = None) -> list[ClaimRecord]:
+        """The claims as the pipeline made them (amounts back to Decimal), for checks and diffs."""
+        frame = self.claims(current_only=current_only, article_id=article_id)
+        fields = set(ClaimRecord.model_fields)
+        rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        return [ClaimRecord.model_validate({k: _from_sql(k, v, row["kind"]) for k, v in row.items() if k in fields})
+                for row in rows]
+
+    def titles(self) -> dict[str, str]:
+        """Article title by story, where the page gives one."""
+        return {story: title for story, title in self.db.execute(
+            "SELECT story, title FROM articles WHERE title IS NOT NULL ORDER BY id")}
+
+    def text_of(self, doc: str, version: int | None = None) -> str:
+        sql = "SELECT text FROM documents WHERE doc = ? " + ("AND version = ?" if version else "AND current = 1")
+        row = self.db.execute(sql, (doc, version) if version else (doc,)).fetchone()
+        if row is None:
+            raise LedgerError(f"{self.path}: no document {doc!r}")
+        return row[0]
+
+    # ---- verdicts -----------------------------------------------------------------
+
+    def checked_values(self) -> dict[str, str]:
+        """What a verdict on each claim vouches for now: see `checked_value`; the first
+        current copy speaks for the claim, as in `claims()`."""
+        values: dict[str, str] = {}
+        for claim_id, value, unit, qualifier in self.db.execute(
+                "SELECT c.id, c.value, c.unit, c.qualifier FROM claims c JOIN documents d ON d.id = c.document_id"
+                " WHERE d.current = 1 ORDER BY d.doc, c.start"):
+            values.setdefault(claim_id, checked_value(value, unit, qualifier))
+        return values
+
+    def verdicts(self) -> dict[str, dict[str, Any]]:
+        """Every verdict by claim id, with `value`, what the claim says now (None when it is
+        gone), and `changed` when that is no longer what was checked."""
+        now = self.checked_values()
+        out = {}
+        for claim_id, verdict, checker, notes, checked, updated in self.db.execute(
+                "SELECT claim_id, verdict, checker, notes, checked_value, updated FROM verdicts"):
+            value = now.get(claim_id)
+            out[claim_id] = {"verdict": verdict, "checker": checker, "notes": notes, "checked_value": checked,
+                             "updated": updated, "value": value, "changed": value is not None and value != checked}
+        return out
+
+    def set_verdicts(self, verdicts: Iterable[dict[str, Any]]) -> int:
+        """Store verdicts (`claim_id`, `verdict`, `checker`, `notes`, `checked_value`) in one
+        transaction, so an import that fails half way changes nothing."""
+        rows = []
+        for v in verdicts:
+            if v["verdict"] not in VERDICTS:
+                raise ValueError(f"claim {v['claim_id']}: verdict {v['verdict']!r} is not one of {', '.join(VERDICTS)}")
+            rows.append((v["claim_id"], v["verdict"], v.get("checker"), v.get("notes"), v.get("checked_value"), _now()))
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO verdicts (claim_id, verdict, checker, notes, checked_value, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (claim_id) DO UPDATE SET verdict = excluded.verdict,"
+                " checker = excluded.checker, notes = excluded.notes, checked_value = excluded.checked_value,"
+                " updated = excluded.updated", rows)
+        return len(rows)
+
+
+def checked_value(value: str | None, unit: str | None, qualifier: str | None) -> str:
+    """A claim's value, unit and qualifier as one string, numbers written canonically, so
+    `8.8 billion` reflowed as `8,800 million` is not taken for a changed figure."""
+    try:
+        value = format(Decimal(value).normalize(), "f")
+    except (InvalidOperation, TypeError, ValueError):
+        pass
+    return " ".join(str(part) for part in (value, unit, qualifier) if part)
+
+
+_CLAIM_COLUMNS = ("id", "document_id", "article_id", "story", "start", "end", "text", "kind", "value", "unit",
+                  "qualifier", "low", "high", "mod", "relative", "resolved", "rule", "subject", "metric", "period",
+                  "event", "interval_low", "interval_high", "sentence", "sentence_start", "section")
+
+
+def _claim_insert() -> str:
+    columns = ", ".join(f'"{c}"' for c in _CLAIM_COLUMNS)
+    return f"INSERT INTO claims ({columns}) VALUES ({', '.join('?' for _ in _CLAIM_COLUMNS)})"
+
+
+def _claim_params(claim: dict, document_id: int, article_ids: dict[int, int]) -> tuple:
+    row = dict(claim, document_id=document_id, article_id=article_ids.get(claim.get("article")))
+    return tuple(_sql_value(row.get(c), c) for c in _CLAIM_COLUMNS)
+
+
+def _sql_value(value: Any, column: str) -> Any:
+    if column == "subject":
+        return json.dumps(list(value or []), ensure_ascii=False)
+    if column == "event":
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+    if column == "relative":
+        return int(bool(value))
+    if value is None or isinstance(value, (int, str)):
+        return value
+    return str(value)
+
+
+_DECIMAL_COLUMNS = frozenset({"low", "high", "interval_low", "interval_high"})
+
+
+def _from_sql(column: str, value: Any, kind: str) -> Any:
+    """Back from a ledger cell: amounts were stored as exact decimal text."""
+    if value is None:
+        return None
+    if column in _DECIMAL_COLUMNS:
+        return Decimal(value)
+    if column == "value":
+        return typed_value(kind, value)
+    if column == "relative":
+        return bool(value)
+    return value
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,72 @@
+"""Fixtures shared by the workbook and report tests: the seed corpus in a ledger, and flags on it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from facts import Ledger, process_paths
+from facts.models import Flag, FlagSide
+
+SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_ledger(tmp_path_factory) -> Path:
+    """A ledger of the seed corpus (read it, do not change it: tests share it)."""
+    path = tmp_path_factory.mktemp("seeds") / "ledger.db"
+    with Ledger(path) as ledger:
+        for _ in process_paths([str(SEEDS)], ledger=ledger):
+            pass
+    return path
+
+
+def side_of(claim) -> FlagSide:
+    return FlagSide(doc=claim.doc, start=claim.start, end=claim.end, text=claim.text, claim_id=claim.id,
+                    quote=claim.sentence, value=claim.value, unit=claim.unit, period=claim.period)
+
+
+@pytest.fixture(scope="session")
+def seed_flags(seed_ledger) -> list[Flag]:
+    """Flags made by hand (the tests are about showing flags, not finding them): two money
+    claims in different articles, and two dates."""
+    with Ledger(seed_ledger) as ledger:
+        claims = ledger.claims().drop_duplicates("id")
+    claims = claims.astype(object).where(claims.notna(), None)
+    money, dates = claims[claims["kind"] == "money"], claims[claims["kind"] == "date"]
+    other = money[money["story"] != money.iloc[0]["story"]].iloc[0]
+    pairs = [(money.iloc[0], other, "high"), (dates.iloc[0], dates.iloc[-1], "low")]
+    return [Flag(id=f"flag{i}", a=side_of(a), b=side_of(b), kind="value_conflict", check="value_conflict",
+                 severity=severity, why=f"{a.text} and {b.text} cannot both hold")
+            for i, (a, b, severity) in enumerate(pairs)]
+
+
+
+HOSTILE = [  # sentence, the figure in it, kind, value, unit
+    ('=HYPERLINK("http://x","y") paid $5 million.', "$5 million", "money", "5000000", "USD"),
+    ("+1+1 rose 2 percent.", "2 percent", "percent", "2", "%"),
+    ("@SUM(A1) came in 2024.", "2024", "date", "2024", None),
+    ("-2 ships, then 3 ships.", "-2", "count", "-2", "ship"),
+    ("\tTabbed in 2023-05-04.", "2023-05-04", "date", "2023-05-04", None),
+    ("<script>alert(1)</script> cost $3 million.", "$3 million", "money", "3000000", "USD"),
+]
+
+
+@pytest.fixture
+def hostile_ledger(tmp_path) -> Path:
+    """A ledger of one article whose title, author and sentences start like formulas or hold markup."""
+    text = " ".join(h[0] for h in HOSTILE)
+    claims, at = [], 0
+    for n, (sentence, figure, kind, value, unit) in enumerate(HOSTILE):
+        at = text.index(sentence, at)
+        start = at + sentence.index(figure)
+        claims.append({"id": f"hostile{n}", "story": "hostile", "article": 0, "start": start,
+                       "end": start + len(figure), "text": figure, "kind": kind, "value": value, "unit": unit,
+                       "rule": "test", "subject": ["=evil"], "metric": "+metric", "sentence": sentence})
+    path = tmp_path / "hostile.db"
+    with Ledger(path) as ledger:
+        ledger.add_document(doc="=hostile.txt", path=None, text=text, encoding="utf-8", format="text", rules="",
+                            articles=[{"ordinal": 0, "story": "hostile", "start": 0, "end": len(text),
+                                       "title": "=1+2", "author": "@evil", "date": "-2025",
+                                       "fingerprint": "hostile", "shingles": []}], claims=claims)
+    return path

@@ -1,0 +1,210 @@
+"""Attribution: subject, metric, period and event of synthetic sentences, sentence splitting, file errors."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from facts import extract
+from facts.claims import attribute, claim_rows, load_attribution, split_sentences
+from facts.rules import RuleError, cached_rules, default_rules_dir, load_rules
+
+
+def claim_of(text: str, span: str):
+    mentions = extract(text)
+    claims = attribute(text, mentions)
+    found = [c for c in claims if c.mention.text == span]
+    assert found, f"no mention {span!r} in {[m.text for m in mentions]}"
+    return found[0]
+
+
+@pytest.mark.parametrize("text, span, subject, metric, period", [
+    ("Trade between Azerbaijan and China reached US$ 3.74 billion in 2024.",
+     "US$ 3.74 billion", ["Azerbaijan", "China"], "trade", "2024"),
+    ("Kazakhstan's exports to Mongolia rose to $93 million in 2022.",
+     "$93 million", ["Kazakhstan", "Mongolia"], "exports", "2022"),
+    ("In 2016, India signed a $8.8 billion deal with France.",
+     "$8.8 billion", ["France", "India"], "deal value", "2016"),
+    ("The attack killed 26 tourists in April 2025 in Pakistan.",
+     "26", ["Pakistan"], "deaths", "2025-04"),
+    ("Uzbekistan has a combined population of about 36 million.",
+     "36 million", ["Uzbekistan"], "population", None),
+    ("The two countries' trade in 2024 was over 20 percent above its 2023 level.",
+     "20 percent", [], "trade", "2024"),
+])
+def test_value_claims(text, span, subject, metric, period):
+    claim = claim_of(text, span)
+    if subject:
+        assert claim.subject == subject
+    assert claim.metric == metric
+    assert claim.period == period
+    assert claim.event is None
+
+
+def test_sentence_without_entity_takes_the_pair_of_the_article():
+    text = ("Azerbaijan and China signed a partnership. Relations between Baku and Beijing deepened.\n\n"
+            "Bilateral trade reached $3 billion in 2024.")
+    claim = claim_of(text, "$3 billion")
+    assert claim.subject == ["Azerbaijan", "China"]
+    assert claim.metric == "trade"
+    assert claim.period == "2024"
+
+
+def test_count_metric_is_the_counted_noun():
+    claim = claim_of("India bought 36 Rafale jets from France in 2016.", "36")
+    assert claim.metric == "rafale jets"
+    assert claim.period == "2016"
+
+
+def test_date_of_an_event():
+    claim = claim_of("The first visit of the Azerbaijani President to Beijing in 1994 laid the foundation.", "1994")
+    assert claim.event is not None and claim.event.type == "visit"
+    assert claim.subject == ["Azerbaijan", "China"]
+    assert claim.metric == "visit"
+    assert claim.period == "1994"
+
+
+def test_dates_of_a_change_span_the_from_and_to():
+    claim = claim_of("Mongolia's trade with Kyrgyzstan doubled from about $2 million in 2017 to $5 million by 2022.",
+                     "doubled")
+    assert claim.period == "2017/2022"
+    assert claim.subject == ["Kyrgyzstan", "Mongolia"]
+
+
+def test_the_same_period_points_to_the_dates_before():
+    text = ("Mongolian exports grew from $2.9 million in 2017 to $8.3 million in 2022. "
+            "Kazakhstan's exports to Mongolia increased from $72.9 million to $93 million during the same period.")
+    assert claim_of(text, "$72.9 million").period == "2017"
+    assert claim_of(text, "$93 million").period == "2022"
+
+
+def test_claim_rows_carry_mention_and_claim_fields():
+    text = "Trade between Azerbaijan and China reached US$ 3.74 billion in 2024."
+    rows = claim_rows("a.txt", text, extract(text))
+    money = next(r for r in rows if r["kind"] == "money")
+    assert money["doc"] == "a.txt"
+    assert text[money["start"]:money["end"]] == money["text"]
+    assert money["value"] == 3740000000
+    assert (money["subject"], money["metric"], money["period"], money["event"]) == (
+        ["Azerbaijan", "China"], "trade", "2024", None)
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("The U.S. President met Dr. Smith. They agreed.", ["The U.S. President met Dr. Smith.", "They agreed."]),
+    ("Trade reached US$ 3.74 billion. It grew.", ["Trade reached US$ 3.74 billion.", "It grew."]),
+    ("Some goods, e.g. grain, moved. Others did not.", ["Some goods, e.g. grain, moved.", "Others did not."]),
+    ("It ended.\u00a0Then peace came.", ["It ended.", "Then peace came."]),
+    ("He said “it is over.” Then he left.", ["He said “it is over.”", "Then he left."]),
+    ("A title without a period\n\nThe body starts here.", ["A title without a period", "The body starts here."]),
+    ("A line that runs on,\nand ends here. Next.", ["A line that runs on,\nand ends here.", "Next."]),
+    ("A heading\nThe body.", ["A heading", "The body."]),
+])
+def test_split_sentences(text, sentences):
+    assert [text[s:e] for s, e in split_sentences(text)] == sentences
+
+
+def test_claims_are_frozen():
+    claim = claim_of("Trade between Azerbaijan and China reached US$ 3.74 billion in 2024.", "US$ 3.74 billion")
+    with pytest.raises(Exception):
+        claim.metric = "exports"
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), root)
+    return root
+
+
+def test_attribution_file_error_names_file_and_line(rules_copy: Path):
+    path = rules_copy / "attribution" / "attribution.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("structures:\n", "structures:\n  - id: broken\n    pattern: '(unclosed'\n", 1),
+                    encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("  - id: broken") + 1
+    with pytest.raises(RuleError) as err:
+        load_attribution(load_rules(rules_copy))
+    assert err.value.path == str(path) and err.value.line == line
+
+
+def test_attribution_file_rejects_unknown_keys(rules_copy: Path):
+    path = rules_copy / "attribution" / "attribution.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="colour: unknown key"):
+        load_attribution(load_rules(rules_copy))
+
+
+def test_lexicon_error_names_file_and_line(rules_copy: Path):
+    path = rules_copy / "lexicon" / "entities.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  entity_type:\n", "  entity_type:\n    colour: red\n"),
+                    encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load_rules(rules_copy)
+    assert err.value.path == str(path) and err.value.line is not None
+
+
+def test_default_rules_load_attribution():
+    assert load_attribution(cached_rules()).structures
+
+
+def event_of(text: str, span: str):
+    claim = claim_of(text, span)
+    assert claim.event is not None
+    return claim
+
+
+@pytest.mark.parametrize("text, span, subject", [
+    # a leader's name stands for the country
+    ("President Tokayev's 2019 visit to Tajikistan opened a new road.", "2019", ["Kazakhstan", "Tajikistan"]),
+    # a named conflict stands for its parties
+    ("The roads were rebuilt after the Karabakh War of 2020.", "2020", ["Armenia", "Azerbaijan"]),
+])
+def test_event_parties_from_names_and_lexicon(text, span, subject):
+    assert event_of(text, span).subject == subject
+
+
+def test_each_date_of_a_coordination_takes_its_own_conjunct():
+    text = "President Japarov made official visits to Armenia in 2015 and Georgia in 2016."
+    assert event_of(text, "2015").subject == ["Armenia", "Kyrgyzstan"]
+    assert event_of(text, "2016").subject == ["Georgia", "Kyrgyzstan"]
+
+
+def test_relative_pronoun_stands_for_the_noun_before_it():
+    text = "Turkmenistan, which was granted observer status with the OTS on May 3, 2021, has grown closer."
+    assert event_of(text, "May 3, 2021").subject == ["OTS", "Turkmenistan"]
+
+
+def test_parties_end_at_the_word_that_opens_the_event_phrase():
+    text = "Egypt blamed its neighbour for the March 3 attack on a hotel in Cairo."
+    claim = event_of(text, "March 3")
+    assert claim.event.type == "attack"
+    assert claim.subject == ["Egypt"]
+    assert claim.event.actor == []
+
+
+def test_an_event_named_again_keeps_its_parties():
+    text = ("The brief military confrontation between Thai and Cambodian troops drew attention. "
+            "Markets fell after the border clash on July 24.")
+    claim = event_of(text, "July 24")
+    assert claim.subject == ["Cambodia", "Thailand"]
+
+
+def test_a_figure_of_an_event_takes_the_event_date():
+    text = ("President Tokayev's visit to Georgia in 2023 was a success. "
+            "The visit yielded 9 agreements.")
+    assert claim_of(text, "9").period == "2023"
+
+
+def test_coordinated_figures_take_their_own_partner():
+    text = "For Laos, with $15 billion GDP and over 60% of exports going to Thailand, this matters."
+    gdp = claim_of(text, "$15 billion")
+    assert (gdp.subject, gdp.metric) == (["Laos"], "gdp")
+    share = claim_of(text, "60%")
+    assert share.metric == "exports share"
+    assert share.subject == ["Laos", "Thailand"]
+
+
+def test_possessive_pronoun_names_whose_measure_it_is():
+    text = "Kazakhstan and Uzbekistan, with their combined population of about 56 million, attract Mongolia."
+    assert claim_of(text, "56 million").subject == ["Kazakhstan", "Uzbekistan"]

@@ -1,0 +1,247 @@
+"""The command line through its real entry point: `python -m facts ...` in a subprocess."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "corpus" / "seeds"
+# The two smallest seed pages keep these runs quick.
+SMALL = sorted(SEEDS.glob("*.txt"), key=lambda p: p.stat().st_size)[:2]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def run(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None):
+    environment = {k: v for k, v in os.environ.items() if k != "REFERENCE_DATE"} | (env or {})
+    return subprocess.run([sys.executable, "-m", "facts", *args], input=stdin, capture_output=True, text=True,
+                          encoding="utf-8", env=environment, cwd=cwd, timeout=300)
+
+
+def jsonl(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def csv_cell(value) -> str:
+    """What the CSV writer must make of a JSON value: text, formula-like text quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory) -> Path:
+    """A folder with one page at its top and one in a subfolder."""
+    root = tmp_path_factory.mktemp("cli") / "news"
+    (root / "sub").mkdir(parents=True)
+    shutil.copy(SMALL[0], root / SMALL[0].name)
+    shutil.copy(SMALL[1], root / "sub" / SMALL[1].name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def folder_runs(news) -> dict[str, subprocess.CompletedProcess]:
+    return {fmt: run("extract", str(news), "--format", fmt) for fmt in ("jsonl", "csv", "json")}
+
+
+@pytest.fixture(scope="module")
+def folder_rows(folder_runs) -> list[dict]:
+    result = folder_runs["jsonl"]
+    assert result.returncode == 0, result.stderr
+    return jsonl(result.stdout)
+
+
+# --- paths, formats ----------------------------------------------------------------------------
+
+
+def test_folder_docs_are_relative_to_the_folder(news, folder_rows):
+    assert {r["doc"] for r in folder_rows} == {SMALL[0].name, f"sub/{SMALL[1].name}"}
+    for row in folder_rows:
+        text = (news / row["doc"]).read_text(encoding="utf-8")
+        assert text[row["start"]:row["end"]] == row["text"]
+
+
+def test_a_file_doc_is_its_name(news, folder_rows):
+    result = run("extract", str(news / "sub" / SMALL[1].name), "--format", "jsonl")
+
+    assert result.returncode == 0, result.stderr
+    rows = jsonl(result.stdout)
+    assert rows and {r["doc"] for r in rows} == {SMALL[1].name}
+    in_folder = [(r["start"], r["end"], r["text"], r["kind"], r["value"]) for r in folder_rows
+                 if r["doc"] == f"sub/{SMALL[1].name}"]
+    assert [(r["start"], r["end"], r["text"], r["kind"], r["value"]) for r in rows] == in_folder
+
+
+def test_json_agrees_with_jsonl(folder_runs, folder_rows):
+    assert folder_runs["json"].returncode == 0, folder_runs["json"].stderr
+
+    assert json.loads(folder_runs["json"].stdout) == folder_rows
+
+
+def test_csv_agrees_with_jsonl(folder_runs, folder_rows):
+    assert folder_runs["csv"].returncode == 0, folder_runs["csv"].stderr
+
+    table = list(csv.DictReader(io.StringIO(folder_runs["csv"].stdout, newline="")))
+
+    assert len(table) == len(folder_rows)
+    assert list(table[0]) == list(dict.fromkeys(k for row in folder_rows for k in row))
+    for cells, row in zip(table, folder_rows):
+        assert cells == {k: csv_cell(row.get(k)) for k in cells}
+
+
+def test_output_file_is_replaced_whole_and_only_on_success(news, folder_rows, tmp_path):
+    target = tmp_path / "out" / "mentions.jsonl"
+    target.parent.mkdir()
+    target.write_text("previous run\n", encoding="utf-8")
+
+    failed = run("extract", str(news), "-o", str(target), "--reference-date", "not-a-date")
+
+    assert failed.returncode == 2
+    assert "'not-a-date'" in failed.stderr and "Traceback" not in failed.stderr
+    assert target.read_text(encoding="utf-8") == "previous run\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["mentions.jsonl"]  # no temporary file left
+
+    done = run("extract", str(news), "-o", str(target))
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    written = jsonl(target.read_text(encoding="utf-8"))  # every line whole
+    assert [(r["doc"], r["start"], r["end"], r["text"], r["kind"]) for r in written] == [
+        (r["doc"], r["start"], r["end"], r["text"], r["kind"]) for r in folder_rows]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["mentions.jsonl"]
+    assert str(target) in done.stderr
+
+
+def test_output_to_a_folder_is_a_clear_error(news, tmp_path):
+    result = run("extract", str(news / SMALL[0].name), "-o", str(tmp_path))
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert str(tmp_path) in result.stderr and "directory" in result.stderr.lower()
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- stdin and batch ---------------------------------------------------------------------------
+
+
+def test_stdin_resolves_against_reference_date_from_env_and_flag():
+    text = "They met on May 7 and trade rose 5%.\n"
+
+    from_env = jsonl(run("extract", "--stdin", stdin=text, env={"REFERENCE_DATE": "2025-06-01"}).stdout)
+    from_flag = jsonl(run("extract", "--stdin", "--reference-date", "2019-01-01", stdin=text,
+                          env={"REFERENCE_DATE": "2025-06-01"}).stdout)
+
+    assert [(r["text"], r["resolved"]) for r in from_env if r["kind"] == "date"] == [("May 7", "2025-05-07")]
+    assert [(r["text"], r["resolved"]) for r in from_flag if r["kind"] == "date"] == [("May 7", "2019-05-07")]
+    assert ("5%", "percent") in [(r["text"], r["kind"]) for r in from_env]
+    assert all(text[r["start"]:r["end"]] == r["text"] for r in from_env)
+
+
+def test_batch_carries_ids_and_reports_a_bad_line_by_number():
+    cases = [
+        json.dumps({"id": "first", "text": "Exports rose 12% in 2023."}),
+        "{not json",
+        json.dumps({"id": 7, "text": "They met on May 7.", "reference": "2024-01-01"}),
+        json.dumps({"id": "no-text"}),
+        "",
+        json.dumps({"text": "It cost $5 million."}),
+    ]
+
+    result = run("extract", "--batch", stdin="\n".join(cases) + "\n")
+
+    assert result.returncode == 1
+    rows = jsonl(result.stdout)
+    assert [(r["id"], r["text"]) for r in rows] == [("first", "12%"), ("first", "2023"), (7, "May 7"),
+                                                  (6, "$5 million")]  # no id: the line number
+    assert rows[2]["resolved"] == "2024-05-07"
+    errors = result.stderr.splitlines()
+    assert len(errors) == 2, result.stderr
+    assert errors[0].startswith("facts: <stdin>:2: ") and errors[1].startswith("facts: <stdin>:4: ")
+
+
+def test_csv_cells_that_look_like_formulas_are_text():
+    cases = [json.dumps({"id": i, "text": "Up 5%."}) for i in ("=1+1", "+1", "-1", "@SUM(A1)", "plain")]
+    cases.append(json.dumps({"id": "neg", "text": "Prices fell -2% to -5 tons."}))
+
+    result = run("extract", "--batch", "--format", "csv", stdin="\n".join(cases) + "\n")
+
+    assert result.returncode == 0, result.stderr
+    table = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert [row["id"] for row in table[:5]] == ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "plain"]
+    negative = [row["text"] for row in table if row["id"] == "neg"]
+    assert negative and all(t.startswith("'-") for t in negative), negative
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+RUSSIAN = "Товарооборот России и Китая в 2023 году достиг $240 billion, сообщило управление.\r\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256))
+
+
+def test_bad_files_are_reported_and_the_rest_still_extracted(tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    good = "Exports rose 12% to US$ 4.5 billion in 2023.\n"
+    utf16 = "Imports fell 3% to €2 billion 🚀.\n"
+    (folder / "a_good.txt").write_text(good, encoding="utf-8")
+    (folder / "b_image.png").write_bytes(PNG)
+    (folder / "c_empty.txt").write_bytes(b"")
+    (folder / "d_russian.txt").write_bytes(RUSSIAN.encode("cp1251"))
+    (folder / "e_utf16.txt").write_bytes(codecs.BOM_UTF16_LE + utf16.encode("utf-16-le"))
+    target = tmp_path / "out.jsonl"
+
+    result = run("extract", str(folder), "-o", str(target))
+
+    assert result.returncode == 1
+    rows = jsonl(target.read_text(encoding="utf-8"))
+    texts = {"a_good.txt": good, "d_russian.txt": RUSSIAN, "e_utf16.txt": utf16}
+    assert {r["doc"] for r in rows} == set(texts)
+    for row in rows:
+        assert texts[row["doc"]][row["start"]:row["end"]] == row["text"]
+    assert ("US$ 4.5 billion", "money") in [(r["text"], r["kind"]) for r in rows]
+    assert ("$240 billion", "money") in [(r["text"], r["kind"]) for r in rows]
+    assert ("€2 billion", "money") in [(r["text"], r["kind"]) for r in rows]
+
+    stderr = result.stderr.splitlines()
+    assert any(str(folder / "b_image.png") in line and "binary" in line for line in stderr), result.stderr
+    assert any(str(folder / "c_empty.txt") in line and "empty file" in line for line in stderr), result.stderr
+    assert any("d_russian.txt" in line and ("cp1251" in line or "windows-1251" in line) for line in stderr)
+    assert any("e_utf16.txt" in line and "utf-16" in line for line in stderr), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_path_is_a_clear_error_and_the_others_still_run(news, tmp_path):
+    missing = tmp_path / "no-such-folder"
+
+    result = run("extract", str(missing), str(news / SMALL[0].name))
+
+    assert result.returncode == 1
+    assert f"{missing}: no such file or directory" in result.stderr
+    assert {r["doc"] for r in jsonl(result.stdout)} == {SMALL[0].name}
+
+
+def test_extract_without_input_says_what_to_give():
+    result = run("extract")
+
+    assert result.returncode == 2
+    assert "--stdin" in result.stderr and result.stdout == ""
+
+
+def test_every_command_is_in_the_readme():
+    from facts.cli import build_parser
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = build_parser()._subparsers._group_actions[0].choices
+    missing = [name for name in commands if f"facts {name}" not in readme]
+    assert not missing, f"commands not in README.md: {missing}"

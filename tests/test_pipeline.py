@@ -1,0 +1,234 @@
+"""facts.extract as an API: the shape of what it returns, exact spans on any text, dates anchored."""
+from __future__ import annotations
+
+import random
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from facts import Mention, extract
+from facts.rules import cached_rules
+
+RULES = cached_rules()
+SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
+SEED_TEXT = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+
+# Whitespace and characters outside the Basic Multilingual Plane before and between figures:
+# each astral character is one code point, so offsets must count it once.
+MIXED = ("🚀 Exports rose 12%\u00a0to US$ 4.5 billion\tin 2023;\r\n"
+         "𝟚 ships carried 15 million tons 🚀 by June 25.\r\n")
+
+
+def assert_valid(text: str, mentions) -> None:
+    """Every mention is a Mention whose span is exact; sorted by start; no two overlap."""
+    assert isinstance(mentions, list)
+    previous_end = 0
+    for m in mentions:
+        assert isinstance(m, Mention)
+        assert 0 <= m.start < m.end <= len(text), (m.start, m.end, len(text))
+        assert text[m.start:m.end] == m.text
+        assert m.start >= previous_end, f"{m.text!r} at {m.start} overlaps the mention ending at {previous_end}"
+        previous_end = m.end
+
+
+def found(mentions) -> list[tuple]:
+    return [(m.start, m.end, m.text, m.kind) for m in mentions]
+
+
+# --- shape -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", " ", "\r\n", "No figures in this sentence at all.", "🚀𝟚"[:1]])
+def test_nothing_found_is_an_empty_list_not_none(text):
+    assert extract(text) == []
+
+
+def test_returns_mentions_sorted_with_typed_values():
+    text = "Trade reached nearly US$ 3.74 billion in 2024, up 12% on 2023."
+
+    mentions = extract(text)
+
+    assert_valid(text, mentions)
+    money = next(m for m in mentions if m.kind == "money")
+    assert (money.text, money.value, money.unit, money.qualifier) == ("US$ 3.74 billion", Decimal("3740000000"), "USD",
+                                                                      "nearly")
+    assert isinstance(money.value, Decimal)
+    assert ("12%", "percent") in [(m.text, m.kind) for m in mentions]
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+
+
+def test_doc_is_carried_into_every_mention():
+    mentions = extract("Up 5% in 2024.", doc="a/b.txt")
+
+    assert mentions and {m.doc for m in mentions} == {"a/b.txt"}
+
+
+def test_mixed_whitespace_and_astral_characters_keep_offsets_exact():
+    mentions = extract(MIXED)
+
+    assert_valid(MIXED, mentions)
+    spans = {m.text: (m.start, m.end, m.kind) for m in mentions}
+    assert spans["12%"] == (15, 18, "percent")  # the rocket before it is one code point
+    assert spans["US$ 4.5 billion"] == (22, 37, "money")
+    assert spans["15 million tons"][2] == "quantity"
+    assert MIXED[spans["June 25"][0]:spans["June 25"][1]] == "June 25"
+
+
+@pytest.mark.parametrize("prefix", ["🚀\n", "𝟚𝟘𝟚𝟜 🚀\u00a0\t\r\n", "\u00a0\t \r\n\r\n", "😀" * 50 + "\n"])
+def test_a_prefix_shifts_every_offset_by_its_length_in_code_points(prefix):
+    base = extract(MIXED)
+
+    shifted = extract(prefix + MIXED)
+
+    assert_valid(prefix + MIXED, shifted)
+    assert [(m.start - len(prefix), m.end - len(prefix), m.text, m.kind, m.value) for m in shifted[-len(base):]] == [
+        (m.start, m.end, m.text, m.kind, m.value) for m in base]
+
+
+def test_crlf_and_nbsp_inside_figures_stay_in_the_span():
+    text = "It cost\u00a0US$\u00a04.5\u00a0billion,\r\nabout 40\u00a0per cent more.\r\n"
+
+    mentions = extract(text)
+
+    assert_valid(text, mentions)
+    assert [(m.text, m.kind) for m in mentions] == [("US$\u00a04.5\u00a0billion", "money"),
+                                                     ("40\u00a0per cent", "percent")]
+
+
+# --- any text ----------------------------------------------------------------------------------
+
+# Astral characters (emoji, mathematical digits) and the odd spaces are where offset bugs hide.
+ANY_CHAR = st.characters(exclude_categories=("Cs",))
+PIECES = st.sampled_from([
+    "5", "12", "1,000", "3.74", "2024", "2015–2019", "June 25", "May", "7", "$", "US$", "€", "%", " percent",
+    " billion", " million", " tons", " km", "-", "–", "about ", "over ", "nearly ", "three", " times", "fold",
+    " ", "\u00a0", "\u202f", "\t", "\r\n", "\n", ",", ".", "🚀", "𝟚", "٣", "½", "Published ", "last year",
+])
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(ANY_CHAR, max_size=2000))
+def test_any_text_gives_valid_spans(text):
+    assert_valid(text, extract(text))
+
+
+@settings(deadline=None, max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(PIECES, st.text(ANY_CHAR, max_size=3)), max_size=60).map("".join))
+def test_figure_like_text_gives_valid_spans(text):
+    assert_valid(text, extract(text))
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.text(ANY_CHAR, max_size=300), st.text(ANY_CHAR, max_size=300))
+def test_any_text_around_the_seed_corpus(before, after):
+    text = before + SEED_TEXT[:3000] + after
+    assert_valid(text, extract(text))
+
+
+def _big_cases() -> list:
+    rng = random.Random(20250601)
+    astral = ["🚀", "𝟚", "😀", "\U0010fffd", "\U0001d7d8"]
+    spiced = "".join(c + (rng.choice(astral) if rng.random() < 0.02 else "") for c in SEED_TEXT)
+    noise = "".join(chr(rng.choice([rng.randrange(0x20, 0xD800), rng.randrange(0xE000, 0x110000)]))
+                    for _ in range(100_000))
+    return [
+        pytest.param((SEED_TEXT * 2)[:100_000], id="seed-corpus-100k"),
+        pytest.param(spiced[:100_000], id="seed-corpus-with-astral-chars"),
+        pytest.param(SEED_TEXT.replace("\n", "\r\n").replace(" ", "\u00a0")[:100_000], id="crlf-nbsp"),
+        pytest.param(noise, id="random-code-points-100k"),
+        pytest.param("1" * 5_000, id="one-long-number"),
+        pytest.param("5\u00a0" * 10_000, id="nbsp-separated-digits"),
+        pytest.param("$5 " * 10_000, id="many-small-amounts"),
+        pytest.param("\n" * 100_000, id="newlines"),
+    ]
+
+
+@pytest.mark.parametrize("text", _big_cases())
+def test_big_texts_give_valid_spans(text):
+    assert_valid(text, extract(text))
+
+
+# Hostile runs of one token must not make matching quadratic (each rule attempt is bounded).
+# Generous bounds: each of these takes milliseconds; a quadratic engine takes many seconds.
+SLOW_RUNS = [
+    pytest.param("1" * 30_000, 2.0, id="digits"),
+    pytest.param("one two three " * 600, 2.0, id="number-words"),
+    pytest.param("May " * 5_000, 2.0, id="month-names"),
+    pytest.param("between 2010 and " * 1_000, 2.0, id="open-ranges"),
+]
+
+
+@pytest.mark.parametrize(("text", "seconds"), SLOW_RUNS)
+def test_long_runs_of_one_token_take_linear_time(text, seconds):
+    started = time.perf_counter()
+    mentions = extract(text)
+    elapsed = time.perf_counter() - started
+
+    assert_valid(text, mentions)
+    assert elapsed < seconds, f"{len(text)} chars took {elapsed:.2f}s"
+
+
+# --- reference dates and datelines -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reference", ["2025-06-01", date(2025, 6, 1), "2025-06-01T09:30:00Z"])
+def test_reference_date_resolves_a_date_with_no_year(reference):
+    (m,) = [m for m in extract("They met on May 7.", reference_date=reference) if m.kind == "date"]
+
+    assert (m.text, m.value, m.resolved) == ("May 7", "XXXX-05-07", "2025-05-07")
+
+
+def test_without_reference_nothing_is_guessed():
+    (m,) = extract("They met on May 7.")
+
+    assert (m.value, m.resolved) == ("XXXX-05-07", None)
+
+
+def test_full_dates_need_no_resolving():
+    (m,) = extract("They met on 7 May 2024.", reference_date="2025-06-01")
+
+    assert (m.value, m.resolved) == ("2024-05-07", None)
+
+
+@pytest.mark.parametrize("bad", ["2025-13-01", "yesterday", "07/05/2025", "", "2025-02-30"])
+def test_bad_reference_date_raises_a_clear_value_error(bad):
+    with pytest.raises(ValueError) as caught:
+        extract("They met on May 7.", reference_date=bad)
+
+    message = str(caught.value)
+    assert repr(bad) in message and "YYYY-MM-DD" in message
+
+
+def test_dateline_anchors_the_dates_after_it_not_those_before():
+    text = "On May 7 they met.\nPublished 12 March 2024\nLater, on May 9, talks resumed."
+
+    mentions = {m.text: m for m in extract(text, reference_date="2025-06-01")}
+
+    assert mentions["12 March 2024"].value == "2024-03-12"
+    assert mentions["May 7"].resolved == "2025-05-07"  # before the dateline: the reference
+    assert mentions["May 9"].resolved == "2024-05-09"  # after it: the dateline's year
+
+
+def test_dateline_anchors_without_any_reference():
+    text = "Published 12 March 2024\n\nThe minister arrived on May 7."
+
+    (m,) = [m for m in extract(text) if m.text == "May 7"]
+
+    assert m.resolved == "2024-05-07"
+
+
+def test_date_in_running_text_is_no_dateline():
+    text = "The deal of 12 March 2024 was signed.\nThe minister arrived on May 7."
+
+    (m,) = [m for m in extract(text) if m.text == "May 7"]
+
+    assert m.resolved is None
+
+
+def test_explicit_rules_give_the_same_result_as_the_default():
+    assert extract(MIXED, rules=RULES) == extract(MIXED)

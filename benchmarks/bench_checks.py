@@ -21,17 +21,23 @@ METRICS = ["trade", "exports", "imports", "investment", "gdp", "deal value", "po
 
 
 def synthetic(n: int, seed: int = 7) -> list[ClaimRecord]:
+    """Claims over many keys and stories: most repeat their key's figure (corroboration),
+    one in a hundred gives another (a conflict), as in a large real corpus."""
     rng = random.Random(seed)
+    truth: dict[tuple, Decimal] = {}
     claims = []
     for i in range(n):
-        a, b = rng.sample(COUNTRIES, 2)
-        value = Decimal(rng.choice([94.8, 66.2, 3.74, 12.5, 150, 2.9])).quantize(Decimal("0.01")) * 10 ** 9
+        subject = sorted(rng.sample(COUNTRIES, 2))
+        metric, period = rng.choice(METRICS), str(rng.randrange(2000, 2025))
+        true = truth.setdefault((*subject, metric, period), Decimal(rng.randrange(10, 9990)) / 10 * 10 ** 9)
+        value = true * Decimal("1.7") if rng.random() < 0.01 else true
         story = f"s{rng.randrange(n // 20 + 1)}"
+        half = Decimal("0.05") * 10 ** 9
         claims.append(ClaimRecord(
             doc=f"{story}.txt", start=i, end=i + 5, text="$1", kind="money", value=value, unit="USD",
-            rule="money.prefix_currency", id=f"c{i}", story=story, article=0, subject=sorted([a, b]),
-            metric=rng.choice(METRICS), period=str(rng.randrange(2000, 2025)), interval_low=value * Decimal("0.999"),
-            interval_high=value * Decimal("1.001"), sentence=f"s{i}", sentence_start=i))
+            rule="money.prefix_currency", id=f"c{i}", story=story, article=0, subject=subject, metric=metric,
+            period=period, interval_low=value - half, interval_high=value + half, sentence=f"s{i}",
+            sentence_start=i))
     return claims
 
 

@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .intervals import timex_days
 from .models import ClaimRecord, Flag, FlagSide, Severity
@@ -62,6 +62,11 @@ class Check(BaseModel):
     params: dict[str, Any] = {}
     examples: list[CheckExample] = []
     line: int = Field(default=0, alias="__line__")
+    _cues: list[regex.Pattern] = PrivateAttr(default_factory=list)
+
+    def cued(self, sentence: str | None) -> bool:
+        """True when the check has no cues, or one of them is in the sentence."""
+        return not self._cues or any(cue.search(sentence or "") for cue in self._cues)
 
 
 class ChecksFile(BaseModel):
@@ -106,7 +111,7 @@ def load_checks(rules: RuleSet | None = None, path: Path | str | None = None) ->
         seen.add(check.id)
         for cue in check.cues:
             try:
-                regex.compile(cue)
+                check._cues.append(regex.compile(cue, regex.IGNORECASE))
             except regex.error as exc:
                 raise RuleError(path, check.line, f"check {check.id}: broken cue {cue!r}: {exc}") from None
     return checks
@@ -121,16 +126,56 @@ def facts_of(claims: Iterable[ClaimRecord]) -> list[Fact]:
     return [Fact(c, frozenset(c.subject), c.interval_low, c.interval_high) for c in claims]
 
 
+class Corpus:
+    """The claims a run checks, with the groupings the checks share, each built once."""
+
+    def __init__(self, claims: Iterable[ClaimRecord]):
+        self.facts = facts_of(claims)
+        self._groups: dict[frozenset[str], dict[tuple, list[Fact]]] = {}
+
+    def amount_groups(self, kinds: Iterable[str] = AMOUNT_KINDS) -> dict[tuple, list[Fact]]:
+        """Figures by key (kind, unit, metric, subject, period); claims missing a part have no key."""
+        kinds = frozenset(kinds)
+        if kinds not in self._groups:
+            groups: dict[tuple, list[Fact]] = defaultdict(list)
+            for f in self.facts:
+                c = f.claim
+                if c.kind in kinds and c.metric and f.subject and c.period and f.value is not None:
+                    groups[(c.kind, c.unit, c.metric, f.subject, c.period)].append(f)
+            self._groups[kinds] = groups
+        return self._groups[kinds]
+
+    @cached_property
+    def sentences(self) -> list[list[Fact]]:
+        """Claims by sentence, in text order; only sentences with more than one claim."""
+        return _grouped(self.facts, lambda c: (c.doc, c.story, c.sentence_start, c.sentence))
+
+    @cached_property
+    def articles(self) -> list[list[Fact]]:
+        """Claims by article, in text order; only articles with more than one claim."""
+        return _grouped(self.facts, lambda c: (c.doc, c.article))
+
+
+def _grouped(facts: list[Fact], key: Callable[[ClaimRecord], tuple]) -> list[list[Fact]]:
+    groups: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in facts:
+        groups[key(f.claim)].append(f)
+    found = [g for g in groups.values() if len(g) > 1]
+    for group in found:
+        group.sort(key=lambda f: f.claim.start)
+    return found
+
+
 def find_flags(claims: Iterable[ClaimRecord], *, rules: RuleSet | None = None,
                titles: dict[str, str] | None = None) -> list[Flag]:
     """Every flag of every check, highest severity first, then by place."""
     rules = rules or cached_rules()
-    facts = facts_of(claims)
+    corpus = Corpus(claims)
     titles = titles or {}
     flags: list[Flag] = []
     said: set[tuple] = set()
     for check in _cached_checks(rules):
-        for a, b, why in CHECKERS[check.checker](facts, check):
+        for a, b, why in CHECKERS[check.checker](corpus, check):
             # A pull quote repeats its sentence in the same page: one flag says it.
             key = (check.id, a.claim.doc, a.claim.text, str(a.claim.value), b.claim.doc, b.claim.text, str(b.claim.value))
             if key in said:
@@ -144,12 +189,13 @@ def find_flags(claims: Iterable[ClaimRecord], *, rules: RuleSet | None = None,
 
 
 def corroboration(claims: Iterable[ClaimRecord]) -> dict[str, int]:
-    """How many independent articles (stories) give a compatible figure for each claim's key, itself included."""
+    """How many independent articles (stories) give a compatible figure for each claim's key, itself
+    included: the stories of its cluster of overlapping intervals."""
     counts: dict[str, int] = {}
-    for group in _amount_groups(facts_of(claims)).values():
-        for fact in group:
-            stories = {other.claim.story for other in group if _overlap(fact, other)}
-            counts[fact.claim.id] = len(stories)
+    for group in Corpus(claims).amount_groups().values():
+        for cluster in _clusters(group):
+            stories = len({f.claim.story for f in cluster})
+            counts.update((f.claim.id, stories) for f in cluster)
     return counts
 
 
@@ -161,37 +207,33 @@ def _flag_id(check: str, a: Fact, b: Fact) -> str:
 # ---- across articles ----------------------------------------------------------------
 
 
-def _amount_groups(facts: list[Fact], kinds: Iterable[str] = AMOUNT_KINDS) -> dict[tuple, list[Fact]]:
-    kinds = frozenset(kinds)
-    groups: dict[tuple, list[Fact]] = defaultdict(list)
-    for f in facts:
-        c = f.claim
-        if c.kind in kinds and c.metric and f.subject and c.period and f.value is not None:
-            groups[(c.kind, c.unit, c.metric, f.subject, c.period)].append(f)
-    return groups
-
-
 def _overlap(a: Fact, b: Fact) -> bool:
     return (a.high is None or b.low is None or b.low <= a.high) and (b.high is None or a.low is None
                                                                       or a.low <= b.high)
 
 
-def value_conflict(facts: list[Fact], check: Check) -> Iterator[tuple[Fact, Fact, str]]:
-    """Within each key, sort by interval and flag where one cluster of compatible figures ends and the next
-    begins (one pair per gap, from different stories): linear in the claims after sorting."""
-    for group in _amount_groups(facts, check.params.get("kinds", AMOUNT_KINDS)).values():
+def _clusters(group: list[Fact]) -> list[list[Fact]]:
+    """Figures of one key sorted by interval and cut where one run of overlapping intervals ends."""
+    group = sorted(group, key=lambda f: (f.low if f.low is not None else Decimal("-Infinity")))
+    clusters: list[list[Fact]] = []
+    reach: Decimal | None = None
+    for f in group:
+        if clusters and (reach is None or f.low is None or f.low <= reach):
+            clusters[-1].append(f)
+            reach = None if reach is None or f.high is None else max(reach, f.high)
+        else:
+            clusters.append([f])
+            reach = f.high
+    return clusters
+
+
+def value_conflict(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fact, str]]:
+    """One pair per gap between clusters of compatible figures, from different stories: linear
+    in the claims after sorting, never all pairs."""
+    for group in corpus.amount_groups(check.params.get("kinds", AMOUNT_KINDS)).values():
         if len({f.claim.story for f in group}) < 2:
             continue
-        group.sort(key=lambda f: (f.low if f.low is not None else Decimal("-Infinity")))
-        clusters: list[list[Fact]] = []
-        reach: Decimal | None = None
-        for f in group:
-            if clusters and (reach is None or f.low is None or f.low <= reach):
-                clusters[-1].append(f)
-                reach = None if reach is None or f.high is None else max(reach, f.high)
-            else:
-                clusters.append([f])
-                reach = f.high
+        clusters = _clusters(group)
         for lower, upper in zip(clusters, clusters[1:]):
             pair = _independent_pair(lower, upper)
             if pair:
@@ -233,10 +275,10 @@ def _number(value: Decimal | None) -> str:
     return f"{value.normalize():f}"
 
 
-def event_date_conflict(facts: list[Fact], check: Check) -> Iterator[tuple[Fact, Fact, str]]:
+def event_date_conflict(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fact, str]]:
     once = {w.casefold() for w in check.params.get("once", [])}
     groups: dict[tuple, list[tuple[Fact, tuple[date, date]]]] = defaultdict(list)
-    for f in facts:
+    for f in corpus.facts:
         c = f.claim
         event = c.event or {}
         kind = str(event.get("type") or "").casefold()
@@ -253,25 +295,6 @@ def event_date_conflict(facts: list[Fact], check: Check) -> Iterator[tuple[Fact,
 
 
 # ---- inside one article -----------------------------------------------------------------
-
-
-def _sentences(facts: list[Fact]) -> dict[tuple, list[Fact]]:
-    by_sentence: dict[tuple, list[Fact]] = defaultdict(list)
-    for f in facts:
-        c = f.claim
-        by_sentence[(c.doc, c.story, c.sentence)].append(f)
-    for group in by_sentence.values():
-        group.sort(key=lambda f: f.claim.start)
-    return by_sentence
-
-
-def _articles(facts: list[Fact]) -> dict[tuple, list[Fact]]:
-    by_article: dict[tuple, list[Fact]] = defaultdict(list)
-    for f in facts:
-        by_article[(f.claim.doc, f.claim.article)].append(f)
-    for group in by_article.values():
-        group.sort(key=lambda f: f.claim.start)
-    return by_article
 
 
 def _stated(f: Fact, rules_lexicon=None) -> tuple[Decimal, Decimal | None]:
@@ -314,10 +337,6 @@ def _between(a: Fact, b: Fact) -> str:
     return (a.claim.sentence or "")[a.claim.end - start:b.claim.end - start]
 
 
-def _cued(check: Check, sentence: str | None) -> bool:
-    return not check.cues or any(regex.search(cue, sentence or "", regex.IGNORECASE) for cue in check.cues)
-
-
 def _outside(factor: Decimal, low: Decimal, high: Decimal | None, tolerance: Decimal) -> bool:
     return factor * (1 + tolerance) < low or (high is not None and factor * (1 - tolerance) > high)
 
@@ -326,9 +345,9 @@ def _range_words(low: Decimal, high: Decimal | None) -> str:
     return f"{low:.2f} times or more" if high is None else f"{low:.2f} to {high:.2f} times"
 
 
-def multiplier_vs_figures(facts: list[Fact], check: Check) -> Iterator[tuple[Fact, Fact, str]]:
+def multiplier_vs_figures(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fact, str]]:
     tolerance = Decimal(str(check.params.get("tolerance", 0)))
-    for group in _sentences(facts).values():
+    for group in corpus.sentences:
         for m in (f for f in group if f.claim.kind == "multiplier" and f.value):
             pair = _linked_figures(group, m, check)
             ratio = _ratio(*pair) if pair else None
@@ -338,10 +357,10 @@ def multiplier_vs_figures(facts: list[Fact], check: Check) -> Iterator[tuple[Fac
                                  f"relates give {_range_words(*ratio)}: {describe(before)} to {describe(after)}")
 
 
-def percent_change_vs_figures(facts: list[Fact], check: Check) -> Iterator[tuple[Fact, Fact, str]]:
+def percent_change_vs_figures(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fact, str]]:
     tolerance = Decimal(str(check.params.get("tolerance", 0)))
-    for group in _sentences(facts).values():
-        if not _cued(check, group[0].claim.sentence):
+    for group in corpus.sentences:
+        if not check.cued(group[0].claim.sentence):
             continue
         for p in (f for f in group if f.claim.kind == "percent" and f.claim.unit == "%" and f.value is not None):
             pair = _linked_figures(group, p, check)
@@ -359,11 +378,11 @@ def percent_change_vs_figures(facts: list[Fact], check: Check) -> Iterator[tuple
                                     else f" to {change_high:+.1f}%"))
 
 
-def share_of_total(facts: list[Fact], check: Check) -> Iterator[tuple[Fact, Fact, str]]:
+def share_of_total(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fact, str]]:
     tolerance = Decimal(str(check.params.get("tolerance", 0)))
-    for article in _articles(facts).values():
+    for article in corpus.articles:
         for p in (f for f in article if f.claim.kind == "percent" and f.claim.unit == "%" and f.value is not None):
-            if not _cued(check, p.claim.sentence):
+            if not check.cued(p.claim.sentence):
                 continue
             parts = [f for f in article if f.claim.sentence == p.claim.sentence and f.claim.kind == "money"
                      and f.value is not None]
@@ -385,9 +404,9 @@ def share_of_total(facts: list[Fact], check: Check) -> Iterator[tuple[Fact, Fact
                                  f"{part.value / total.value * 100:.1f}%")
 
 
-def ratio_vs_figures(facts: list[Fact], check: Check) -> Iterator[tuple[Fact, Fact, str]]:
+def ratio_vs_figures(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fact, str]]:
     tolerance = Decimal(str(check.params.get("tolerance", 0)))
-    for article in _articles(facts).values():
+    for article in corpus.articles:
         by_sentence: dict[str | None, list[Fact]] = defaultdict(list)
         for f in article:
             by_sentence[f.claim.sentence].append(f)
@@ -400,7 +419,7 @@ def ratio_vs_figures(facts: list[Fact], check: Check) -> Iterator[tuple[Fact, Fa
         if len(prices) < 2:
             continue
         for m in (f for f in article if f.claim.kind == "multiplier" and f.value):
-            if not _cued(check, m.claim.sentence):
+            if not check.cued(m.claim.sentence):
                 continue
             high_side, low_side = max(prices, key=lambda p: p[1]), min(prices, key=lambda p: p[1])
             actual = high_side[1] / low_side[1]
@@ -413,9 +432,9 @@ def ratio_vs_figures(facts: list[Fact], check: Check) -> Iterator[tuple[Fact, Fa
                                         f"{_number(low_side[1])} {high_side[0].claim.unit}: a ratio of {actual:.2f}")
 
 
-def duration_vs_period(facts: list[Fact], check: Check) -> Iterator[tuple[Fact, Fact, str]]:
+def duration_vs_period(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fact, str]]:
     tolerance = Decimal(str(check.params.get("tolerance", 0)))
-    for article in _articles(facts).values():
+    for article in corpus.articles:
         periods = [f for f in article if f.claim.kind == "period" and timex_days(str(f.claim.value))]
         for d in (f for f in article if f.claim.kind == "duration"):
             years = _years(str(d.claim.value))
@@ -449,7 +468,7 @@ def _years(value: str) -> Decimal | None:
         return None
 
 
-CHECKERS: dict[str, Callable[[list[Fact], Check], Iterator[tuple[Fact, Fact, str]]]] = {
+CHECKERS: dict[str, Callable[[Corpus, Check], Iterator[tuple[Fact, Fact, str]]]] = {
     "value_conflict": value_conflict,
     "event_date_conflict": event_date_conflict,
     "multiplier_vs_figures": multiplier_vs_figures,

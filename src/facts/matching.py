@@ -18,7 +18,6 @@ from .rules import NEGATIVE, Rule, RuleSet
 LOOKBACK = 20
 # How far around an anchor a negative rule (a file name, a URL) is looked for.
 WINDOW_MARGIN = 48
-_TOKEN_START = regex.compile(r"(?<!\w)\S")
 _LAST_SPACE = regex.compile(r"(?r)\s")
 # A token longer than this (a long URL) is vetoed from this far back only.
 TOKEN_LIMIT = 256
@@ -74,28 +73,28 @@ def windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def starts(text: str, rules: RuleSet) -> tuple[list[int], list[int]]:
-    """Where a mention can start: (anchors, anchors and the token starts at most LOOKBACK before one).
+    """Where a mention can start: (anchors, anchors and the leads at most LOOKBACK before one).
 
     Every mention holds an anchor (`{anchor}` in rules/patterns.yaml: digits,
-    currency signs, number words, month names...) and its match starts at most
-    LOOKBACK characters before the first one it holds (`between 2010`, `US$ 5`,
-    `end of 2024`; context further back goes in a look-behind). Kinds whose
-    rules all start at an anchor say so (`starts_at_anchor`) and are tried at
-    anchors only. A rule whose examples break this fails its tests.
+    currency signs, number words, month names...) and its match starts at the
+    first one or at a lead (`{lead}`: `between 2010`, `US$ 5`, `end of 2024`) at
+    most LOOKBACK characters before it; context further back goes in a
+    look-behind. Kinds whose rules all start at an anchor say so
+    (`starts_at_anchor`) and are tried at anchors only. A rule whose examples
+    break this fails its tests.
     """
-    anchors: list[int] = []
-    reach: list[tuple[int, int]] = []
-    for m in rules.anchor.finditer(text):
-        anchor = m.start()
-        anchors.append(anchor)
+    anchors = [m.start() for m in rules.anchor.finditer(text)]
+    found = set(anchors)
+    reach: list[list[int]] = []
+    for anchor in anchors:
         lo = max(0, anchor - LOOKBACK)
         if reach and lo <= reach[-1][1]:
-            reach[-1] = (reach[-1][0], anchor)
+            reach[-1][1] = anchor
         else:
-            reach.append((lo, anchor))
-    found = set(anchors)
+            reach.append([lo, anchor])
+    leads = rules.lead.finditer
     for lo, hi in reach:
-        found.update(t.start() for t in _TOKEN_START.finditer(text, lo, hi))
+        found.update(m.start() for m in leads(text, lo, hi))
     return anchors, sorted(found)
 
 

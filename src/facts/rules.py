@@ -313,6 +313,7 @@ class RuleSet:
     lexicon: Lexicon
     subpatterns: dict[str, str]
     anchor: re.Pattern | regex.Pattern | None = None
+    lead: re.Pattern | regex.Pattern | None = None
     combined: dict[str, regex.Pattern] = field(default_factory=dict)
     first_chars: dict[str, StartingChars | None] = field(default_factory=dict)
     anchored_kinds: set[str] = field(default_factory=set)
@@ -397,10 +398,13 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
             rules[rule.id] = rule
         if rule_file.starts_at_anchor:
             anchored.add(rule_file.kind)
-    if "anchor" not in shared.patterns:
-        raise RuleError(patterns_path, shared.line, "no `anchor` sub-pattern: what every mention must hold")
+    for needed in ("anchor", "lead"):
+        if needed not in shared.patterns:
+            raise RuleError(patterns_path, shared.line, f"no `{needed}` sub-pattern (see docs/rules.md)")
     ruleset = RuleSet(root=root, rules=rules, lexicon=lexicon, subpatterns=subpatterns, fingerprint=_fingerprint(root),
                       anchor=_compile_anchor(expand("{anchor}", subpatterns, (patterns_path, shared.line))),
+                      lead=_compile_anchor(r"(?<!\w)(?:" + expand("{lead}", subpatterns, (patterns_path, shared.line))
+                                           + ")"),
                       anchored_kinds=anchored)
     _compile_kinds(ruleset)
     return ruleset

@@ -1,17 +1,37 @@
-"""facts: every figure and date in a pile of articles, as a typed ledger with exact spans."""
+"""facts: every figure and date in a pile of articles, as a typed ledger with exact spans.
+
+The public names below are loaded when first used, so `import facts` (and the
+command line) starts fast and pulls in pandas, openpyxl or rapidfuzz only for
+the stages that need them.
+"""
 from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
 
-from .documents import Document, InputError, load_document, load_documents  # noqa: E402
-from .ledger import Ledger, LedgerError  # noqa: E402
-from .models import KINDS, ClaimRecord, Flag, Mention  # noqa: E402
-from .pipeline import ProcessedDocument, Summary, extract, extract_documents, process_document, process_paths  # noqa: E402
-from .rules import RuleError, RuleSet, load_rules  # noqa: E402
+_EXPORTS = {
+    "KINDS": "models", "ClaimRecord": "models", "Flag": "models", "Mention": "models",
+    "Document": "documents", "InputError": "documents", "load_document": "documents", "load_documents": "documents",
+    "RuleError": "rules", "RuleSet": "rules", "load_rules": "rules",
+    "ProcessedDocument": "pipeline", "Summary": "pipeline", "extract": "pipeline", "extract_documents": "pipeline",
+    "process_document": "pipeline", "process_paths": "pipeline",
+    "Ledger": "ledger", "LedgerError": "ledger",
+    "corroboration": "checks", "find_flags": "checks",
+    "Change": "diff", "diff_claims": "diff", "diff_ledgers": "diff", "diff_paths": "diff",
+    "to_html": "report", "import_verdicts": "workbook", "to_xlsx": "workbook",
+}
+__all__ = sorted(_EXPORTS)
 
-__all__ = [
-    "KINDS", "ClaimRecord", "Document", "Flag", "InputError", "Ledger", "LedgerError", "Mention",
-    "ProcessedDocument", "RuleError", "RuleSet", "Summary",
-    "extract", "extract_documents", "load_document", "load_documents", "load_rules", "process_document",
-    "process_paths",
-]
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'facts' has no attribute {name!r}")
+    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

@@ -6,20 +6,17 @@ import json
 import os
 import sys
 import tempfile
+from importlib import import_module
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
-from .checks import corroboration, find_flags
 from .documents import InputError
-from .diff import CHANGE_COLUMNS, diff_article, diff_ledgers, diff_paths, format_changes
 from .export import FORMATS, atomic_open, write_rows, write_xlsx
 from .ledger import Ledger, LedgerError
 from .pipeline import ProcessedDocument, Summary, extract, process_paths
-from .report import to_html
 from .rules import RuleError, RuleSet, load_rules
-from .workbook import import_verdicts, to_xlsx
 
 
 def _warn(message: str) -> None:
@@ -141,6 +138,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _warn("check: give files or folders, or --ledger FILE")
         return 2
     claims, titles = _claims_of(args)
+    from .checks import find_flags
+
     flags = find_flags(claims, rules=load_rules(args.rules), titles=titles)
     if args.format == "table":
         for f in flags:
@@ -154,6 +153,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _changes(args: argparse.Namespace) -> list:
     """The changes asked for: two files, two folders, two ledgers (.db), or the copies of one article."""
+    from .diff import diff_article, diff_ledgers, diff_paths
+
     usage = "diff: give OLD NEW (two files, folders or .db ledgers), or --ledger FILE --article ID"
     if args.ledger or args.article:
         if not (args.ledger and args.article) or args.paths:
@@ -177,6 +178,8 @@ def _existing_ledger(path: str) -> Ledger:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import CHANGE_COLUMNS, format_changes
+
     changes = _changes(args)
     if args.format == "xlsx":
         if not args.output:
@@ -192,17 +195,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 1 if changes else 0
 
 
-REPORT_WRITERS = {".xlsx": to_xlsx, ".html": to_html}
+# Writers by suffix, imported when used: openpyxl is loaded only for a workbook.
+REPORT_WRITERS = {".xlsx": ("workbook", "to_xlsx"), ".html": ("report", "to_html")}
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The checker's workbook and the reading report, each by its output's suffix."""
     writers = []
     for output in args.output:
-        write = REPORT_WRITERS.get(Path(output).suffix.lower())
-        if write is None:
+        writer = REPORT_WRITERS.get(Path(output).suffix.lower())
+        if writer is None:
             raise ValueError(f"report: -o {output}: must end in {' or '.join(REPORT_WRITERS)}")
-        writers.append((write, output))
+        writers.append((getattr(import_module(f".{writer[0]}", __package__), writer[1]), output))
     if not args.paths and not args.ledger:
         raise ValueError("report: give files or folders, or --ledger FILE")
     with ExitStack() as stack:
@@ -212,7 +216,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 raise InputError(path, "no such ledger")
         else:
             path = os.path.join(stack.enter_context(tempfile.TemporaryDirectory()), "ledger.db")
-            if any(write is to_xlsx for write, _ in writers):
+            if any(output.lower().endswith(".xlsx") for _, output in writers):
                 _warn("report: no --ledger, so verdicts filled in this workbook cannot be imported later")
         ledger = stack.enter_context(Ledger(path))
         rules = load_rules(args.rules)
@@ -220,6 +224,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             if isinstance(item, InputError):
                 _warn(str(item))
         claims = ledger.claim_records()
+        from .checks import corroboration, find_flags
+
         flags = find_flags(claims, rules=rules, titles=ledger.titles())
         counts = corroboration(claims)
         for write, output in writers:
@@ -230,6 +236,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_verdicts_import(args: argparse.Namespace) -> int:
     with _existing_ledger(args.ledger) as ledger:
+        from .workbook import import_verdicts
+
         result = import_verdicts(args.file, ledger)
     _warn(f"{args.file}: {result}")
     return 1 if result.invalid else 0

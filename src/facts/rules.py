@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import regex
 import yaml
@@ -110,19 +110,12 @@ class LexiconTable(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    case: str = "insensitive"
+    case: Literal["insensitive", "exact"] = "insensitive"
     doc: str | None = None
     entries: dict[str, Any]
     line: int = Field(default=0, alias="__line__")
 
     _entries = field_validator("entries", mode="before")(without_line_key)
-
-    @field_validator("case")
-    @classmethod
-    def _known_case(cls, case: str) -> str:
-        if case not in ("insensitive", "exact"):
-            raise ValueError("case must be 'insensitive' or 'exact'")
-        return case
 
 
 class LexiconFile(BaseModel):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,75 @@ def test_coordinated_figures_take_their_own_partner():
 def test_possessive_pronoun_names_whose_measure_it_is():
     text = "Kazakhstan and Uzbekistan, with their combined population of about 56 million, attract Mongolia."
     assert claim_of(text, "56 million").subject == ["Kazakhstan", "Uzbekistan"]
+
+
+def test_a_figure_in_a_relative_clause_is_about_the_noun_it_stands_for():
+    text = "Laos, which ordered 12 tractors last year, is now negotiating with Thailand."
+    assert claim_of(text, "12").subject == ["Laos"]
+
+
+def test_the_other_party_of_a_bilateral_measure_may_be_an_anaphor():
+    text = ("Arms flows to Central Asia fell sharply. During this period, Iran accounted for 20 percent of the arms"
+            " supply, further strengthening its position in the region's defense sector.")
+    assert claim_of(text, "20 percent").subject == ["Central Asia", "Iran"]
+
+
+@pytest.mark.parametrize("text, span, subject", [
+    ("Shipping slowed after the Houthis' rise to power in 2014.", "2014", ["Houthis", "Yemen"]),
+    # "the movement" points back to the Taliban, who take power in Afghanistan
+    ("The Taliban courted Moscow for years. Trade grew after the movement's return to power in 2021.", "2021",
+     ["Afghanistan", "Taliban"]),
+])
+def test_a_takeover_is_also_about_the_country_taken(text, span, subject):
+    claim = event_of(text, span)
+    assert claim.event.type == "takeover"
+    assert claim.subject == subject
+
+
+@pytest.mark.parametrize("text, span, subject", [
+    ("The Thai–Cambodian clash, marked by heavy shelling, ended on July 28 following a ceasefire brokered by"
+     " Malaysia.", "July 28", ["Cambodia", "Malaysia", "Thailand"]),
+    ("The war between Israel and Hamas began in 2023. The January 2025 truce that halted the fighting, brokered"
+     " by Qatar, held for weeks.", "January 2025", ["Hamas", "Israel", "Qatar"]),
+])
+def test_a_ceasefire_takes_the_parties_of_the_conflict_it_ends(text, span, subject):
+    claim = event_of(text, span)
+    assert claim.event.type == "ceasefire"
+    assert claim.subject == subject
+
+
+def test_an_event_at_the_occasion_of_another_is_the_one_dated():
+    text = "The signing of a trade treaty at the ASEAN summit in May 2024 pleased investors."
+    assert event_of(text, "May 2024").event.type == "signing"
+
+
+PARAGRAPH = ("Trade between Azerbaijan and China reached US$ 3.74 billion in 2024, up from 2023. Baku and Beijing"
+             " signed a strategic partnership in July. The U.S. President Joe Biden met Kazakhstan's Tokayev"
+             " in New York. Mongolia's exports to Kyrgyzstan doubled. Astana hosted the SCO summit in July 2024.")
+
+LONG_LINE = ("Trade between Azerbaijan and China, the two largest economies on the Middle Corridor, reached US$ 3.74"
+             " billion in 2024.")
+
+
+@pytest.mark.parametrize("width", range(60, 80))
+def test_reflowed_lines_keep_their_sentences(width):
+    wrapped = textwrap.fill(PARAGRAPH, width)
+    assert [" ".join(wrapped[s:e].split()) for s, e in split_sentences(wrapped)] == [
+        PARAGRAPH[s:e] for s, e in split_sentences(PARAGRAPH)]
+
+
+@pytest.mark.parametrize("text, sentences", [
+    # a short line before a paragraph written as one line, and a block of short lines, end where they end
+    ("By Jane Doe\n" + LONG_LINE, ["By Jane Doe", LONG_LINE]),
+    ("Published in Analysis\nMonday, 05 May 2025 10:00", ["Published in Analysis", "Monday, 05 May 2025 10:00"]),
+    ("A heading\r\nThe body.", ["A heading", "The body."]),
+])
+def test_lines_that_end_on_purpose_end_their_sentence(text, sentences):
+    assert [text[s:e] for s, e in split_sentences(text)] == sentences
+
+
+def test_a_sentence_a_page_broke_in_two_at_a_blank_line_is_one_sentence():
+    text = "Transit traffic with member\n\nand observer states rose by 15% in 2024.\n\nA new paragraph starts here."
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Transit traffic with member\n\nand observer states rose by 15% in 2024.", "A new paragraph starts here."]

@@ -19,9 +19,6 @@ from facts.segment import segment
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
 MONGOLIA, CUTLER, FAZL = "Chimguundari", "Robert M. Cutler", "Syed Fazl-e-Haider"
 COPIES = {MONGOLIA: ("000", "001", "002"), CUTLER: ("000", "002"), FAZL: ("000", "001")}
-# A known fault of attribution (claims.py), not of the diff: the claims themselves differ in subject or metric.
-AT_LINE_BREAKS = pytest.mark.xfail(strict=True, reason="split_sentences ends a sentence at a line break before a"
-                                   " capital, so reflowed lines change the sentences subjects and metrics come from")
 
 
 def seed(prefix: str) -> str:
@@ -72,8 +69,7 @@ def signature(changes: list[Change]) -> list[tuple]:
     return [(c.status, c.kind, tuple(c.fields), c.side.text) for c in changes]
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=AT_LINE_BREAKS if name == "lines reflowed" else ()) for name in EDITS])
+@pytest.mark.parametrize("name", list(EDITS))
 def test_each_edit_gives_exactly_its_changes(article, name):
     edit, expected = EDITS[name]
     edited = edit(article)
@@ -91,7 +87,7 @@ def test_all_edits_at_once(article):
 
 
 def test_reflowed_lines_align_every_claim(article):
-    """Reflowing changes sentence ends (see AT_LINE_BREAKS), yet every claim keeps its partner and value."""
+    """Reflowing lines keeps every claim's partner and value."""
     changes = diff_claims(claims_of(article), claims_of(reflow(article)))
     assert [c for c in changes if c.status != "changed" or {"value", "unit", "qualifier"} & set(c.fields)] == []
 

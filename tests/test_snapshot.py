@@ -1,8 +1,10 @@
-"""Snapshot of every mention in the seed corpus (pytest-regressions).
+"""Snapshots of the seed corpus: every mention (pytest-regressions) and every claim (facts_snapshot).
 
 Any change in what the rules find shows up as a diff of
-tests/test_snapshot/test_seed_corpus_mentions.yml. When the change is intended,
-regenerate it: `python -m pytest tests/test_snapshot.py --force-regen`.
+tests/test_snapshot/test_seed_corpus_mentions.yml, and any change in the claims
+as a claim-level diff against tests/test_snapshot/test_seed_corpus_claims.yml.
+When the change is intended, regenerate them:
+`python -m pytest tests/test_snapshot.py --force-regen`.
 """
 from __future__ import annotations
 
@@ -26,3 +28,7 @@ def test_seed_corpus_mentions(data_regression):
 
     assert {r["doc"] for r in rows} == {p.name for p in SEEDS.glob("*.txt")}
     data_regression.check(rows)
+
+
+def test_seed_corpus_claims(facts_snapshot):
+    facts_snapshot.check(SEEDS)

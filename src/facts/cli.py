@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .documents import InputError
 from .export import FORMATS, atomic_open, write_rows, write_xlsx
-from .ledger import Ledger, LedgerError
+from .ledger import Ledger, LedgerError, records
 from .pipeline import ProcessedDocument, Summary, extract, process_paths
 from .rules import RuleError, RuleSet, load_rules
 
@@ -108,7 +108,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
         with_columns = frame[columns].assign(subject=frame["subject"].map(", ".join))
         print(with_columns.to_string(index=False) if len(frame) else "no claims match")
         return 0
-    _write(frame.to_dict(orient="records"), args)
+    _write(records(frame), args)
     return 0
 
 

@@ -282,9 +282,8 @@ class Ledger:
 
     def claim_records(self, current_only: bool = True, article_id: int | None = None) -> list[ClaimRecord]:
         """The claims as the pipeline made them (amounts back to Decimal), for checks and diffs."""
-        frame = self.claims(current_only=current_only, article_id=article_id)
         fields = set(ClaimRecord.model_fields)
-        rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        rows = records(self.claims(current_only=current_only, article_id=article_id))
         return [ClaimRecord.model_validate({k: _from_sql(k, v, row["kind"]) for k, v in row.items() if k in fields})
                 for row in rows]
 
@@ -376,6 +375,11 @@ def _sql_value(value: Any, column: str) -> Any:
     if value is None or isinstance(value, (int, str)):
         return value
     return str(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a ledger frame as plain dicts, empty cells as None (pandas reads them as NaN)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
 
 _DECIMAL_COLUMNS = frozenset({"low", "high", "interval_low", "interval_high"})

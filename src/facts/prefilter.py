@@ -34,10 +34,10 @@ def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
     return frozenset(chars)
 
 
-def _union(patterns: list[str]) -> set[str] | None:
+def _union(patterns: list[str], flags: int = re.VERBOSE) -> set[str] | None:
     union: set[str] = set()
     for pattern in patterns:
-        chars = first_chars(pattern)
+        chars = first_chars(pattern, flags)
         if chars is _UNBOUNDED:
             return _UNBOUNDED
         union |= chars
@@ -80,9 +80,9 @@ def _unique_group_names(pattern: str) -> str:
     return _GROUP_NAME.sub(rename, pattern)
 
 
-def guard(patterns: list[str]) -> str:
+def guard(patterns: list[str], flags: int = re.VERBOSE) -> str:
     """A lookahead on the union of the patterns' first characters, or '' when there is none."""
-    union = _union(patterns)
+    union = _union(patterns, flags)
     if union is _UNBOUNDED:
         return ""
     body = "".join(c if c == _DIGIT else regex.escape(c, special_only=False, literal_spaces=True)

@@ -1,0 +1,162 @@
+"""How fast the whole pipeline reads text, against extraction alone.
+
+Builds at least --mb million characters of documents by repeating the seed pages
+(`corpus/seeds/*.txt`) under different names, each copy with its own last line so
+that a ledger stores every one, and times, over the same documents:
+
+1. extraction alone: `facts.extract` on each text;
+2. the full pipeline in memory: `process_document` on each document, with one story
+   index across the run as `process_paths` keeps (segmentation, extraction,
+   attribution, claims);
+3. extract to a ledger: `process_paths` over the files written to a temporary folder,
+   with a `Ledger` in it (reading the files, the full pipeline, one SQLite transaction
+   per document).
+
+Prints chars/s for each and how many times slower the full pipeline is than
+extraction (target: at most 2x). Loading and compiling the rules is not timed.
+
+    python benchmarks/bench_pipeline.py [--mb 10] [--runs 1] [--stages] [--profile FILE]
+
+`--stages` also times segmentation, extraction and attribution one by one on every
+text; `--profile FILE` writes a cProfile of one run of the full pipeline (read it
+with `python -m pstats FILE`).
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from facts import Document, Ledger, extract, process_document, process_paths
+from facts.claims import attribute
+from facts.pipeline import StoryIndex, Summary
+from facts.rules import cached_rules
+from facts.segment import segment
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_RATIO = 2.0
+
+
+def letters(n: int) -> str:
+    """A copy number in letters (0 -> "a", 26 -> "ba"): a mark that holds no figure."""
+    out = ""
+    while True:
+        out = "abcdefghijklmnopqrstuvwxyz"[n % 26] + out
+        n //= 26
+        if n == 0:
+            return out
+
+
+def build_documents(corpus: Path, megabytes: float) -> list[Document]:
+    pages = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.txt"))]
+    if not pages:
+        sys.exit(f"no .txt files in {corpus}")
+    need, have, documents, copy = int(megabytes * 1_000_000), 0, [], 0
+    while have < need:
+        for name, text in pages:
+            doc = f"{copy:04d}_{name}"
+            text = f"{text}\nReprint {letters(copy)}.\n"
+            documents.append(Document(doc=doc, path=doc, text=text, encoding="utf-8"))
+            have += len(text)
+        copy += 1
+    return documents
+
+
+def best_of(runs: int, work) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        gc.collect()
+        started = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def run_extract(documents, rules) -> int:
+    return sum(len(extract(d.text, rules=rules, doc=d.doc)) for d in documents)
+
+
+def run_full(documents, rules) -> int:
+    stories = StoryIndex()
+    return sum(len(process_document(d, rules=rules, stories=stories).claims) for d in documents)
+
+
+def run_ledger(folder: Path, rules) -> tuple[int, int]:
+    with tempfile.TemporaryDirectory() as tmp, Ledger(Path(tmp) / "ledger.db") as ledger:
+        summary = Summary()
+        for _ in process_paths([str(folder)], rules=rules, ledger=ledger, summary=summary):
+            pass
+        held = ledger.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return sum(summary.claims.values()), held
+
+
+def run_stages(documents, rules) -> dict[str, float]:
+    spent = {"segment": 0.0, "extract": 0.0, "attribute": 0.0}
+    for d in documents:
+        started = time.perf_counter()
+        segment(d.text)
+        segmented = time.perf_counter()
+        mentions = extract(d.text, rules=rules, doc=d.doc)
+        extracted = time.perf_counter()
+        attribute(d.text, mentions, rules=rules)
+        spent["segment"] += segmented - started
+        spent["extract"] += extracted - segmented
+        spent["attribute"] += time.perf_counter() - extracted
+    return spent
+
+
+def line(label: str, seconds: float, chars: int, found: str) -> str:
+    speed = chars / seconds
+    return f"{label:<24}{seconds:9.2f} s {speed / 1e6:8.3f} MB/s {speed:13,.0f} chars/s  {found}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, default=10.0, help="size of the corpus in millions of characters")
+    parser.add_argument("--runs", type=int, default=1, help="time the best of this many runs")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "seeds")
+    parser.add_argument("--stages", action="store_true", help="also time segmentation, extraction, attribution")
+    parser.add_argument("--profile", type=Path, help="also write a cProfile of one full-pipeline run here")
+    args = parser.parse_args(argv)
+
+    documents = build_documents(args.corpus, args.mb)
+    chars = sum(len(d.text) for d in documents)
+    rules = cached_rules()  # loading and compiling the rules is not part of the timing
+    process_document(documents[0], rules=rules)  # nor are first-use caches (attribution patterns)
+    print(f"corpus: {len(documents)} documents, {chars:,} characters ({args.corpus.name} repeated), "
+          f"best of {args.runs}")
+
+    t_extract, mentions = best_of(args.runs, lambda: run_extract(documents, rules))
+    print(line("extract", t_extract, chars, f"{mentions:,} mentions"), flush=True)
+    t_full, claims = best_of(args.runs, lambda: run_full(documents, rules))
+    print(line("process_document", t_full, chars, f"{claims:,} claims"), flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for d in documents:
+            (folder / d.doc).write_text(d.text, encoding="utf-8")
+        t_ledger, (ledger_claims, held) = best_of(args.runs, lambda: run_ledger(folder, rules))
+    print(line("process_paths + Ledger", t_ledger, chars, f"{ledger_claims:,} claims, {held:,} documents held"))
+    ratio = t_full / t_extract
+    print(f"ratio full / extraction: {ratio:.2f}x (target <= {TARGET_RATIO:g}x: "
+          f"{'met' if ratio <= TARGET_RATIO else 'NOT met'}); ledger / full: {t_ledger / t_full:.2f}x")
+
+    if args.stages:
+        spent = run_stages(documents, rules)
+        total = sum(spent.values())
+        for stage, seconds in spent.items():
+            print(f"  {stage:<12}{seconds:8.2f} s  {seconds / total:6.1%}")
+        print(f"  {'rest':<12}{t_full - total:8.2f} s  (stories, intervals, ClaimRecord models; full minus stages)")
+
+    if args.profile:
+        cProfile.runctx("run_full(documents, rules)", globals(), {"documents": documents, "rules": rules},
+                        str(args.profile))
+        print(f"profile written to {args.profile} (python -m pstats {args.profile})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,338 @@
+"""The ledger's promises, through the real API and the real command line.
+
+- A killed run leaves a ledger that opens, passes SQLite's integrity check and holds
+  whole documents only (each with all its articles and claims); the next run completes it.
+- Adding is idempotent: a document held already is skipped; a changed text is a new
+  version (the old one stays queryable, and becomes current again when the text is
+  reverted); documents read with other rules are read again.
+- `facts claims` queries the ledger as a table or as JSON Lines.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from facts import Ledger, load_document, process_document, process_paths
+from facts.cli import main
+from facts.pipeline import Summary
+from facts.rules import cached_rules
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
+TRADE_SEED = SEEDS[0]  # "The two countries' trade in 2024 ... reaching nearly US$ 3.74 billion."
+TRADE_FIGURE = "US$ 3.74 billion"
+COPIES_PER_SEED = 20  # 100 documents in all
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment of a run that uses the bundled rules and no reference date."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FACTS_RULES", "REFERENCE_DATE")}
+    return env | extra
+
+
+def extract_command(folder: Path, ledger: Path) -> list[str]:
+    return [sys.executable, "-m", "facts", "extract", str(folder), "--ledger", str(ledger), "--no-progress"]
+
+
+def letters(n: int) -> str:
+    """A copy number in letters (0 -> "a", 26 -> "ba"): a mark that holds no figure of its own."""
+    out = ""
+    while True:
+        out = "abcdefghijklmnopqrstuvwxyz"[n % 26] + out
+        n //= 26
+        if n == 0:
+            return out
+
+
+def held_count(ledger: Path) -> int | None:
+    """How many documents a running extraction has committed, read beside it; None before it made its tables."""
+    try:
+        db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=0.2)
+        try:
+            return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+
+
+def sql(ledger: Path, query: str, params: tuple = ()) -> list[tuple]:
+    db = sqlite3.connect(ledger)
+    try:
+        return db.execute(query, params).fetchall()
+    finally:
+        db.close()
+
+
+# ---- a killed run ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def big_corpus(tmp_path) -> Path:
+    """100 pages: 20 copies of each seed page, each with its own last line so none is a
+    document held already. Named copy first, so a run reads the five seeds in turn."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for copy in range(COPIES_PER_SEED):
+        for seed in SEEDS:
+            text = seed.read_text(encoding="utf-8")
+            (folder / f"{copy:03d}_{seed.name}").write_text(f"{text}\nReprint {letters(copy)}.\n", encoding="utf-8")
+    return folder
+
+
+def test_a_killed_run_leaves_whole_documents_and_the_next_run_completes_it(big_corpus, tmp_path):
+    ledger = tmp_path / "ledger.db"
+    total = len(list(big_corpus.iterdir()))
+    proc = subprocess.Popen(extract_command(big_corpus, ledger), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=clean_env())
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            held = held_count(ledger)
+            if held is not None and 3 <= held < total:
+                break
+            assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read()!r}"
+            assert time.monotonic() < deadline, f"the ledger never held some documents (held {held})"
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+
+    assert sql(ledger, "PRAGMA integrity_check") == [("ok",)]
+    with Ledger(ledger) as opened:
+        documents = opened.documents()
+    assert 0 < len(documents) < total, "the kill came too late (or too early) to show anything"
+
+    # Every document held is whole: its articles and claims are those a fresh reading of its file gives.
+    rules = cached_rules()
+    expected_by_seed: dict[str, tuple[int, int]] = {}
+    for doc in documents["doc"]:
+        fresh = process_document(load_document(big_corpus / doc, doc=doc), rules=rules)
+        n_articles, = sql(ledger, "SELECT count(*) FROM articles a JOIN documents d ON d.id = a.document_id"
+                                  " WHERE d.doc = ?", (doc,))[0]
+        stored = sql(ledger, "SELECT c.start, c.\"end\", c.kind, c.value FROM claims c"
+                             " JOIN documents d ON d.id = c.document_id WHERE d.doc = ?", (doc,))
+        assert n_articles == len(fresh.articles), doc
+        assert len(stored) == len(fresh.claims), doc
+        assert Counter(stored) == Counter((c.start, c.end, c.kind, str(c.value)) for c in fresh.claims), doc
+        expected_by_seed.setdefault(doc[4:], (len(fresh.articles), len(fresh.claims)))
+    held_before = len(documents)
+
+    # The next run skips what is held and completes the rest.
+    done = subprocess.run(extract_command(big_corpus, ledger), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, env=clean_env(), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"{held_before} files already in the ledger, skipped" in done.stderr
+    assert sql(ledger, "PRAGMA integrity_check") == [("ok",)]
+
+    rows = sql(ledger, "SELECT doc, count(*), min(version), max(current) FROM documents GROUP BY doc")
+    assert sorted(r[0] for r in rows) == sorted(p.name for p in big_corpus.iterdir())
+    assert all(n == 1 and version == 1 and current == 1 for _, n, version, current in rows)
+    assert sql(ledger, "SELECT document_id, id FROM claims GROUP BY document_id, id HAVING count(*) > 1") == []
+    assert sql(ledger, "SELECT document_id, ordinal FROM articles GROUP BY document_id, ordinal"
+                       " HAVING count(*) > 1") == []
+
+    # The copies differ only by a last line without figures: every copy of a seed has the seed's claims.
+    for seed in SEEDS:
+        if seed.name not in expected_by_seed:
+            doc = f"000_{seed.name}"
+            fresh = process_document(load_document(big_corpus / doc, doc=doc), rules=rules)
+            expected_by_seed[seed.name] = (len(fresh.articles), len(fresh.claims))
+    counts = sql(ledger, "SELECT d.doc, (SELECT count(*) FROM articles a WHERE a.document_id = d.id),"
+                         " (SELECT count(*) FROM claims c WHERE c.document_id = d.id) FROM documents d")
+    for doc, n_articles, n_claims in counts:
+        assert (n_articles, n_claims) == expected_by_seed[doc[4:]], doc
+
+
+# ---- idempotence, versions, rules -------------------------------------------------------
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+def counts(ledger: Path) -> tuple[int, int, int]:
+    return tuple(sql(ledger, f"SELECT count(*) FROM {table}")[0][0] for table in ("documents", "articles", "claims"))
+
+
+def cli_extract(folder: Path, ledger: Path, capsys, *more: str) -> str:
+    """`facts extract FOLDER --ledger LEDGER` through the CLI's entry point; its stderr."""
+    capsys.readouterr()
+    status = main(["extract", str(folder), "--ledger", str(ledger), "--no-progress", "-o",
+                   str(ledger.with_suffix(".jsonl")), *more])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    return err
+
+
+def trade_claims(ledger: Ledger, current_only: bool = True):
+    frame = ledger.claims(subject="Azerbaijan", metric="trade", period="2024", kind="money",
+                          current_only=current_only)
+    return frame[frame["doc"] == TRADE_SEED.name]
+
+
+def test_extracting_twice_adds_nothing(seeds, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("FACTS_RULES", raising=False)
+    ledger = tmp_path / "ledger.db"
+    first = cli_extract(seeds, ledger, capsys)
+    assert "already in the ledger" not in first
+    before = counts(ledger)
+    assert before[0] == len(SEEDS) and before[2] > 0
+    second = cli_extract(seeds, ledger, capsys)
+    assert f"{len(SEEDS)} files already in the ledger, skipped" in second
+    assert "0 claims" in second
+    assert counts(ledger) == before
+    # The API says the same.
+    summary = Summary()
+    with Ledger(ledger) as opened:
+        assert list(process_paths([str(seeds)], ledger=opened, summary=summary)) == []
+    assert summary.held == len(SEEDS)
+    assert counts(ledger) == before
+
+
+def test_a_changed_text_is_a_new_version_and_the_old_one_stays(seeds, tmp_path):
+    ledger_path = tmp_path / "ledger.db"
+    page = seeds / TRADE_SEED.name
+    original = page.read_text(encoding="utf-8")
+    assert original.count(TRADE_FIGURE) == 1
+
+    def run() -> list:
+        with Ledger(ledger_path) as ledger:
+            return list(process_paths([str(seeds)], ledger=ledger))
+
+    run()
+    with Ledger(ledger_path) as ledger:
+        (old_id,) = trade_claims(ledger)["id"]
+        n_old = int((ledger.claims()["doc"] == page.name).sum())
+
+    page.write_text(original.replace(TRADE_FIGURE, "US$ 3.94 billion"), encoding="utf-8")
+    processed = run()
+    assert [p.document.doc for p in processed] == [page.name]  # the others are held already
+    with Ledger(ledger_path) as ledger:
+        docs = ledger.documents()
+        versions = docs[docs["doc"] == page.name][["version", "current"]].values.tolist()
+        assert versions == [[1, 0], [2, 1]]
+        assert (docs[docs["doc"] != page.name]["version"] == 1).all()
+        current = trade_claims(ledger)
+        assert current[["version", "text", "value"]].values.tolist() == [[2, "US$ 3.94 billion", "3940000000.00"]]
+        assert list(current["id"]) == [old_id]  # a corrected figure keeps its claim's id
+        every = trade_claims(ledger, current_only=False)
+        assert sorted(every[["version", "value"]].values.tolist()) == [[1, "3740000000.00"], [2, "3940000000.00"]]
+        assert int((ledger.claims(current_only=False)["doc"] == page.name).sum()) == 2 * n_old
+        assert len(ledger.text_of(page.name, version=1)) == len(original)
+
+    page.write_text(original, encoding="utf-8")  # reverted: the old version is current again
+    run()
+    with Ledger(ledger_path) as ledger:
+        docs = ledger.documents()
+        assert docs[docs["doc"] == page.name][["version", "current"]].values.tolist() == [[1, 1], [2, 0]]
+        assert trade_claims(ledger)[["version", "value"]].values.tolist() == [[1, "3740000000.00"]]
+        assert int((ledger.claims()["doc"] == page.name).sum()) == n_old
+        assert ledger.text_of(page.name) == original
+    assert sql(ledger_path, "SELECT count(*) FROM documents")[0][0] == len(SEEDS) + 1
+    assert run() == []  # and held
+
+
+def test_documents_read_with_other_rules_are_read_again(seeds, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("FACTS_RULES", raising=False)
+    ledger_path = tmp_path / "ledger.db"
+    cli_extract(seeds, ledger_path, capsys)
+    before = counts(ledger_path)
+    with Ledger(ledger_path) as ledger:
+        (old_rules,) = set(ledger.documents()["rules"])
+        (claim_id,) = trade_claims(ledger)["id"]
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    metrics = rules / "lexicon" / "metrics.yaml"
+    text = metrics.read_text(encoding="utf-8")
+    assert text.count("\n      trade: trade\n") == 1
+    metrics.write_text(text.replace("\n      trade: trade\n", "\n      trade: commerce\n"), encoding="utf-8")
+    monkeypatch.setenv("FACTS_RULES", str(rules))
+
+    err = cli_extract(seeds, ledger_path, capsys)
+    assert "already in the ledger" not in err
+    with Ledger(ledger_path) as ledger:
+        docs = ledger.documents()
+        assert len(docs) == len(SEEDS) and (docs["version"] == 1).all() and (docs["current"] == 1).all()
+        (new_rules,) = set(docs["rules"])
+        assert new_rules != old_rules
+        commerce = ledger.claims(subject="Azerbaijan", metric="commerce", period="2024", kind="money")
+        assert TRADE_FIGURE in set(commerce[commerce["doc"] == TRADE_SEED.name]["text"])
+        assert trade_claims(ledger).empty
+    after = counts(ledger_path)
+    assert after[:2] == before[:2]  # the same documents and articles, read again, not added
+    assert sql(ledger_path, "SELECT document_id, id FROM claims GROUP BY document_id, id HAVING count(*) > 1") == []
+    assert claim_id not in set(sql(ledger_path, "SELECT id FROM claims WHERE metric = 'trade'"))
+
+    assert f"{len(SEEDS)} files already in the ledger, skipped" in cli_extract(seeds, ledger_path, capsys)
+
+
+# ---- facts claims -----------------------------------------------------------------------
+
+
+def strict_json(line: str) -> dict:
+    def refuse(constant: str):
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(line, parse_constant=refuse)
+
+
+QUERY = ["--subject", "Azerbaijan", "--metric", "trade", "--period", "2024"]
+
+
+def test_claims_as_a_table(seed_ledger, capsys):
+    assert main(["claims", "--ledger", str(seed_ledger), *QUERY]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].split() == ["doc", "start", "end", "text", "kind", "value", "unit", "qualifier", "subject",
+                                "metric", "period"]
+    trade = [line for line in lines if TRADE_FIGURE in line and line.lstrip().startswith(TRADE_SEED.name)]
+    assert len(trade) == 1
+    assert all(word in trade[0] for word in ("money", "3740000000.00", "USD", "nearly", "Azerbaijan, China",
+                                             "trade", "2024"))
+
+
+def test_claims_as_json_lines(seed_ledger, capsys):
+    assert main(["claims", "--ledger", str(seed_ledger), *QUERY, "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows and all("Azerbaijan" in r["subject"] and "trade" in r["metric"] and r["period"].startswith("2024")
+                        for r in rows)
+    (trade,) = [r for r in rows if r["doc"] == TRADE_SEED.name and r["text"] == TRADE_FIGURE]
+    assert trade["subject"] == ["Azerbaijan", "China"] and trade["value"] == "3740000000.00"
+    assert trade["unit"] == "USD" and trade["qualifier"] == "nearly"
+
+
+def test_claims_as_json_lines_are_strict_json(seed_ledger, capsys):
+    assert main(["claims", "--ledger", str(seed_ledger), *QUERY, "--format", "jsonl"]) == 0
+    for line in capsys.readouterr().out.splitlines():
+        strict_json(line)
+
+
+def test_claims_from_a_missing_ledger(tmp_path, capsys):
+    missing = tmp_path / "nowhere.db"
+    assert main(["claims", "--ledger", str(missing), *QUERY]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1 and str(missing) in captured.err
+    assert not missing.exists()

@@ -43,7 +43,7 @@ def fill(ledger: Ledger, n: int, seed: int = 7) -> list[Flag]:
             if rng.random() < 0.02:
                 sides.append(FlagSide(doc=doc, start=start, end=start + len(figure), text=figure,
                                       claim_id=claims[-1]["id"], quote=sentence, value=value, unit=unit))
-        ledger.add_document(doc=doc, path=None, text=text, encoding="utf-8", format="text",
+        ledger.add_document(doc=doc, path=None, text=text, encoding="utf-8", format="text", rules="",
                             articles=[{"ordinal": 0, "story": story, "start": 0, "end": len(text),
                                        "title": f"Article {d}", "author": "A. Writer", "date": "2025-06-05",
                                        "fingerprint": story, "shingles": []}], claims=claims)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field
@@ -108,6 +108,11 @@ class AttributionFile(BaseModel):
 class _Structure(NamedTuple):
     id: str
     pattern: regex.Pattern
+    # Where a match can start, for a structure that opens with `{cue}` or `{actor}` (else None).
+    opening: regex.Pattern | None
+
+
+_MISSING = object()
 
 
 @dataclass(eq=False)
@@ -136,6 +141,16 @@ class Attribution:
     conflict_events: frozenset[str]
     structures: list[_Structure]
     rules: RuleSet
+    _looked_up: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def lookup(self, table: str, phrase: str, default: Any = None) -> Any:
+        """`rules.lexicon.lookup`, remembered per string: a text names the same few entities and cues
+        hundreds of times, and folding every hit again cost a tenth of attribution."""
+        key = (table, phrase)
+        if key not in self._looked_up:
+            self._looked_up[key] = self.rules.lexicon.lookup(table, phrase, _MISSING)
+        value = self._looked_up[key]
+        return default if value is _MISSING else value
 
 
 def _compile(pattern: str, path: Path, line: int, what: str, subpatterns: dict[str, str]) -> regex.Pattern:
@@ -148,6 +163,27 @@ def _compile(pattern: str, path: Path, line: int, what: str, subpatterns: dict[s
     if compiled.fullmatch("") is not None:
         raise RuleError(path, line, f"{what}: pattern matches the empty string")
     return compiled
+
+
+def _has_top_alternative(pattern: str) -> bool:
+    """Whether a `|` stands outside every group and set: then a match need not start with the pattern's
+    first piece. Unbalanced brackets count as yes."""
+    depth, sets, i = 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif sets:
+            sets += ch == "["
+            sets -= ch == "]" and pattern[i - 1] not in "[^"
+        elif ch == "[":
+            sets = 1
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return depth != 0 or sets != 0
 
 
 def _fast(pattern: str) -> re.Pattern | regex.Pattern:
@@ -176,6 +212,8 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
     names = r"(?:{e}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){e})*)".format(e=rf"(?<!\w){lex['entity']}(?!\w)")
     sub.update({"actor": f"(?P<a>{names})", "counterpart": f"(?P<b>{names})", "cue": cue})
     top = spec.line or 1
+    # A match of a structure that opens with `{cue}` or `{actor}` starts where that piece matches.
+    openings = {piece: _compile(piece, path, top, piece, sub) for piece in ("{cue}", "{actor}")}
 
     def one(patterns: list[str], what: str) -> regex.Pattern:
         return _compile("|".join(f"(?:{p})" for p in patterns), path, top, what, sub)
@@ -186,7 +224,9 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         compiled = _compile(s.pattern, path, s.line, f"structure {s.id}", sub)
         if s.example is not None and compiled.search(s.example) is None:
             raise RuleError(path, s.line, f"structure {s.id}: does not match its example {s.example!r}")
-        structures.append(_Structure(s.id, compiled))
+        opening = None if _has_top_alternative(s.pattern) else next(
+            (o for piece, o in openings.items() if s.pattern.startswith(piece)), None)
+        structures.append(_Structure(s.id, compiled, opening))
     return Attribution(
         entity=_fast(rf"(?<!\w){lex['entity']}(?![\w$])"),
         metric_cue=_fast(_words(lex["metric_cue"])),
@@ -336,11 +376,11 @@ class _Text:
 
     def __init__(self, text: str, mentions: list[Mention], att: Attribution):
         self.text, self.att = text, att
-        lex = att.rules.lexicon
+        lookup = att.lookup
         self.entities = [_Hit(m.start(), m.end(), name) for m in att.entity.finditer(text)
-                         for name in _as_list(lex.lookup("entity", m.group()))]
-        self.metrics = [_Hit(m.start(), m.end(), lex.lookup("metric_cue", m.group())) for m in att.metric_cue.finditer(text)]
-        self.events = [_Hit(m.start(), m.end(), lex.lookup("event_cue", m.group())) for m in att.event_cue.finditer(text)]
+                         for name in _as_list(lookup("entity", m.group()))]
+        self.metrics = [_Hit(m.start(), m.end(), lookup("metric_cue", m.group())) for m in att.metric_cue.finditer(text)]
+        self.events = [_Hit(m.start(), m.end(), lookup("event_cue", m.group())) for m in att.event_cue.finditer(text)]
         self.times = sorted((m for m in mentions if m.kind in TIME_KINDS), key=lambda m: m.start)
         self.time_starts = [m.start for m in self.times]
         self.values = sorted((m for m in mentions if m.kind not in TIME_KINDS), key=lambda m: m.start)
@@ -351,11 +391,23 @@ class _Text:
         self._structures: dict[tuple[int, int], list[regex.Match]] = {}
 
     def structures_in(self, segment: tuple[int, int]) -> list[regex.Match]:
-        """Every match of every structure in a part of a sentence, found once for all its figures."""
+        """Every match of every structure in a part of a sentence, found once for all its figures.
+
+        An overlapped `finditer` tries the structure at every position; one that opens with a cue or an
+        entity is tried only where its opening matches (the same matches, 5x faster)."""
         if segment not in self._structures:
             s, e = segment
-            self._structures[segment] = [m for st in self.att.structures
-                                         for m in st.pattern.finditer(self.text, s, e, overlapped=True)]
+            text, found = self.text, []
+            starts: dict[regex.Pattern, list[int]] = {}
+            for st in self.att.structures:
+                if st.opening is None:
+                    found.extend(st.pattern.finditer(text, s, e, overlapped=True))
+                    continue
+                if st.opening not in starts:
+                    starts[st.opening] = [m.start() for m in st.opening.finditer(text, s, e, overlapped=True)]
+                match = st.pattern.match
+                found.extend(m for m in (match(text, p, e) for p in starts[st.opening]) if m is not None)
+            self._structures[segment] = found
         return self._structures[segment]
 
     def sentence(self, offset: int) -> tuple[int, _Sentence]:
@@ -390,7 +442,7 @@ class _Text:
             if self.kind_of(h.value) != "region" or not self.att.locative.search(self.text, max(0, h.start - 20), h.start)))
 
     def kind_of(self, name: str) -> str:
-        return self.att.rules.lexicon.lookup("entity_type", name, "country")
+        return self.att.lookup("entity_type", name, "country")
 
 
 def _as_list(value: str | list[str]) -> list[str]:
@@ -784,7 +836,7 @@ def _event(t: _Text, ctx: _Context, m: Mention) -> tuple[Event | None, list[str]
     if not actor and not counterpart:
         home = _home(t, ctx, set())
         actor = [home] if home else []
-    implied = ([t.att.rules.lexicon.lookup("implied_party", n) for n in actor + counterpart]
+    implied = ([t.att.lookup("implied_party", n) for n in actor + counterpart]
                if cue.value in t.att.implied_party_events else [])
     counterpart += [n for n in dict.fromkeys([*_ended(t, ctx, cue), *implied]) if n and n not in actor + counterpart]
     return Event(type=cue.value, actor=actor, counterpart=counterpart), [*actor, *counterpart]

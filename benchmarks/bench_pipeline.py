@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_extract import best_of
 
 from facts import Document, Ledger, extract, process_document, process_paths
 from facts.claims import attribute
@@ -41,16 +42,6 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 2.0
 
 
-def letters(n: int) -> str:
-    """A copy number in letters (0 -> "a", 26 -> "ba"): a mark that holds no figure."""
-    out = ""
-    while True:
-        out = "abcdefghijklmnopqrstuvwxyz"[n % 26] + out
-        n //= 26
-        if n == 0:
-            return out
-
-
 def build_documents(corpus: Path, megabytes: float) -> list[Document]:
     pages = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.txt"))]
     if not pages:
@@ -59,21 +50,12 @@ def build_documents(corpus: Path, megabytes: float) -> list[Document]:
     while have < need:
         for name, text in pages:
             doc = f"{copy:04d}_{name}"
-            text = f"{text}\nReprint {letters(copy)}.\n"
+            mark = "".join(chr(ord("a") + int(d)) for d in str(copy))  # no figure of its own
+            text = f"{text}\nReprint {mark}.\n"
             documents.append(Document(doc=doc, path=doc, text=text, encoding="utf-8"))
             have += len(text)
         copy += 1
     return documents
-
-
-def best_of(runs: int, work) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        gc.collect()
-        started = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - started)
-    return best, result
 
 
 def run_extract(documents, rules) -> int:

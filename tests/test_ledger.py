@@ -44,16 +44,6 @@ def extract_command(folder: Path, ledger: Path) -> list[str]:
     return [sys.executable, "-m", "facts", "extract", str(folder), "--ledger", str(ledger), "--no-progress"]
 
 
-def letters(n: int) -> str:
-    """A copy number in letters (0 -> "a", 26 -> "ba"): a mark that holds no figure of its own."""
-    out = ""
-    while True:
-        out = "abcdefghijklmnopqrstuvwxyz"[n % 26] + out
-        n //= 26
-        if n == 0:
-            return out
-
-
 def held_count(ledger: Path) -> int | None:
     """How many documents a running extraction has committed, read beside it; None before it made its tables."""
     try:
@@ -86,7 +76,8 @@ def big_corpus(tmp_path) -> Path:
     for copy in range(COPIES_PER_SEED):
         for seed in SEEDS:
             text = seed.read_text(encoding="utf-8")
-            (folder / f"{copy:03d}_{seed.name}").write_text(f"{text}\nReprint {letters(copy)}.\n", encoding="utf-8")
+            mark = "".join(chr(ord("a") + int(d)) for d in str(copy))  # no figure of its own
+            (folder / f"{copy:03d}_{seed.name}").write_text(f"{text}\nReprint {mark}.\n", encoding="utf-8")
     return folder
 
 

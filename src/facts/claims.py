@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import takewhile
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -301,6 +302,13 @@ def _hard_breaks(text: str) -> list[int]:
     return breaks
 
 
+def _last_char(text: str, at: int) -> str:
+    """`text[:at].rstrip()[-1:]` without copying the text before `at` (once per line break of a page)."""
+    while at and text[at - 1].isspace():
+        at -= 1
+    return text[at - 1:at] if at else ""
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans, stripped of surrounding space.
 
@@ -316,9 +324,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     # A blank line ends a sentence, unless a scraped page broke one sentence in two there
     # (a lower-case word or a comma before it, a lower-case word after it).
     cuts = [m.end() for m in _PARAGRAPH.finditer(text)
-            if not (_CONTINUES.search(text[:m.start()].rstrip()[-1:]) and text[m.end():m.end() + 1].islower())]
+            if not (_CONTINUES.search(_last_char(text, m.start())) and text[m.end():m.end() + 1].islower())]
     for at in _hard_breaks(text):
-        before = text[:at].rstrip()[-1:]
+        before = _last_char(text, at)
         if not (_CONTINUES.search(before) and text[at:at + 1].islower()):
             cuts.append(at)
     for m in _CANDIDATE.finditer(text):
@@ -394,17 +402,21 @@ class _Text:
         """Every match of every structure in a part of a sentence, found once for all its figures.
 
         An overlapped `finditer` tries the structure at every position; one that opens with a cue or an
-        entity is tried only where its opening matches (the same matches, 5x faster)."""
+        entity is tried only where its opening matches (the same matches, 5x faster), and only before the
+        end of the segment's last cue: a match's cue starts at or after its opening, and `_structure` only
+        takes a match whose cue overlaps a cue of the segment."""
         if segment not in self._structures:
             s, e = segment
             text, found = self.text, []
+            last = max((h.end for hits in (self.metrics, self.events) for h in self.within(hits, s, e)), default=s)
             starts: dict[regex.Pattern, list[int]] = {}
             for st in self.att.structures:
                 if st.opening is None:
                     found.extend(st.pattern.finditer(text, s, e, overlapped=True))
                     continue
                 if st.opening not in starts:
-                    starts[st.opening] = [m.start() for m in st.opening.finditer(text, s, e, overlapped=True)]
+                    starts[st.opening] = list(takewhile(
+                        lambda p: p < last, (m.start() for m in st.opening.finditer(text, s, e, overlapped=True))))
                 match = st.pattern.match
                 found.extend(m for m in (match(text, p, e) for p in starts[st.opening]) if m is not None)
             self._structures[segment] = found

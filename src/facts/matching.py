@@ -98,6 +98,14 @@ def starts(text: str, rules: RuleSet) -> tuple[list[int], list[int]]:
     return anchors, sorted(found)
 
 
+def _by_first_char(text: str, positions: list[int]) -> dict[str, list[int]]:
+    """Positions by the character there: a kind checks each character once, not each position."""
+    found: dict[str, list[int]] = {}
+    for position in positions:
+        found.setdefault(text[position], []).append(position)
+    return found
+
+
 def scan(text: str, rules: RuleSet) -> tuple[list[Candidate], list[tuple[int, int]]]:
     """Every candidate of every kind at every possible start, and the spans negative rules veto.
 
@@ -106,6 +114,8 @@ def scan(text: str, rules: RuleSet) -> tuple[list[Candidate], list[tuple[int, in
     """
     candidates: list[Candidate] = []
     anchors, positions = starts(text, rules)
+    by_char = _by_first_char(text, positions)
+    anchor_set = set(anchors)
     for kind, pattern in rules.combined.items():
         if kind == NEGATIVE:
             continue
@@ -113,9 +123,10 @@ def scan(text: str, rules: RuleSet) -> tuple[list[Candidate], list[tuple[int, in
         rule_ids = [rid for _, rid in rules.markers[kind]]
         match = pattern.match
         can_start = rules.first_chars.get(kind)
-        for position in anchors if kind in rules.anchored_kinds else positions:
-            if can_start is not None and text[position] not in can_start:
-                continue
+        tried = [p for ch, at in by_char.items() if can_start is None or ch in can_start for p in at]
+        if kind in rules.anchored_kinds:
+            tried = [p for p in tried if p in anchor_set]
+        for position in sorted(tried):
             m = match(text, position)
             if m is None:
                 continue

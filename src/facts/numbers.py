@@ -26,8 +26,11 @@ def parse_number(text: str | None, lexicon: Lexicon) -> Decimal | None:
     return parse_words(text, lexicon)
 
 
+_NOT_DIGITS = str.maketrans({",": None, "\u00a0": None, "\u202f": None, " ": None, "\u2212": "-"})
+
+
 def _parse_digits(text: str) -> Decimal | None:
-    cleaned = regex.sub(r"[,\u00a0\u202f ]", "", text).replace("\u2212", "-")
+    cleaned = text.translate(_NOT_DIGITS)
     try:
         return Decimal(cleaned)
     except InvalidOperation:

@@ -42,21 +42,39 @@ def _qualifier(text: str, start: int, end: int, rules: RuleSet) -> str | None:
     return rules.lexicon.lookup(table, m.group("q")) if m else None
 
 
+def _select_valid(candidates: list[Candidate], vetoes: list[tuple[int, int]],
+                  rules: RuleSet) -> tuple[list[Candidate], dict[int, dict]]:
+    """The best candidates whose groups make a valid value, with their values.
+
+    Only winners are normalised (most candidates lose to a longer one); a winner
+    whose value is invalid (a 13th month) is dropped and the choice made again,
+    so what it overlapped gets its chance.
+    """
+    valued: dict[int, dict] = {}
+    while True:
+        chosen = select(candidates, vetoes)
+        invalid = set()
+        for c in chosen:
+            if id(c) not in valued:
+                fields = normalize(c, rules.lexicon)
+                if fields is None:
+                    invalid.add(id(c))
+                else:
+                    valued[id(c)] = fields
+        if not invalid:
+            return chosen, valued
+        candidates = [c for c in candidates if id(c) not in invalid]
+
+
 def extract(text: str, *, reference_date: str | date | None = None, rules: RuleSet | None = None,
             doc: str | None = None) -> list[Mention]:
     """Every figure and date in `text`, sorted by position, spans exact: `text[m.start:m.end] == m.text`."""
     rules = rules or cached_rules()
     reference = parse_reference(reference_date)
     candidates, vetoes = scan(text, rules)
-    valued: dict[int, dict] = {}
-    kept: list[Candidate] = []
-    for c in candidates:
-        fields = normalize(c, rules.lexicon)
-        if fields is not None:
-            valued[id(c)] = fields
-            kept.append(c)
+    chosen, valued = _select_valid(candidates, vetoes, rules)
     mentions = []
-    for c in select(kept, vetoes):
+    for c in chosen:
         fields = valued[id(c)]
         if c.kind in AMOUNT_KINDS:
             fields["qualifier"] = _qualifier(text, c.start, c.end, rules)

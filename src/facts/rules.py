@@ -396,8 +396,8 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
             raise RuleError(patterns_path, shared.line, f"no `{needed}` sub-pattern (see docs/rules.md)")
     ruleset = RuleSet(root=root, rules=rules, lexicon=lexicon, subpatterns=subpatterns, fingerprint=_fingerprint(root),
                       anchor=_compile_anchor(expand("{anchor}", subpatterns, (patterns_path, shared.line))),
-                      lead=_compile_anchor(r"(?<!\w)(?:" + expand("{lead}", subpatterns, (patterns_path, shared.line))
-                                           + ")"),
+                      lead=_compile_anchor(_NOT_IN_A_WORD + "(?:" + expand("{lead}", subpatterns,
+                                                                          (patterns_path, shared.line)) + ")"),
                       anchored_kinds=anchored)
     _compile_kinds(ruleset)
     return ruleset

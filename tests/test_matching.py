@@ -56,3 +56,10 @@ def test_select_keeps_longest_then_priority_and_never_overlaps():
     assert spans == sorted(spans)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
     assert [text[s:e] for s, e in spans] == ["between 2010 and 2014", "US$ 3.74 billion"]
+
+
+@pytest.mark.parametrize("written", ["two", "Two", "TWO"])
+def test_anchor_words_are_found_as_running_text_writes_them(written):
+    text = f"{written} countries signed"
+    candidates, vetoes = scan(text, RULES)
+    assert [(c.start, c.end, c.kind) for c in select(candidates, vetoes)] == [(0, 3, "count")]

@@ -244,7 +244,9 @@ def cmd_verdicts_import(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="facts", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="facts", description="Check the numbers in a pile of articles: extract every figure and date with its "
+                                  "exact span, keep them in a ledger, flag where articles disagree.")
     parser.add_argument("--version", action="version", version=f"facts {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -1,14 +1,18 @@
 """Attribution: subject, metric, period and event of synthetic sentences, sentence splitting, file errors."""
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from facts import extract
-from facts.claims import attribute, claim_rows, load_attribution, split_sentences
+from facts.claims import _as_list, _cached_attribution, _fast, _Text, attribute, claim_rows, load_attribution, split_sentences
 from facts.rules import RuleError, cached_rules, default_rules_dir, load_rules
 
 
@@ -281,3 +285,70 @@ def test_a_sentence_a_page_broke_in_two_at_a_blank_line_is_one_sentence():
     spans = split_sentences(text)
     assert [text[s:e] for s, e in spans] == [
         "Transit traffic with member\n\nand observer states rose by 15% in 2024.", "A new paragraph starts here."]
+
+
+# --- the fast paths find what their plain definitions find --------------------------------------------
+
+SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parents[1] / "corpus" / "seeds").glob("*.txt"))]
+_PIECES = ["China", "Russia", "Kazakh", "Sino-", "US", "US$", "Asian Development Bank", "Bank", "trade", "Trade",
+           "TRADE", "arms exports", "exports", "exporters", "visit", "state visit", "signed", "agreement", "deal",
+           "'s", "’s", " and ", ", ", " to ", " of ", " between ", "-", "–", " ", "\n", "\n\n", ". ", "; ", "x", "5"]
+
+
+@st.composite
+def _texts(draw) -> str:
+    return "".join(draw(st.lists(st.sampled_from(_PIECES), max_size=60)))
+
+
+def _plain_hits(text: str, table: str, pattern: str, att) -> list[tuple[int, int, str]]:
+    found = []
+    for m in regex.finditer(pattern, text, regex.VERSION1):
+        found += [(m.start(), m.end(), v) for v in _as_list(att.rules.lexicon.lookup(table, m.group()))]
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts())
+def test_word_scans_find_what_a_lookbehind_search_finds(text):
+    """`_WordScan` consumes the character before a word; a plain search looking behind for it finds the same."""
+    att = _cached_attribution(cached_rules())
+    lex, written = att.rules.lexicon.patterns, att.rules.lexicon.written
+    padded = "\n" + text
+    for scan, table, pattern in (
+            (att.entity, "entity", rf"(?<!\w){lex['entity']}(?![\w$])"),
+            (att.metric_cue, "metric_cue", rf"(?<![\w-]){written['metric_cue']}(?![\w-])"),
+            (att.event_cue, "event_cue", rf"(?<![\w-]){written['event_cue']}(?![\w-])")):
+        assert [tuple(h) for h in scan.hits(padded)] == _plain_hits(text, table, pattern, att)
+
+
+def _matches(matches) -> list[tuple]:
+    return sorted((m.span(), m.span("cue"), m.span("a")) for m in matches)
+
+
+def _check_structures(text: str) -> None:
+    t = _Text(text, extract(text), _cached_attribution(cached_rules()))
+    for s, _ in t.spans:
+        for segment in t.sentence(s)[1].segments:
+            last = max((h.end for hits in (t.metrics, t.events) for h in t.within(hits, *segment)), default=segment[0])
+            plain = [m for st in t.att.structures for m in st.pattern.finditer(t.text, *segment, overlapped=True)]
+            assert _matches(t.structures_in(segment)) == _matches(m for m in plain if m.start() < last)
+
+
+@pytest.mark.parametrize("index", range(len(SEED_TEXTS)))
+def test_structures_are_tried_where_an_overlapped_search_would_find_them(index):
+    """`structures_in` tries a structure only where a cue or entity of the whole-text scans opens it; the
+    matches opening before the segment's last cue are those an overlapped search of every structure finds."""
+    _check_structures(SEED_TEXTS[index])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_texts())
+def test_structures_are_tried_where_an_overlapped_search_would_find_them_in_any_text(text):
+    _check_structures(text)
+
+
+def test_a_set_written_for_regex_version1_is_not_run_by_the_standard_engine():
+    assert isinstance(_fast(r"\d+"), re.Pattern)
+    assert not isinstance(_fast(r"[[a-z]--[aeiou]]"), re.Pattern)
+    assert _fast(r"[[a-z]--[aeiou]]").fullmatch("e") is None
+    assert not isinstance(_fast(r"\p{Lu}"), re.Pattern)

@@ -11,11 +11,12 @@ clause breaks, anaphors and structures in `rules/attribution/attribution.yaml`.
 from __future__ import annotations
 
 import re
+import warnings
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import takewhile
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,6 +30,8 @@ from .rules import RuleError, RuleSet, cached_rules, expand, load_data_file
 __all__ = ["Claim", "Event", "attribute", "claim_rows", "load_attribution", "split_sentences"]
 
 TIME_KINDS = frozenset({"date", "period"})
+# A compiled pattern of either engine (`_fast`).
+Pattern = re.Pattern | regex.Pattern
 
 
 class Event(BaseModel):
@@ -109,8 +112,10 @@ class AttributionFile(BaseModel):
 class _Structure(NamedTuple):
     id: str
     pattern: regex.Pattern
-    # Where a match can start, for a structure that opens with `{cue}` or `{actor}` (else None).
-    opening: regex.Pattern | None
+    # `pattern.match` on the faster engine that can run it (`_fast`).
+    match: Any
+    # The piece a match starts with, `{cue}` or `{actor}`: matches are tried only where it matches (else None).
+    opening: str | None
 
 
 _MISSING = object()
@@ -120,19 +125,19 @@ _MISSING = object()
 class Attribution:
     """The attribution file and the lexicon tables it uses, compiled once per rule set."""
 
-    entity: regex.Pattern
-    metric_cue: regex.Pattern
-    event_cue: regex.Pattern
-    segment_break: regex.Pattern
-    clause_break: regex.Pattern
+    entity: _WordScan
+    metric_cue: _WordScan
+    event_cue: _WordScan
+    segment_break: Pattern
+    clause_break: Pattern
     fronted_max_chars: int
     event_window: int
-    phrase_break: regex.Pattern
-    anaphor: dict[str, regex.Pattern]
-    locative: regex.Pattern
-    comparison: regex.Pattern
-    period_signal: regex.Pattern
-    occasion: regex.Pattern
+    phrase_break: Pattern
+    anaphor: dict[str, Pattern]
+    locative: Pattern
+    comparison: Pattern
+    period_signal: Pattern
+    occasion: Pattern
     bilateral_metrics: frozenset[str]
     count_metrics: frozenset[str]
     bilateral_events: frozenset[str]
@@ -141,6 +146,8 @@ class Attribution:
     ending_events: frozenset[str]
     conflict_events: frozenset[str]
     structures: list[_Structure]
+    # `{cue}` and `{actor}` alone, as structures open with them.
+    openings: dict[str, regex.Pattern]
     rules: RuleSet
     _looked_up: dict[tuple[str, str], Any] = field(default_factory=dict)
 
@@ -166,6 +173,12 @@ def _compile(pattern: str, path: Path, line: int, what: str, subpatterns: dict[s
     return compiled
 
 
+def _compile_fast(pattern: str, path: Path, line: int, what: str, subpatterns: dict[str, str]
+                  ) -> Pattern:
+    """`_compile`, run by the faster engine that can (`_fast`): for patterns only searched and matched."""
+    return _fast(_compile(pattern, path, line, what, subpatterns).pattern)
+
+
 def _has_top_alternative(pattern: str) -> bool:
     """Whether a `|` stands outside every group and set: then a match need not start with the pattern's
     first piece. Unbalanced brackets count as yes."""
@@ -187,12 +200,47 @@ def _has_top_alternative(pattern: str) -> bool:
     return depth != 0 or sets != 0
 
 
-def _fast(pattern: str) -> re.Pattern | regex.Pattern:
-    """The standard library's engine scans these word alternations 2.5x faster; `regex` if it must."""
+def _fast(pattern: str) -> Pattern:
+    """The standard library's engine runs these patterns 1.5-2.5x faster; `regex` where it must: a pattern
+    the standard engine cannot compile (`\\p{Lu}`, `(?r)`), or reads otherwise (it warns of a set written
+    as `regex` VERSION1 reads it, `[[a-z]--[aeiou]]`)."""
     try:
-        return re.compile(pattern)
-    except re.error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FutureWarning)
+            return re.compile(pattern)
+    except (re.error, FutureWarning):
         return regex.compile(pattern, regex.VERSION1)
+
+
+class _WordScan:
+    """Every whole word (or phrase) of one lexicon table in a text, in one pass of the standard engine.
+
+    The pattern consumes the character before a word instead of looking behind for one: the engine then
+    jumps from one character that may precede a word to the next rather than trying every position (1.2x
+    faster on the seeds). So a text is scanned with one such character put before it."""
+
+    def __init__(self, rules: RuleSet, table: str, body: str, *, before: str, after: str):
+        """`before`: the characters (a set's inside) a word must not follow; `after`: a set it must not precede."""
+        self.pattern = _fast(f"[^{before}]((?:{body}))(?!{after})")
+        self.values = _Values(rules, table)
+
+    def hits(self, padded: str) -> list[_Hit]:
+        """Hits in a text given after one character that is not part of a word; offsets into the text."""
+        values = self.values
+        return [_Hit(m.start(1) - 1, m.end(1) - 1, v) for m in self.pattern.finditer(padded) for v in values[m.group(1)]]
+
+
+class _Values(dict):
+    """A lexicon table's values (as a list) by phrase as written: a text names the same few entities and
+    cues hundreds of times, and looking each one up (folded) again cost a tenth of attribution."""
+
+    def __init__(self, rules: RuleSet, table: str):
+        super().__init__()
+        self.lexicon, self.table = rules.lexicon, table
+
+    def __missing__(self, phrase: str) -> list:
+        value = self[phrase] = _as_list(self.lexicon.lookup(self.table, phrase))
+        return value
 
 
 def _words(table_pattern: str) -> str:
@@ -207,17 +255,18 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
     for table in ("entity", "entity_type", "implied_party", "metric_cue", "event_cue"):
         if table not in rules.lexicon.tables:
             raise RuleError(rules.root / "lexicon", None, f"lexicon table {table!r} is missing")
-    lex = rules.lexicon.patterns
+    lex, written = rules.lexicon.patterns, rules.lexicon.written
     sub = dict(rules.subpatterns)
-    cue = rf"(?P<cue>{_words(lex['metric_cue'])}|{_words(lex['event_cue'])})"
-    names = r"(?:{e}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){e})*)".format(e=rf"(?<!\w){lex['entity']}(?!\w)")
+    # Cues and entities as the whole-text scans find them (`_WordScan`), so a structure opens only where one starts.
+    cue = rf"(?P<cue>{_words(written['metric_cue'])}|{_words(written['event_cue'])})"
+    names = r"(?:{e}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){e})*)".format(e=rf"(?<!\w){lex['entity']}(?![\w$])")
     sub.update({"actor": f"(?P<a>{names})", "counterpart": f"(?P<b>{names})", "cue": cue})
     top = spec.line or 1
     # A match of a structure that opens with `{cue}` or `{actor}` starts where that piece matches.
     openings = {piece: _compile(piece, path, top, piece, sub) for piece in ("{cue}", "{actor}")}
 
-    def one(patterns: list[str], what: str) -> regex.Pattern:
-        return _compile("|".join(f"(?:{p})" for p in patterns), path, top, what, sub)
+    def one(patterns: list[str], what: str) -> Pattern:
+        return _compile_fast("|".join(f"(?:{p})" for p in patterns), path, top, what, sub)
 
     anaphor_line = spec.anaphors.line or top
     structures = []
@@ -226,23 +275,23 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         if s.example is not None and compiled.search(s.example) is None:
             raise RuleError(path, s.line, f"structure {s.id}: does not match its example {s.example!r}")
         opening = None if _has_top_alternative(s.pattern) else next(
-            (o for piece, o in openings.items() if s.pattern.startswith(piece)), None)
-        structures.append(_Structure(s.id, compiled, opening))
+            (piece for piece in openings if s.pattern.startswith(piece)), None)
+        structures.append(_Structure(s.id, compiled, _fast(compiled.pattern).match, opening))
     return Attribution(
-        entity=_fast(rf"(?<!\w){lex['entity']}(?![\w$])"),
-        metric_cue=_fast(_words(lex["metric_cue"])),
-        event_cue=_fast(_words(lex["event_cue"])),
+        entity=_WordScan(rules, "entity", lex["entity"], before=r"\w", after=r"[\w$]"),
+        metric_cue=_WordScan(rules, "metric_cue", written["metric_cue"], before=r"\w-", after=r"[\w-]"),
+        event_cue=_WordScan(rules, "event_cue", written["event_cue"], before=r"\w-", after=r"[\w-]"),
         segment_break=one(spec.segment_breaks, "segment_breaks"),
         clause_break=one(spec.clause_breaks, "clause_breaks"),
         fronted_max_chars=spec.fronted_max_chars,
         event_window=spec.event_window,
-        phrase_break=_compile(f"(?r){spec.phrase_breaks}", path, top, "phrase_breaks", sub),
-        anaphor={name: _compile(getattr(spec.anaphors, name), path, anaphor_line, f"anaphors.{name}", sub)
+        phrase_break=_compile_fast(f"(?r){spec.phrase_breaks}", path, top, "phrase_breaks", sub),
+        anaphor={name: _compile_fast(getattr(spec.anaphors, name), path, anaphor_line, f"anaphors.{name}", sub)
                  for name in ("pair", "region", "organization", "figure", "period", "pronoun", "event", "relative")},
-        locative=_compile(spec.locative, path, top, "locative", sub),
-        comparison=_compile(spec.comparison, path, top, "comparison", sub),
-        period_signal=_compile(spec.period_signal, path, top, "period_signal", sub),
-        occasion=_compile(spec.occasion, path, top, "occasion", sub),
+        locative=_compile_fast(spec.locative, path, top, "locative", sub),
+        comparison=_compile_fast(spec.comparison, path, top, "comparison", sub),
+        period_signal=_compile_fast(spec.period_signal, path, top, "period_signal", sub),
+        occasion=_compile_fast(spec.occasion, path, top, "occasion", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         count_metrics=frozenset(spec.count_metrics),
         bilateral_events=frozenset(spec.bilateral_events),
@@ -251,6 +300,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         ending_events=frozenset(spec.ending_events),
         conflict_events=frozenset(spec.conflict_events),
         structures=structures,
+        openings=openings,
         rules=rules,
     )
 
@@ -268,9 +318,9 @@ _ABBREVIATIONS = frozenset("""
     inc ltd co corp plc llc dept univ no nos vol fig approx est vs etc e.g i.e cf al
     jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n u.s.a e.u
 """.split())
-_CANDIDATE = regex.compile(r"[.!?]+[\"'”’»)\]]*(?=\s)")
+# Sentence-ending punctuation before a space and a capital or a digit.
+_CANDIDATE = regex.compile(r"[.!?]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*(?:\p{Lu}|\d))")
 _PARAGRAPH = regex.compile(r"\n[^\S\n]*\n")
-_NEXT_START = regex.compile(r"\s*[\"'“‘«(\[]*(?:\p{Lu}|\d)")
 _CONTINUES = regex.compile(r"[\p{Ll}\d,;(–-]\Z")
 _WORD_BEFORE = regex.compile(r"(?:(?<=\s)|\A)[\w.]+\Z")
 _FIRST_WORD = regex.compile(r"[^ \t\r\n]*")
@@ -330,8 +380,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if not (_CONTINUES.search(before) and text[at:at + 1].islower()):
             cuts.append(at)
     for m in _CANDIDATE.finditer(text):
-        if _NEXT_START.match(text, m.end()) is None:
-            continue
         if text[m.start()] == ".":
             word = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
             token = word.group().casefold() if word else ""
@@ -368,7 +416,7 @@ class _Sentence(NamedTuple):
     clauses: list[tuple[int, int]]
 
 
-def _split(start: int, end: int, text: str, pattern: regex.Pattern) -> list[tuple[int, int]]:
+def _split(start: int, end: int, text: str, pattern: Pattern) -> list[tuple[int, int]]:
     parts, at = [], start
     for m in pattern.finditer(text, start, end):
         if m.start() > at:
@@ -379,16 +427,18 @@ def _split(start: int, end: int, text: str, pattern: regex.Pattern) -> list[tupl
     return parts or [(start, end)]
 
 
+_NON_WORD = re.compile(r"\W")
+
+
 class _Text:
     """Entities, cues and dates of one text, indexed by position so each lookup is a bisect."""
 
     def __init__(self, text: str, mentions: list[Mention], att: Attribution):
         self.text, self.att = text, att
-        lookup = att.lookup
-        self.entities = [_Hit(m.start(), m.end(), name) for m in att.entity.finditer(text)
-                         for name in _as_list(lookup("entity", m.group()))]
-        self.metrics = [_Hit(m.start(), m.end(), lookup("metric_cue", m.group())) for m in att.metric_cue.finditer(text)]
-        self.events = [_Hit(m.start(), m.end(), lookup("event_cue", m.group())) for m in att.event_cue.finditer(text)]
+        padded = "\n" + text
+        self.entities = att.entity.hits(padded)
+        self.metrics = att.metric_cue.hits(padded)
+        self.events = att.event_cue.hits(padded)
         self.times = sorted((m for m in mentions if m.kind in TIME_KINDS), key=lambda m: m.start)
         self.time_starts = [m.start for m in self.times]
         self.values = sorted((m for m in mentions if m.kind not in TIME_KINDS), key=lambda m: m.start)
@@ -401,26 +451,50 @@ class _Text:
     def structures_in(self, segment: tuple[int, int]) -> list[regex.Match]:
         """Every match of every structure in a part of a sentence, found once for all its figures.
 
-        An overlapped `finditer` tries the structure at every position; one that opens with a cue or an
-        entity is tried only where its opening matches (the same matches, 5x faster), and only before the
-        end of the segment's last cue: a match's cue starts at or after its opening, and `_structure` only
-        takes a match whose cue overlaps a cue of the segment."""
+        A structure that opens with a cue or an entity is tried only where one starts (`_openings`), and
+        only before the end of the segment's last cue: a match's cue starts at or after its opening, and
+        `_structure` only takes a match whose cue overlaps a cue of the segment. Any other structure is
+        tried at every position."""
         if segment not in self._structures:
             s, e = segment
-            text, found = self.text, []
+            found = []
             last = max((h.end for hits in (self.metrics, self.events) for h in self.within(hits, s, e)), default=s)
-            starts: dict[regex.Pattern, list[int]] = {}
+            starts: dict[str, list[int]] = {}
             for st in self.att.structures:
                 if st.opening is None:
-                    found.extend(st.pattern.finditer(text, s, e, overlapped=True))
+                    found.extend(st.pattern.finditer(self.text, s, e, overlapped=True))
                     continue
                 if st.opening not in starts:
-                    starts[st.opening] = list(takewhile(
-                        lambda p: p < last, (m.start() for m in st.opening.finditer(text, s, e, overlapped=True))))
-                match = st.pattern.match
+                    starts[st.opening] = self._openings(st.opening, s, e, last)
+                match, text = st.match, self.text
                 found.extend(m for m in (match(text, p, e) for p in starts[st.opening]) if m is not None)
             self._structures[segment] = found
         return self._structures[segment]
+
+    def _openings(self, piece: str, s: int, e: int, last: int) -> list[int]:
+        """Where `piece` ({cue} or {actor}) matches in [s, last), as an overlapped search of the segment would
+        find it, from the whole-text scans instead of searching again: every hit starting there, and any
+        later word inside a hit where the piece matches as well (`exports` in `arms exports`). A hit
+        running past the segment is tried again within it. Both pieces open with a lookbehind for a word
+        character, so no match starts right after one."""
+        opening, text = self.att.openings[piece], self.text
+        found: set[int] = set()
+        for hits in ((self.metrics, self.events) if piece == "{cue}" else (self.entities,)):
+            i = bisect_left(hits, (s,))
+            while i and hits[i - 1].end > s:
+                i -= 1
+            for h in hits[i:]:
+                if h.start >= last:
+                    break
+                if h.start >= s and (h.end <= e or opening.match(text, h.start, e)):
+                    found.add(h.start)
+                at = max(h.start + 1, s)
+                while (gap := _NON_WORD.search(text, at - 1, min(h.end, last) - 1)) is not None:
+                    at = gap.end()
+                    if opening.match(text, at, e):
+                        found.add(at)
+                    at += 1
+        return sorted(found)
 
     def sentence(self, offset: int) -> tuple[int, _Sentence]:
         i = max(0, bisect_right(self.starts, offset) - 1)

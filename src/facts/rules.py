@@ -228,8 +228,8 @@ class Lexicon:
 
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     patterns: dict[str, str] = field(default_factory=dict)
-    # The same tables as written in running text (lower case, Capitalised, UPPER CASE), with
-    # no case folding: for the anchor and lead scans, which the standard engine runs 17% faster so.
+    # The same tables as written in running text (lower case, Capitalised, Title Case, UPPER CASE), with
+    # no case folding: for the anchor, lead and cue scans, which the standard engine runs faster so.
     written: dict[str, str] = field(default_factory=dict)
 
     def add(self, name: str, table: LexiconTable) -> None:
@@ -239,7 +239,7 @@ class Lexicon:
         body = f"(?i:{body})" if table.case == "insensitive" else f"(?:{body})"
         self.patterns[name] = _first_char_guard(phrases, table.case == "insensitive") + body
         if table.case == "insensitive":
-            phrases = {v for p in phrases for v in (p, p.capitalize(), p.upper())}
+            phrases = {v for p in phrases for v in (p, p.capitalize(), p.title(), p.upper())}
         self.written[name] = _first_char_guard(phrases, False) + "(?:" + _trie_pattern(phrases) + ")"
 
     def lookup(self, table: str, phrase: str | None, default: Any = None) -> Any:

@@ -279,6 +279,18 @@ def test_documents_read_with_other_rules_are_read_again(seeds, tmp_path, capsys,
     assert f"{len(SEEDS)} files already in the ledger, skipped" in cli_extract(seeds, ledger_path, capsys)
 
 
+def test_every_field_of_every_claim_reads_back_as_the_pipeline_made_it(tmp_path):
+    """The claim row is written column by column: amounts, subject and event come back equal, in their columns."""
+    processed = [process_document(load_document(seed, doc=seed.name)) for seed in SEEDS]
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        for item in processed:
+            ledger.add_processed(item)
+        held = ledger.claim_records()
+    made = [claim for item in processed for claim in item.claims]
+    assert any(c.event for c in made) and any(c.interval_low is not None for c in made)
+    assert sorted(held, key=lambda c: (c.doc, c.start)) == sorted(made, key=lambda c: (c.doc, c.start))
+
+
 # ---- facts claims -----------------------------------------------------------------------
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facts.rules import RuleError
 from facts.segment import (
-    Article, cached_layout, group_copies, is_claimable, load_layout, normalize_text, same_article, segment,
+    _MARGIN, Article, _normal_case, _sentences, cached_layout, group_copies, is_claimable, load_layout, normalize_text,
+    same_article, segment,
 )
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
@@ -353,6 +355,28 @@ def test_loader_errors_name_file_and_line(tmp_path, body, line, reason):
         load_layout(path)
     assert info.value.path == str(path) and info.value.line == line
     assert reason in str(info.value) and str(info.value).startswith(f"{path}:{line}: ")
+
+
+def test_a_line_longer_than_a_cues_max_chars_is_left_to_the_next_cues(tmp_path):
+    layout = load_layout(write_layout(tmp_path, (
+        "cues:\n  - id: credit\n    what: caption\n    max_chars: 12\n    pattern: '^Photo'\n"
+        "  - id: any\n    what: furniture\n    pattern: '^Photo'\n")))
+    assert [layout.classify(line)[0].id for line in ("Photo: AFP", "Photo: AFP/Reuters")] == ["credit", "any"]
+    with pytest.raises(RuleError, match="max_chars"):
+        load_layout(write_layout(tmp_path, "cues:\n  - id: a\n    what: caption\n    max_chars: 0\n    pattern: 'x'\n"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=40).map(lambda t: t.strip(_MARGIN)).filter(bool), min_size=1, max_size=4))
+def test_lines_normalised_one_by_one_give_the_sentences_of_their_joined_text(lines):
+    """The fingerprint normalises each line once and cuts sentences without normalising them again:
+    the same sentences as normalising the joined lines, and each sentence, from scratch."""
+    whole = normalize_text(" ".join(lines))
+    spaced = " ".join(_normal_case(line) for line in lines)
+    # Cut as `_SENTENCE_END` did with a lookbehind: after a mark, before a capital or digit.
+    cut = regex.split(r"(?<=[.!?][\"')\]]?)\s+(?=[\"'(\[]?[\p{Lu}\d])", spaced)
+    assert spaced.casefold() == whole
+    assert _sentences(spaced) == [n for s in cut if len(n := normalize_text(s)) >= 3]
 
 
 def test_layout_file_is_not_read_as_a_rule_file():

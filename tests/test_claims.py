@@ -341,6 +341,11 @@ def test_structures_are_tried_where_an_overlapped_search_would_find_them(index):
     _check_structures(SEED_TEXTS[index])
 
 
+def test_a_structure_may_open_inside_a_cue_the_scan_found():
+    """The scan finds "bilateral trade"; "trade volume of Russia" opens inside it."""
+    _check_structures("The bilateral trade volume of Russia reached $5 billion in 2024.")
+
+
 @settings(max_examples=200, deadline=None)
 @given(_texts())
 def test_structures_are_tried_where_an_overlapped_search_would_find_them_in_any_text(text):

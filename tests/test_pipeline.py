@@ -232,3 +232,19 @@ def test_date_in_running_text_is_no_dateline():
 
 def test_explicit_rules_give_the_same_result_as_the_default():
     assert extract(MIXED, rules=RULES) == extract(MIXED)
+
+
+@pytest.mark.parametrize("text, units", [
+    ("Pakistan raised petrol prices by Rs 7.45 to Rs 259.10 a litre.", ["PKR", "PKR"]),
+    ("India's budget gave Rs 5 lakh crore to defence.", ["INR"]),
+    ("Nepal's budget of Rs 1.8 trillion was passed. The budget of Nepal grew.", ["NPR"]),
+    ("The Turkmen budget is 100 billion manat. Turkmenistan plans growth.", ["TMT"]),
+    ("Azerbaijan's budget reached 35 billion manats.", ["AZN"]),
+    ("Pakistan paid 500 Indian rupees.", ["INR"]),
+    ("The ticket cost Rs 500.", ["INR"]),
+])
+def test_a_currency_written_alike_in_several_countries_is_the_one_of_the_country_named(text, units):
+    from facts.documents import Document
+    from facts.pipeline import process_document
+    processed = process_document(Document(doc="d", path="d", text=text, encoding="utf-8"))
+    assert [r["unit"] for r in processed.rows() if r["kind"] == "money"] == units

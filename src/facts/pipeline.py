@@ -164,8 +164,8 @@ def process_document(document: Document, *, rules: RuleSet | None = None, storie
     articles = segment(text)
     story_ids = [stories.story_of(a) for a in articles]
     mentions = extract(text, reference_date=reference_date, rules=rules, doc=document.doc)
-    attributed = attribute(text, mentions, rules=rules)
     starts = [a.start for a in articles]
+    attributed = _local_currencies(attribute(text, mentions, rules=rules), starts, rules)
     claims: list[ClaimRecord] = []
     ranks: Counter = Counter()
     for claim in attributed:
@@ -184,6 +184,43 @@ def process_document(document: Document, *, rules: RuleSet | None = None, storie
             event=claim.event.model_dump() if claim.event else None, interval_low=low, interval_high=high,
             sentence=text[claim.sentence_start:claim.sentence_end], sentence_start=claim.sentence_start, section=articles[i].section_at(m.start)))
     return ProcessedDocument(document, articles, story_ids, attributed, claims, rules.fingerprint)
+
+
+@lru_cache(maxsize=8)
+def _currency_words(rules: RuleSet) -> regex.Pattern:
+    """Currency names and signs as the money rules read them, longest first (`Indian rupees` before `rupees`)."""
+    tables = ("currency_prefix", "currency_suffix", "currency_after_scale")
+    return regex.compile("|".join(f"(?:{rules.lexicon.patterns[t]})" for t in tables))
+
+
+def _local_currencies(claims: list[Claim], starts: list[int], rules: RuleSet) -> list[Claim]:
+    """A currency written alike in several countries (`Rs`, `rupees`, `manat`: lexicon `shared_currency`)
+    is the one of a country the figure is about, else of the country its article's claims name most;
+    else the lexicon's first reading stays."""
+    lex = rules.lexicon
+    shared = {i: codes for i, c in enumerate(claims) if c.mention.kind == "money"
+              for codes in [_shared_codes(c.mention.text, rules)] if codes}
+    if not shared:
+        return claims
+    named: dict[int, Counter] = {}
+    for c in claims:
+        named.setdefault(bisect_right(starts, c.mention.start), Counter()).update(c.subject)
+    out = list(claims)
+    for i, codes in shared.items():
+        c = claims[i]
+        article = named.get(bisect_right(starts, c.mention.start), Counter())
+        countries = [*c.subject, *(n for n, _ in article.most_common())]
+        code = next((lex.lookup("country_currency", n) for n in countries
+                     if lex.lookup("country_currency", n) in codes), None)
+        if code and code != c.mention.unit:
+            out[i] = c.model_copy(update={"mention": c.mention.model_copy(update={"unit": code})})
+    return out
+
+
+def _shared_codes(text: str, rules: RuleSet) -> list[str] | None:
+    """The readings of a shared currency a money mention is written in, or None."""
+    words = [m.group() for m in _currency_words(rules).finditer(text)]
+    return next((codes for w in words for codes in [rules.lexicon.lookup("shared_currency", w)] if codes), None)
 
 
 def claim_id(story: str, kind: str, metric: str | None, subject: tuple[str, ...], rank: int) -> str:

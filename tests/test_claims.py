@@ -37,6 +37,8 @@ def claim_of(text: str, span: str):
      "36 million", ["Uzbekistan"], "population", None),
     ("The two countries' trade in 2024 was over 20 percent above its 2023 level.",
      "20 percent", [], "trade", "2024"),
+    ("The 454-kilometre line is expected to cost $4.7 billion by 2030.",
+     "454-kilometre", [], "length", "2030"),
 ])
 def test_value_claims(text, span, subject, metric, period):
     claim = claim_of(text, span)

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .models import Mention
 from .prefilter import guard
-from .rules import RuleError, RuleSet, cached_rules, expand, load_data_file
+from .rules import RuleError, RuleSet, cached_rules, expand, load_data_file, without_line_key
 
 __all__ = ["Claim", "Event", "attribute", "claim_rows", "load_attribution", "split_sentences"]
 
@@ -100,6 +100,7 @@ class AttributionFile(BaseModel):
     occasion: str
     bilateral_metrics: list[str] = []
     count_metrics: list[str] = []
+    unit_metrics: dict[str, str] = {}
     bilateral_events: list[str] = []
     unclaimed_events: list[str] = []
     implied_party_events: list[str] = []
@@ -107,6 +108,8 @@ class AttributionFile(BaseModel):
     conflict_events: list[str] = []
     structures: list[Structure] = []
     line: int = Field(default=0, alias="__line__")
+
+    _unit_metrics = field_validator("unit_metrics", mode="before")(without_line_key)
 
 
 class _Structure(NamedTuple):
@@ -140,6 +143,7 @@ class Attribution:
     occasion: Pattern
     bilateral_metrics: frozenset[str]
     count_metrics: frozenset[str]
+    unit_metrics: dict[str, str]
     bilateral_events: frozenset[str]
     unclaimed_events: frozenset[str]
     implied_party_events: frozenset[str]
@@ -294,6 +298,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         occasion=_compile_fast(spec.occasion, path, top, "occasion", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         count_metrics=frozenset(spec.count_metrics),
+        unit_metrics=spec.unit_metrics,
         bilateral_events=frozenset(spec.bilateral_events),
         unclaimed_events=frozenset(spec.unclaimed_events),
         implied_party_events=frozenset(spec.implied_party_events),
@@ -752,7 +757,9 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
             if not (counted and m.end <= c.start < counted[0])]
     cue = cues[0] if cues else None
     metric = cue.value if cue else None
-    if counted and metric not in t.att.count_metrics:
+    if m.kind == "quantity" and m.unit in t.att.unit_metrics:
+        metric = t.att.unit_metrics[m.unit]
+    elif counted and metric not in t.att.count_metrics:
         metric = counted[1]
     elif cue and m.kind == "percent" and cue.start >= m.end and regex.match(
             r"\s+of\b", t.text[m.end:cue.start]) and not metric.endswith("share"):

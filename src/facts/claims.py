@@ -537,7 +537,7 @@ class _Text:
 
 
 def _as_list(value: str | list[str]) -> list[str]:
-    """An entity entry names one party, or several for a place or conflict ("Karabakh")."""
+    """A lexicon value as a list: an entity entry may name several parties (a project, a conflict)."""
     return value if isinstance(value, list) else [value]
 
 

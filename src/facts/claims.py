@@ -14,7 +14,7 @@ import re
 import warnings
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -153,15 +153,13 @@ class Attribution:
     # `{cue}` and `{actor}` alone, as structures open with them.
     openings: dict[str, regex.Pattern]
     rules: RuleSet
-    _looked_up: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _remembered: dict[str, _Values] = field(default_factory=dict)
 
     def lookup(self, table: str, phrase: str, default: Any = None) -> Any:
-        """`rules.lexicon.lookup`, remembered per string: a text names the same few entities and cues
-        hundreds of times, and folding every hit again cost a tenth of attribution."""
-        key = (table, phrase)
-        if key not in self._looked_up:
-            self._looked_up[key] = self.rules.lexicon.lookup(table, phrase, _MISSING)
-        value = self._looked_up[key]
+        """`rules.lexicon.lookup`, remembered per string (`_Values`)."""
+        if table not in self._remembered:
+            self._remembered[table] = _Values(self.rules, table, shape=None, default=_MISSING)
+        value = self._remembered[table][phrase]
         return default if value is _MISSING else value
 
 
@@ -216,6 +214,11 @@ def _fast(pattern: str) -> Pattern:
         return regex.compile(pattern, regex.VERSION1)
 
 
+def _as_list(value: str | list[str]) -> list[str]:
+    """A lexicon value as a list: an entity entry may name several parties (a project, a conflict)."""
+    return value if isinstance(value, list) else [value]
+
+
 class _WordScan:
     """Every whole word (or phrase) of one lexicon table in a text, in one pass of the standard engine.
 
@@ -235,15 +238,18 @@ class _WordScan:
 
 
 class _Values(dict):
-    """A lexicon table's values (as a list) by phrase as written: a text names the same few entities and
-    cues hundreds of times, and looking each one up (folded) again cost a tenth of attribution."""
+    """A lexicon table's values by phrase as written, `shape`d (as a list, for the scans) or as they are:
+    a text names the same few entities and cues hundreds of times, and looking each one up (folded)
+    again cost a tenth of attribution."""
 
-    def __init__(self, rules: RuleSet, table: str):
+    def __init__(self, rules: RuleSet, table: str, *, shape: Callable[[Any], Any] | None = _as_list,
+                 default: Any = None):
         super().__init__()
-        self.lexicon, self.table = rules.lexicon, table
+        self.lexicon, self.table, self.shape, self.default = rules.lexicon, table, shape, default
 
-    def __missing__(self, phrase: str) -> list:
-        value = self[phrase] = _as_list(self.lexicon.lookup(self.table, phrase))
+    def __missing__(self, phrase: str) -> Any:
+        value = self.lexicon.lookup(self.table, phrase, self.default)
+        self[phrase] = value = self.shape(value) if self.shape else value
         return value
 
 
@@ -534,11 +540,6 @@ class _Text:
 
     def kind_of(self, name: str) -> str:
         return self.att.lookup("entity_type", name, "country")
-
-
-def _as_list(value: str | list[str]) -> list[str]:
-    """A lexicon value as a list: an entity entry may name several parties (a project, a conflict)."""
-    return value if isinstance(value, list) else [value]
 
 
 def _part(parts: list[tuple[int, int]], offset: int) -> tuple[int, int]:

@@ -210,8 +210,7 @@ def _local_currencies(claims: list[Claim], starts: list[int], rules: RuleSet) ->
         c = claims[i]
         article = named.get(bisect_right(starts, c.mention.start), Counter())
         countries = [*c.subject, *(n for n, _ in article.most_common())]
-        code = next((lex.lookup("country_currency", n) for n in countries
-                     if lex.lookup("country_currency", n) in codes), None)
+        code = next((code for n in countries for code in [lex.lookup("country_currency", n)] if code in codes), None)
         if code and code != c.mention.unit:
             out[i] = c.model_copy(update={"mention": c.mention.model_copy(update={"unit": code})})
     return out

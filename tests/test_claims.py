@@ -323,6 +323,31 @@ def test_word_scans_find_what_a_lookbehind_search_finds(text):
         assert [tuple(h) for h in scan.hits(padded)] == _plain_hits(text, table, pattern, att)
 
 
+def _sentence_hits(text: str) -> None:
+    t = _Text(text, extract(text), _cached_attribution(cached_rules()))
+    padded = "\n" + text
+    whole = {"metric": t.att.metric_cue.hits(padded), "event": t.att.event_cue.hits(padded)}
+    figured = [t.spans[i] for i in sorted({t.sentence_index(m.start) for m in extract(text)})]
+    for kind, found in (("metric", t.metrics), ("event", t.events)):
+        assert found == [h for s, e in figured for h in t.within(whole[kind], s, e)], kind
+    for s, _ in t.spans:
+        lo, hi = max(0, s - 300), s + 200
+        assert t.events_within(lo, hi) == t.within(whole["event"], lo, hi)
+
+
+@pytest.mark.parametrize("index", range(len(SEED_TEXTS)))
+def test_cues_are_scanned_in_the_sentences_that_need_them(index):
+    """A figure's cues come from a scan of its sentence alone, other events from scans of the sentences asked
+    for: they are the hits a scan of the whole text finds there."""
+    _sentence_hits(SEED_TEXTS[index])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_texts())
+def test_cues_are_scanned_in_the_sentences_that_need_them_in_any_text(text):
+    _sentence_hits(text)
+
+
 def _matches(matches) -> list[tuple]:
     return sorted((m.span(), m.span("cue"), m.span("a")) for m in matches)
 

@@ -231,10 +231,14 @@ class _WordScan:
         self.pattern = _fast(f"[^{before}]((?:{body}))(?!{after})")
         self.values = _Values(rules, table)
 
-    def hits(self, padded: str) -> list[_Hit]:
-        """Hits in a text given after one character that is not part of a word; offsets into the text."""
+    def hits(self, padded: str, span: tuple[int, int] | None = None) -> list[_Hit]:
+        """Hits in a text given after one character that is not part of a word; offsets into the text.
+        With a `span` of the text, only the hits inside it (seeing the characters around it)."""
         values = self.values
-        return [_Hit(m.start(1) - 1, m.end(1) - 1, v) for m in self.pattern.finditer(padded) for v in values[m.group(1)]]
+        # padded[s] is the character before text[s]; padded[e + 1] the one after text[e - 1].
+        s, e = span if span is not None else (0, len(padded))
+        return [_Hit(m.start(1) - 1, m.end(1) - 1, v) for m in self.pattern.finditer(padded, s, e + 2)
+                if m.end(1) <= e + 1 for v in values[m.group(1)]]
 
 
 class _Values(dict):
@@ -446,18 +450,34 @@ class _Text:
 
     def __init__(self, text: str, mentions: list[Mention], att: Attribution):
         self.text, self.att = text, att
-        padded = "\n" + text
-        self.entities = att.entity.hits(padded)
-        self.metrics = att.metric_cue.hits(padded)
-        self.events = att.event_cue.hits(padded)
+        self.spans = split_sentences(text)
+        self.starts = [s for s, _ in self.spans]
+        self._padded = "\n" + text
+        self.entities = att.entity.hits(self._padded)
+        # A figure's cues are those of its own sentence: only sentences that hold a mention are scanned for
+        # them (a quarter of a news page), each on its own; `events_within` scans others when it must.
+        self._event_hits: dict[int, list[_Hit]] = {}
+        figured = sorted({self.sentence_index(m.start) for m in mentions} if self.spans else ())
+        self.metrics = [h for i in figured for h in att.metric_cue.hits(self._padded, self.spans[i])]
+        self.events = [h for i in figured for h in self._events_of(i)]
         self.times = sorted((m for m in mentions if m.kind in TIME_KINDS), key=lambda m: m.start)
         self.time_starts = [m.start for m in self.times]
         self.values = sorted((m for m in mentions if m.kind not in TIME_KINDS), key=lambda m: m.start)
         self.value_starts = [m.start for m in self.values]
-        self.spans = split_sentences(text)
-        self.starts = [s for s, _ in self.spans]
         self._sentences: dict[int, _Sentence] = {}
         self._structures: dict[tuple[int, int], list[regex.Match]] = {}
+
+    def _events_of(self, i: int) -> list[_Hit]:
+        if i not in self._event_hits:
+            self._event_hits[i] = self.att.event_cue.hits(self._padded, self.spans[i])
+        return self._event_hits[i]
+
+    def events_within(self, start: int, end: int) -> list[_Hit]:
+        """Event cues in any span of the text (`within`), for an event named again or ended sentences later."""
+        if not self.spans:
+            return []
+        return [h for i in range(self.sentence_index(start), self.sentence_index(max(start, end - 1)) + 1)
+                for h in self._events_of(i) if start <= h.start and h.end <= end]
 
     def structures_in(self, segment: tuple[int, int]) -> list[regex.Match]:
         """Every match of every structure in a part of a sentence, found once for all its figures.
@@ -507,8 +527,11 @@ class _Text:
                     at += 1
         return sorted(found)
 
+    def sentence_index(self, offset: int) -> int:
+        return max(0, bisect_right(self.starts, offset) - 1)
+
     def sentence(self, offset: int) -> tuple[int, _Sentence]:
-        i = max(0, bisect_right(self.starts, offset) - 1)
+        i = self.sentence_index(offset)
         if i not in self._sentences:
             s, e = self.spans[i]
             segments = self._fronted(_split(s, e, self.text, self.att.segment_break))
@@ -849,7 +872,7 @@ def _carried(t: _Text, cue: _Hit, before: int) -> list[str]:
     mention of an event of the same type in the text."""
     if not t.att.anaphor["event"].search(t.text, max(0, cue.start - 40), cue.start):
         return []
-    for earlier in reversed(t.within(t.events, max(0, before - 4000), before)):
+    for earlier in reversed(t.events_within(max(0, before - 4000), before)):
         if earlier.value == cue.value:
             names = _cue_parties(t, earlier)
             if names:
@@ -870,7 +893,7 @@ def _ended(t: _Text, ctx: _Context, cue: _Hit) -> list[str]:
     event in its sentence or the two before."""
     if cue.value not in t.att.ending_events:
         return []
-    hits = t.within(t.events, t.spans[max(0, ctx.index - 2)][0], ctx.sentence.end)
+    hits = t.events_within(t.spans[max(0, ctx.index - 2)][0], ctx.sentence.end)
     for hit in sorted((h for h in hits if h.value in t.att.conflict_events), key=lambda h: abs(h.start - cue.start)):
         names = _cue_parties(t, hit)
         if names:

@@ -332,13 +332,13 @@ def _sentence_hits(text: str) -> None:
         assert found == [h for s, e in figured for h in t.within(whole[kind], s, e)], kind
     for s, _ in t.spans:
         lo, hi = max(0, s - 300), s + 200
-        assert t.events_within(lo, hi) == t.within(whole["event"], lo, hi)
+        assert t.all_events.within(lo, hi) == t.within(whole["event"], lo, hi)
 
 
 @pytest.mark.parametrize("index", range(len(SEED_TEXTS)))
 def test_cues_are_scanned_in_the_sentences_that_need_them(index):
-    """A figure's cues come from a scan of its sentence alone, other events from scans of the sentences asked
-    for: they are the hits a scan of the whole text finds there."""
+    """A figure's cues come from a scan of its sentence alone, other events from scans of the sentences
+    asked for: they are the hits a scan of the whole text finds there."""
     _sentence_hits(SEED_TEXTS[index])
 
 
@@ -363,7 +363,7 @@ def _check_structures(text: str) -> None:
 
 @pytest.mark.parametrize("index", range(len(SEED_TEXTS)))
 def test_structures_are_tried_where_an_overlapped_search_would_find_them(index):
-    """`structures_in` tries a structure only where a cue or entity of the whole-text scans opens it; the
+    """`structures_in` tries a structure only where a cue or entity of the scans opens it; the
     matches opening before the segment's last cue are those an overlapped search of every structure finds."""
     _check_structures(SEED_TEXTS[index])
 

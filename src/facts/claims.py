@@ -271,7 +271,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
             raise RuleError(rules.root / "lexicon", None, f"lexicon table {table!r} is missing")
     lex, written = rules.lexicon.patterns, rules.lexicon.written
     sub = dict(rules.subpatterns)
-    # Cues and entities as the whole-text scans find them (`_WordScan`), so a structure opens only where one starts.
+    # Cues and entities as the scans find them (`_WordScan`), so a structure opens only where one starts.
     cue = rf"(?P<cue>{_words(written['metric_cue'])}|{_words(written['event_cue'])})"
     names = r"(?:{e}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){e})*)".format(e=rf"(?<!\w){lex['entity']}(?![\w$])")
     sub.update({"actor": f"(?P<a>{names})", "counterpart": f"(?P<b>{names})", "cue": cue})
@@ -445,6 +445,28 @@ def _split(start: int, end: int, text: str, pattern: Pattern) -> list[tuple[int,
 _NON_WORD = re.compile(r"\W")
 
 
+class _SentenceHits:
+    """One lexicon scan of a text, run on a sentence the first time it is asked for: a figure needs the
+    cues of its own sentence, seldom those of the rest of the page. (Names are needed in most of a page:
+    the whole text is scanned for them at once.)"""
+
+    def __init__(self, scan: _WordScan, padded: str, spans: list[tuple[int, int]], index: Callable[[int], int]):
+        self.scan, self.padded, self.spans, self.index = scan, padded, spans, index
+        self._found: dict[int, list[_Hit]] = {}
+
+    def sentence(self, i: int) -> list[_Hit]:
+        if i not in self._found:
+            self._found[i] = self.scan.hits(self.padded, self.spans[i])
+        return self._found[i]
+
+    def within(self, start: int, end: int) -> list[_Hit]:
+        """The hits inside a span of the text, in order."""
+        if not self.spans:
+            return []
+        return [h for i in range(self.index(start), self.index(max(start, end - 1)) + 1)
+                for h in self.sentence(i) if start <= h.start and h.end <= end]
+
+
 class _Text:
     """Entities, cues and dates of one text, indexed by position so each lookup is a bisect."""
 
@@ -452,32 +474,19 @@ class _Text:
         self.text, self.att = text, att
         self.spans = split_sentences(text)
         self.starts = [s for s, _ in self.spans]
-        self._padded = "\n" + text
-        self.entities = att.entity.hits(self._padded)
-        # A figure's cues are those of its own sentence: only sentences that hold a mention are scanned for
-        # them (a quarter of a news page), each on its own; `events_within` scans others when it must.
-        self._event_hits: dict[int, list[_Hit]] = {}
+        padded = "\n" + text
+        self.entities = att.entity.hits(padded)
+        self.all_events = _SentenceHits(att.event_cue, padded, self.spans, self.sentence_index)
+        # The cues of the sentences that hold a figure, as a figure's cues are those of its own sentence.
         figured = sorted({self.sentence_index(m.start) for m in mentions} if self.spans else ())
-        self.metrics = [h for i in figured for h in att.metric_cue.hits(self._padded, self.spans[i])]
-        self.events = [h for i in figured for h in self._events_of(i)]
+        self.metrics = [h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])]
+        self.events = [h for i in figured for h in self.all_events.sentence(i)]
         self.times = sorted((m for m in mentions if m.kind in TIME_KINDS), key=lambda m: m.start)
         self.time_starts = [m.start for m in self.times]
         self.values = sorted((m for m in mentions if m.kind not in TIME_KINDS), key=lambda m: m.start)
         self.value_starts = [m.start for m in self.values]
         self._sentences: dict[int, _Sentence] = {}
         self._structures: dict[tuple[int, int], list[regex.Match]] = {}
-
-    def _events_of(self, i: int) -> list[_Hit]:
-        if i not in self._event_hits:
-            self._event_hits[i] = self.att.event_cue.hits(self._padded, self.spans[i])
-        return self._event_hits[i]
-
-    def events_within(self, start: int, end: int) -> list[_Hit]:
-        """Event cues in any span of the text (`within`), for an event named again or ended sentences later."""
-        if not self.spans:
-            return []
-        return [h for i in range(self.sentence_index(start), self.sentence_index(max(start, end - 1)) + 1)
-                for h in self._events_of(i) if start <= h.start and h.end <= end]
 
     def structures_in(self, segment: tuple[int, int]) -> list[regex.Match]:
         """Every match of every structure in a part of a sentence, found once for all its figures.
@@ -504,7 +513,7 @@ class _Text:
 
     def _openings(self, piece: str, s: int, e: int, last: int) -> list[int]:
         """Where `piece` ({cue} or {actor}) matches in [s, last), as an overlapped search of the segment would
-        find it, from the whole-text scans instead of searching again: every hit starting there, and any
+        find it, from the scans instead of searching again: every hit starting there, and any
         later word inside a hit where the piece matches as well (`exports` in `arms exports`). A hit
         running past the segment is tried again within it. Both pieces open with a lookbehind for a word
         character, so no match starts right after one."""
@@ -872,7 +881,7 @@ def _carried(t: _Text, cue: _Hit, before: int) -> list[str]:
     mention of an event of the same type in the text."""
     if not t.att.anaphor["event"].search(t.text, max(0, cue.start - 40), cue.start):
         return []
-    for earlier in reversed(t.events_within(max(0, before - 4000), before)):
+    for earlier in reversed(t.all_events.within(max(0, before - 4000), before)):
         if earlier.value == cue.value:
             names = _cue_parties(t, earlier)
             if names:
@@ -893,7 +902,7 @@ def _ended(t: _Text, ctx: _Context, cue: _Hit) -> list[str]:
     event in its sentence or the two before."""
     if cue.value not in t.att.ending_events:
         return []
-    hits = t.events_within(t.spans[max(0, ctx.index - 2)][0], ctx.sentence.end)
+    hits = t.all_events.within(t.spans[max(0, ctx.index - 2)][0], ctx.sentence.end)
     for hit in sorted((h for h in hits if h.value in t.att.conflict_events), key=lambda h: abs(h.start - cue.start)):
         names = _cue_parties(t, hit)
         if names:

@@ -755,10 +755,15 @@ def _counted(t: _Text, m: Mention) -> tuple[int, str] | None:
     """Where the counted noun phrase ends and what it says: `36 Rafale fighter jets` counts "rafale fighter jets"."""
     if not m.unit:
         return None
-    head = r"[\s\u00a0]+".join(regex.escape(w) + r"\w*" for w in m.unit.split())
-    found = regex.compile(rf"[\s\u00a0]+(?:[\w-]+[\s\u00a0]+){{0,3}}?{head}\b", regex.IGNORECASE).match(
-        t.text, m.end, m.end + 80)
+    found = _counted_noun(m.unit).match(t.text, m.end, m.end + 80)
     return (found.end(), " ".join(found.group().split()).casefold()) if found else (m.end, m.unit)
+
+
+@lru_cache(maxsize=1024)
+def _counted_noun(unit: str) -> regex.Pattern:
+    """The words after a count up to its counted noun; compiled once per noun (a text counts few kinds of thing)."""
+    head = r"[\s\u00a0]+".join(regex.escape(w) + r"\w*" for w in unit.split())
+    return regex.compile(rf"[\s\u00a0]+(?:[\w-]+[\s\u00a0]+){{0,3}}?{head}\b", regex.IGNORECASE)
 
 
 class _Figure(NamedTuple):
@@ -781,6 +786,7 @@ def _conjunct(t: _Text, clause: tuple[int, int], m: Mention) -> tuple[int, int]:
 
 
 _AND = regex.compile(r"\s+and\s+")
+_OF = regex.compile(r"\s+of\b")
 
 
 def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) -> _Figure:
@@ -794,8 +800,8 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         metric = t.att.unit_metrics[m.unit]
     elif counted and metric not in t.att.count_metrics:
         metric = counted[1]
-    elif cue and m.kind == "percent" and cue.start >= m.end and regex.match(
-            r"\s+of\b", t.text[m.end:cue.start]) and not metric.endswith("share"):
+    elif cue and m.kind == "percent" and cue.start >= m.end and _OF.match(t.text, m.end, cue.start) and not (
+            metric.endswith("share")):
         metric = f"{metric} share"
     structure = _structure(t, cues, ctx)
     subject = [*structure[0], *structure[1]] if structure else []

@@ -17,6 +17,7 @@ from .models import Mention
 from .rules import Lexicon
 
 _WRITTEN_NUMBER = regex.compile(r"\d[\d,\u00a0\u202f]*(?:\.\d+)?")
+_DIGIT_GROUPING = regex.compile(r"[,\u00a0\u202f]")
 _EXACT_KINDS = frozenset({"count", "multiplier"})
 Bound = Decimal | None
 
@@ -30,7 +31,7 @@ def rounding_step(mention: Mention) -> Decimal:
     value = mention.low if mention.low is not None else mention.value
     if m is None or not isinstance(value, Decimal) or value == 0:
         return Decimal(0)
-    digits = regex.sub(r"[,\u00a0\u202f]", "", m.group())
+    digits = _DIGIT_GROUPING.sub("", m.group())
     written = Decimal(digits)
     if written == 0:
         return Decimal(0)

@@ -488,13 +488,16 @@ def _split(lines: list[_Line]) -> list[list[_Line]]:
     return articles
 
 
+_AUTHOR_SEPARATOR = regex.compile(r",|\band\b|&")
+
+
 def _authors_of(lines: list[_Line]) -> list[str]:
     names = []
     for line in lines:
         if line.role == "byline" or line.what == "editor_note":
             author = _author(line)
             if author:
-                names.extend(n.strip() for n in regex.split(r",|\band\b|&", author) if n.strip())
+                names.extend(n.strip() for n in _AUTHOR_SEPARATOR.split(author) if n.strip())
     return names
 
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facts import extract
-from facts.claims import _as_list, _cached_attribution, _fast, _Text, attribute, claim_rows, load_attribution, split_sentences
+from facts.claims import _as_list, _cached_attribution, _every_character, _fast, _Text, attribute, claim_rows, load_attribution, split_sentences
 from facts.rules import RuleError, cached_rules, default_rules_dir, load_rules
 
 
@@ -383,4 +383,18 @@ def test_a_set_written_for_regex_version1_is_not_run_by_the_standard_engine():
     assert isinstance(_fast(r"\d+"), re.Pattern)
     assert not isinstance(_fast(r"[[a-z]--[aeiou]]"), re.Pattern)
     assert _fast(r"[[a-z]--[aeiou]]").fullmatch("e") is None
-    assert not isinstance(_fast(r"\p{Lu}"), re.Pattern)
+    assert not isinstance(_fast(r"(?r)\d"), re.Pattern)
+
+
+@pytest.mark.parametrize("pattern", [r"\p{Lu}", r"\P{Lu}", r"[\p{Lu}0-9]", r"[\p{Ll}\p{Lu}'\-]", r"\p{L}\]", r"[\]\p{N}]"])
+def test_a_unicode_property_is_spelled_out_for_the_standard_engine(pattern):
+    """The standard engine runs it, and it matches every character `regex` matches, and no other."""
+    fast = _fast(pattern)
+    assert isinstance(fast, re.Pattern)
+    every = _every_character()
+    assert fast.findall(every) == regex.findall(pattern, every, regex.VERSION1)
+
+
+def test_a_negated_property_inside_a_set_stays_with_regex():
+    assert not isinstance(_fast(r"[\P{Lu}x]"), re.Pattern)
+    assert _fast(r"[\P{Lu}x]").match("A") is None

@@ -1,6 +1,7 @@
 """facts.extract as an API: the shape of what it returns, exact spans on any text, dates anchored."""
 from __future__ import annotations
 
+import gc
 import random
 import time
 from datetime import date
@@ -248,3 +249,35 @@ def test_a_currency_written_alike_in_several_countries_is_the_one_of_the_country
     from facts.pipeline import process_document
     processed = process_document(Document(doc="d", path="d", text=text, encoding="utf-8"))
     assert [r["unit"] for r in processed.rows() if r["kind"] == "money"] == units
+
+
+def test_the_collector_is_paused_while_a_document_is_read_and_restored_after(monkeypatch):
+    from facts import Document, pipeline
+
+    seen = []
+    real_segment = pipeline.segment
+
+    def segment(text):
+        seen.append(gc.isenabled())
+        return real_segment(text)
+
+    monkeypatch.setattr(pipeline, "segment", segment)
+    document = Document(doc="d", path="d", text="Trade grew 5% in 2024.", encoding="utf-8")
+    assert gc.isenabled()
+    pipeline.process_document(document)
+    assert seen == [False] and gc.isenabled()
+
+    def broken(text):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(pipeline, "segment", broken)
+    with pytest.raises(RuntimeError):
+        pipeline.process_document(document)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(pipeline, "segment", real_segment)
+        pipeline.process_document(document)
+        assert not gc.isenabled()  # a caller's choice stays
+    finally:
+        gc.enable()

@@ -139,6 +139,8 @@ class Attribution:
     event_window: int
     phrase_break: Pattern
     anaphor: dict[str, Pattern]
+    # `_POINTING` anaphors in one pattern: most clauses have none, and one search tells.
+    pointing: Pattern
     locative: Pattern
     comparison: Pattern
     period_signal: Pattern
@@ -362,6 +364,8 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         phrase_break=_compile_fast(f"(?r){spec.phrase_breaks}", path, top, "phrase_breaks", sub),
         anaphor={name: _compile_fast(getattr(spec.anaphors, name), path, anaphor_line, f"anaphors.{name}", sub)
                  for name in ("pair", "region", "organization", "figure", "period", "pronoun", "event", "relative")},
+        pointing=_compile_fast("|".join(f"(?:{getattr(spec.anaphors, name)})" for name, _, _ in _POINTING),
+                               path, anaphor_line, "anaphors", sub),
         locative=_compile_fast(spec.locative, path, top, "locative", sub),
         comparison=_compile_fast(spec.comparison, path, top, "comparison", sub),
         period_signal=_compile_fast(spec.period_signal, path, top, "period_signal", sub),
@@ -676,7 +680,7 @@ def _structure(t: _Text, cues: list[_Hit], ctx: _Context) -> tuple[list[str], li
     return None
 
 
-def _recent(t: _Text, before: int, exclude: set[str], kinds: set[str], count: int) -> list[str]:
+def _recent(t: _Text, before: int, exclude: set[str], kinds: frozenset[str], count: int) -> list[str]:
     """The last `count` distinct entities of the given kinds named before an offset."""
     out: list[str] = []
     for h in reversed(t.within(t.entities, max(0, before - 2000), before)):
@@ -714,12 +718,18 @@ def _home(t: _Text, ctx: _Context, exclude: set[str]) -> str | None:
     return max(counts, key=lambda n: (counts[n], last[n]))
 
 
+# Anaphors that point back to entities: which, of what kinds, how many.
+_POINTING = (("pair", frozenset({"country"}), 2), ("region", frozenset({"region"}), 1),
+             ("organization", frozenset({"organization"}), 1))
+
+
 def _anaphora(t: _Text, start: int, end: int, names: list[str]) -> list[str]:
     """Entities a clause points back to: "the two countries", "the region", "the organization"; "the two
     countries" and "bilateral" need no antecedent where the clause names two countries itself."""
     text, found = t.text, list(names)
-    for name, kinds, count in (("pair", {"country"}, 2), ("region", {"region"}, 1),
-                               ("organization", {"organization"}, 1)):
+    if t.att.pointing.search(text, start, end) is None:
+        return found
+    for name, kinds, count in _POINTING:
         m = t.att.anaphor[name].search(text, start, end)
         if m and not (name == "pair" and sum(t.kind_of(n) in kinds for n in names) >= 2):
             found += _recent(t, m.start(), set(found), kinds, count)

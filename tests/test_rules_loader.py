@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from facts.rules import RuleError, cached_rules, default_rules_dir, load_rules
+from facts.rules import RuleError, cached_rules, default_rules_dir, load_rules, single_spaced
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = default_rules_dir()
@@ -184,3 +186,12 @@ def test_cli_reports_a_broken_rule_on_one_line(rules_copy):
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert f"{path}:4: " in lines[0] and "test.broken" in lines[0]
+
+
+_SPACES = [" ", "  ", "\t", "\n", "\r", "\x0b", "\x1c", "\x85", "\xa0", "\u2009", "\u202f", "\u2028", "\u3000", "\u200b"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_SPACES, "a", "B", "é", "-", "5", "\x00"]), max_size=12).map("".join))
+def test_single_spaced_is_split_and_joined(text):
+    assert single_spaced(text) == " ".join(text.split())

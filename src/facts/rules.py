@@ -216,10 +216,18 @@ def load_data_file(model: type[BaseModel], path: Path | str) -> Any:
     return _validated(model, read_yaml(path), path)
 
 
+def single_spaced(text: str) -> str:
+    """`" ".join(text.split())`: runs of whitespace as one space, none at the ends. A text whose only
+    whitespace is single spaces (every other whitespace character is unprintable) is not split into
+    words for it (3x faster on a page's lines)."""
+    if text.isprintable() and "  " not in text:
+        return text.strip(" ")
+    return " ".join(text.split())
+
+
 def fold(text: str) -> str:
     """The lookup key of a phrase: case, dashes, odd spaces and accents do not matter."""
-    text = text.translate(_DASHES).replace("\u00a0", " ").casefold()
-    return " ".join(text.split())
+    return single_spaced(text.translate(_DASHES).replace("\u00a0", " ").casefold())
 
 
 @dataclass

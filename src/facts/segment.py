@@ -22,7 +22,8 @@ from typing import Any, Literal
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from .rules import RULE_FLAGS, RuleError, cached_rules, default_rules_dir, expand, load_data_file, without_line_key
+from .rules import (RULE_FLAGS, RuleError, cached_rules, default_rules_dir, expand, load_data_file, single_spaced,
+                    without_line_key)
 
 __all__ = [
     "Article", "Block", "Cue", "Layout", "Role", "group_copies", "is_claimable", "load_layout",
@@ -311,7 +312,7 @@ def _normal_case(text: str) -> str:
     sentences cut from them, without normalising anything twice. A line is never
     empty here: its margins are stripped and no character normalises to spaces only.
     """
-    return " ".join(_fold(unicodedata.normalize("NFKC", text)).split())
+    return single_spaced(_fold(unicodedata.normalize("NFKC", text)))
 
 
 def normalize_text(text: str) -> str:

@@ -10,10 +10,7 @@ clause breaks, anaphors and structures in `rules/attribution/attribution.yaml`.
 """
 from __future__ import annotations
 
-import array
 import re
-import sys
-import warnings
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,13 +24,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .models import Mention
 from .prefilter import guard
-from .rules import RuleError, RuleSet, cached_rules, expand, load_data_file, without_line_key
+from .rules import Pattern, RuleError, RuleSet, cached_rules, expand, fast_compile, load_data_file, without_line_key
 
 __all__ = ["Claim", "Event", "attribute", "claim_rows", "load_attribution", "split_sentences"]
 
 TIME_KINDS = frozenset({"date", "period"})
-# A compiled pattern of either engine (`_fast`).
-Pattern = re.Pattern | regex.Pattern
 
 
 class Event(BaseModel):
@@ -117,7 +112,7 @@ class AttributionFile(BaseModel):
 class _Structure(NamedTuple):
     id: str
     pattern: regex.Pattern
-    # `pattern.match` on the faster engine that can run it (`_fast`).
+    # `pattern.match` on the faster engine that can run it (`fast_compile`).
     match: Any
     # The piece a match starts with, `{cue}` or `{actor}`: matches are tried only where it matches (else None).
     opening: str | None
@@ -181,8 +176,8 @@ def _compile(pattern: str, path: Path, line: int, what: str, subpatterns: dict[s
 
 def _compile_fast(pattern: str, path: Path, line: int, what: str, subpatterns: dict[str, str]
                   ) -> Pattern:
-    """`_compile`, run by the faster engine that can (`_fast`): for patterns only searched and matched."""
-    return _fast(_compile(pattern, path, line, what, subpatterns).pattern)
+    """`_compile`, run by the faster engine that can (`fast_compile`): for patterns only searched and matched."""
+    return fast_compile(_compile(pattern, path, line, what, subpatterns).pattern)
 
 
 def _has_top_alternative(pattern: str) -> bool:
@@ -206,76 +201,6 @@ def _has_top_alternative(pattern: str) -> bool:
     return depth != 0 or sets != 0
 
 
-def _fast(pattern: str) -> Pattern:
-    """The standard library's engine runs these patterns 1.5-2.5x faster; `regex` where it must: a pattern
-    the standard engine cannot compile (`(?r)`, `\\P{Lu}` in a set), or reads otherwise (it warns of a set
-    written as `regex` VERSION1 reads it, `[[a-z]--[aeiou]]`). A Unicode property is written out for it
-    (`_spelled_out`)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", FutureWarning)
-            return re.compile(_spelled_out(pattern))
-    except (re.error, FutureWarning):
-        return regex.compile(pattern, regex.VERSION1)
-
-
-_PROPERTY = re.compile(r"\\([pP])\{(\w+)\}")
-
-
-def _spelled_out(pattern: str) -> str:
-    """`\\p{Lu}` and the like as the sets of characters `regex` reads them as, which the standard engine
-    reads the same way: `[A-Z...]` alone, its ranges inside a set. A negated property inside a set is left
-    (the engine then refuses the pattern). Sets are told apart as `_has_top_alternative` does."""
-    if "\\p{" not in pattern and "\\P{" not in pattern:
-        return pattern
-    out, at, sets, i = [], 0, 0, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            prop = _PROPERTY.match(pattern, i)
-            if prop is not None:
-                negated, ranges = prop.group(1) == "P", _property_ranges(prop.group(2))
-                if not sets:
-                    out += [pattern[at:i], f"[{'^' if negated else ''}{ranges}]"]
-                    at = prop.end()
-                elif not negated:
-                    out += [pattern[at:i], ranges]
-                    at = prop.end()
-                i = prop.end()
-                continue
-            i += 1
-        elif sets:
-            sets += ch == "["
-            sets -= ch == "]" and pattern[i - 1] not in "[^"
-        elif ch == "[":
-            sets = 1
-        i += 1
-    return "".join([*out, pattern[at:]])
-
-
-@lru_cache(maxsize=None)
-def _property_ranges(name: str) -> str:
-    """The characters of a Unicode property as `regex` has them, as ranges inside a set (`A-Z...`)."""
-    try:
-        found = [ord(c) for c in regex.findall(rf"\p{{{name}}}", _every_character())]
-    except regex.error:
-        raise re.error(f"unknown property {name}") from None
-    ranges: list[list[int]] = []
-    for c in found:
-        if ranges and ranges[-1][1] == c - 1:
-            ranges[-1][1] = c
-        else:
-            ranges.append([c, c])
-    return "".join(re.escape(chr(a)) + ("" if a == b else "-" + re.escape(chr(b))) for a, b in ranges)
-
-
-@lru_cache(maxsize=1)
-def _every_character() -> str:
-    """Every code point once, surrogates too (built from bytes: 4x faster than joining `chr`s)."""
-    codec = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
-    return array.array("I", range(sys.maxunicode + 1)).tobytes().decode(codec, "surrogatepass")
-
-
 def _as_list(value: str | list[str]) -> list[str]:
     """A lexicon value as a list: an entity entry may name several parties (a project, a conflict)."""
     return value if isinstance(value, list) else [value]
@@ -290,7 +215,7 @@ class _WordScan:
 
     def __init__(self, rules: RuleSet, table: str, body: str, *, before: str, after: str):
         """`before`: the characters (a set's inside) a word must not follow; `after`: a set it must not precede."""
-        self.pattern = _fast(f"[^{before}]((?:{body}))(?!{after})")
+        self.pattern = fast_compile(f"[^{before}]((?:{body}))(?!{after})")
         self.values = _Values(rules, table)
 
     def hits(self, padded: str, span: tuple[int, int] | None = None) -> list[_Hit]:
@@ -352,7 +277,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
             raise RuleError(path, s.line, f"structure {s.id}: does not match its example {s.example!r}")
         opening = None if _has_top_alternative(s.pattern) else next(
             (piece for piece in openings if s.pattern.startswith(piece)), None)
-        structures.append(_Structure(s.id, compiled, _fast(compiled.pattern).match, opening))
+        structures.append(_Structure(s.id, compiled, fast_compile(compiled.pattern).match, opening))
     return Attribution(
         entity=_WordScan(rules, "entity", lex["entity"], before=r"\w", after=r"[\w$]"),
         metric_cue=_WordScan(rules, "metric_cue", written["metric_cue"], before=r"\w-", after=r"[\w-]"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ from typing import Any, Literal
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from .rules import (RULE_FLAGS, RuleError, cached_rules, default_rules_dir, expand, load_data_file, single_spaced,
-                    without_line_key)
+from .rules import (RULE_FLAGS, Pattern, RuleError, cached_rules, default_rules_dir, expand, fast_compile, load_data_file,
+                    single_spaced, without_line_key)
 
 __all__ = [
     "Article", "Block", "Cue", "Layout", "Role", "group_copies", "is_claimable", "load_layout",
@@ -126,7 +127,7 @@ class Cue(BaseModel):
     _compiled: Any = PrivateAttr(default=None)
 
     @property
-    def compiled(self) -> regex.Pattern:
+    def compiled(self) -> Pattern:
         return self._compiled
 
 
@@ -157,7 +158,7 @@ class Layout:
         self._searches = [[(cue, cue.compiled.search) for cue in self.cues
                            if cue.max_chars is None or cue.max_chars >= limit] for limit in self._limits]
 
-    def classify(self, line: str) -> tuple[Cue, regex.Match] | None:
+    def classify(self, line: str) -> tuple[Cue, re.Match | regex.Match] | None:
         """The first cue that matches the line (stripped of its margins), with its match; a cue with
         `max_chars` is not tried on a longer line."""
         for cue, search in self._searches[bisect_left(self._limits, len(line))]:
@@ -198,7 +199,8 @@ def load_layout(path: Path | str | None = None) -> Layout:
             raise RuleError(path, cue.line, f"cue {cue.id}: a {cue.what} cue needs a group named {group!r}")
         if cue.what == "dateline" and not {"day", "month", "year"} <= set(compiled.groupindex):
             raise RuleError(path, cue.line, f"cue {cue.id}: a dateline cue needs groups 'day', 'month', 'year'")
-        cue._compiled = compiled
+        # Every line of every page is tried against the cues: on the faster engine where it reads them alike.
+        cue._compiled = fast_compile(body, RULE_FLAGS)
     return Layout(path=path, cues=parsed.cues)
 
 
@@ -221,7 +223,7 @@ class _Line:
     text: str
     what: str = "text"          # a cue's `what`, or "text"
     cue: Cue | None = None
-    match: regex.Match | None = None
+    match: re.Match | regex.Match | None = None
     role: str | None = None
 
     @property
@@ -381,7 +383,7 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("*", " ").split()).strip(" ,")
 
 
-def _iso(match: regex.Match) -> str | None:
+def _iso(match: re.Match | regex.Match) -> str | None:
     try:
         day, year = int(match.group("day")), int(match.group("year"))
         month_text = match.group("month").rstrip(".")

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facts import extract
-from facts.claims import _as_list, _cached_attribution, _Text, attribute, claim_rows, load_attribution, split_sentences
+from facts.claims import _as_list, _cached_attribution, _has_top_alternative, _Text, attribute, claim_rows, load_attribution, split_sentences
 from facts.rules import RuleError, _every_character, cached_rules, default_rules_dir, fast_compile, load_rules
 
 
@@ -386,7 +386,8 @@ def test_a_set_written_for_regex_version1_is_not_run_by_the_standard_engine():
     assert not isinstance(fast_compile(r"(?r)\d"), re.Pattern)
 
 
-@pytest.mark.parametrize("pattern", [r"\p{Lu}", r"\P{Lu}", r"[\p{Lu}0-9]", r"[\p{Ll}\p{Lu}'\-]", r"\p{L}\]", r"[\]\p{N}]"])
+@pytest.mark.parametrize("pattern", [r"\p{Lu}", r"\P{Lu}", r"[\p{Lu}0-9]", r"[\p{Ll}\p{Lu}'\-]", r"\p{L}\]", r"[\]\p{N}]",
+                                     r"[(\[]\p{Lu}", r"[]a]\p{Lu}", r"[^]a]\p{Lu}"])
 def test_a_unicode_property_is_spelled_out_for_the_standard_engine(pattern):
     """The standard engine runs it, and it matches every character `regex` matches, and no other."""
     fast = fast_compile(pattern)
@@ -398,3 +399,10 @@ def test_a_unicode_property_is_spelled_out_for_the_standard_engine(pattern):
 def test_a_negated_property_inside_a_set_stays_with_regex():
     assert not isinstance(fast_compile(r"[\P{Lu}x]"), re.Pattern)
     assert fast_compile(r"[\P{Lu}x]").match("A") is None
+
+
+@pytest.mark.parametrize("pattern, answer", [
+    ("a|b", True), ("(a|b)", False), ("[|]", False), (r"[\[]|x", True), (r"(?:\[)a", False), ("[]|]", False),
+    ("[^]|]", False), (r"\(|a", True), ("[a", True), ("(a", True)])
+def test_a_top_alternative_is_told_from_one_in_a_group_or_a_set(pattern, answer):
+    assert _has_top_alternative(pattern) is answer

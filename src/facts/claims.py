@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .models import Mention
 from .prefilter import guard
-from .rules import Pattern, RuleError, RuleSet, cached_rules, expand, fast_compile, load_data_file, without_line_key
+from .rules import (Pattern, RuleError, RuleSet, cached_rules, expand, fast_compile, load_data_file, pattern_pieces,
+                    without_line_key)
 
 __all__ = ["Claim", "Event", "attribute", "claim_rows", "load_attribution", "split_sentences"]
 
@@ -183,22 +184,16 @@ def _compile_fast(pattern: str, path: Path, line: int, what: str, subpatterns: d
 def _has_top_alternative(pattern: str) -> bool:
     """Whether a `|` stands outside every group and set: then a match need not start with the pattern's
     first piece. Unbalanced brackets count as yes."""
-    depth, sets, i = 0, 0, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 1
-        elif sets:
-            sets += ch == "["
-            sets -= ch == "]" and pattern[i - 1] not in "[^"
-        elif ch == "[":
-            sets = 1
-        elif ch in "()":
-            depth += 1 if ch == "(" else -1
-        elif ch == "|" and depth == 0:
+    depth = 0
+    for _, piece, inside in pattern_pieces(pattern):
+        if not piece:
+            return depth != 0 or inside
+        if inside:
+            continue
+        if piece == "|" and depth == 0:
             return True
-        i += 1
-    return depth != 0 or sets != 0
+        depth += {"(": 1, ")": -1}.get(piece, 0)
+    return True  # not reached: the pieces end with an empty one
 
 
 def _as_list(value: str | list[str]) -> list[str]:
@@ -323,11 +318,11 @@ _ABBREVIATIONS = frozenset("""
     jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n u.s.a e.u
 """.split())
 # Sentence-ending punctuation before a space and a capital or a digit.
-_CANDIDATE = regex.compile(r"[.!?]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*(?:\p{Lu}|\d))")
-_PARAGRAPH = regex.compile(r"\n[^\S\n]*\n")
-_CONTINUES = regex.compile(r"[\p{Ll}\d,;(–-]\Z")
-_WORD_BEFORE = regex.compile(r"(?:(?<=\s)|\A)[\w.]+\Z")
-_FIRST_WORD = regex.compile(r"[^ \t\r\n]*")
+_CANDIDATE = fast_compile(r"[.!?]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*(?:\p{Lu}|\d))")
+_PARAGRAPH = fast_compile(r"\n[^\S\n]*\n")
+_CONTINUES = fast_compile(r"[\p{Ll}\d,;(–-]\Z")
+_WORD_BEFORE = fast_compile(r"(?:(?<=\s)|\A)[\w.]+\Z")
+_FIRST_WORD = fast_compile(r"[^ \t\r\n]*")
 # Prose is wrapped at a width in this range: a longer line is a whole paragraph, and a block of short
 # lines ("Published in Analysis\nThursday, 5 June") is not taken for text wrapped narrower.
 _MIN_WRAP, _MAX_WRAP = 60, 100
@@ -385,7 +380,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             cuts.append(at)
     for m in _CANDIDATE.finditer(text):
         if text[m.start()] == ".":
-            word = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            word = _WORD_BEFORE.search(text[max(0, m.start() - 12):m.start()])  # \A: the window's start
             token = word.group().casefold() if word else ""
             if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue

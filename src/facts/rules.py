@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -372,35 +373,44 @@ _SHARED_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.VERBOS
 _PROPERTY = re.compile(r"\\([pP])\{(\w+)\}")
 
 
-def _spelled_out(pattern: str) -> str:
-    """`\\p{Lu}` and the like as the sets of characters `regex` reads them as, which the standard engine
-    reads the same way: `[A-Z...]` alone, its ranges inside a set. A negated property inside a set is left
-    (the engine then refuses the pattern). Sets are told apart as `_has_top_alternative` does."""
-    if "\\p{" not in pattern and "\\P{" not in pattern:
-        return pattern
-    out, at, sets, i = [], 0, 0, 0
+def pattern_pieces(pattern: str) -> Iterator[tuple[int, str, bool]]:
+    """A pattern's pieces (an escape like `\\p{Lu}` or `\\[` whole, else one character) with their offset and
+    whether they stand inside a set, then an empty piece at the end. A `]` right after a set's `[` or `[^` is a member, not its end; a set
+    inside a set (`regex` VERSION1) is counted so its `]` does not end the outer one."""
+    sets = first = i = 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
             prop = _PROPERTY.match(pattern, i)
-            if prop is not None:
-                negated, ranges = prop.group(1) == "P", _property_ranges(prop.group(2))
-                if not sets:
-                    out += [pattern[at:i], f"[{'^' if negated else ''}{ranges}]"]
-                    at = prop.end()
-                elif not negated:
-                    out += [pattern[at:i], ranges]
-                    at = prop.end()
-                i = prop.end()
-                continue
-            i += 1
-        elif sets:
-            sets += ch == "["
-            sets -= ch == "]" and pattern[i - 1] not in "[^"
+            piece = prop.group() if prop else pattern[i:i + 2]
+        else:
+            piece = ch
+        yield i, piece, bool(sets)
+        if ch == "[" and not sets:
+            sets, first = 1, i + 1
         elif ch == "[":
-            sets = 1
-        i += 1
-    return "".join([*out, pattern[at:]])
+            sets += 1
+        elif ch == "]" and sets and not (i == first or (i == first + 1 and pattern[first] == "^")):
+            sets -= 1
+        i += len(piece)
+    yield len(pattern), "", bool(sets)  # the end: inside a set if one is left open
+
+
+def _spelled_out(pattern: str) -> str:
+    """`\\p{Lu}` and the like as the sets of characters `regex` reads them as, which the standard engine
+    reads the same way: `[A-Z...]` alone, its ranges inside a set. A negated property inside a set is left
+    (the engine then refuses the pattern)."""
+    if "\\p{" not in pattern and "\\P{" not in pattern:
+        return pattern
+    out = []
+    for _, piece, inside in pattern_pieces(pattern):
+        prop = _PROPERTY.fullmatch(piece) if piece.startswith("\\") else None
+        if prop is None or (inside and prop.group(1) == "P"):
+            out.append(piece)
+            continue
+        ranges = _property_ranges(prop.group(2))
+        out.append(ranges if inside else f"[{'^' if prop.group(1) == 'P' else ''}{ranges}]")
+    return "".join(out)
 
 
 @lru_cache(maxsize=None)

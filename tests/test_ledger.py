@@ -339,3 +339,40 @@ def test_claims_from_a_missing_ledger(tmp_path, capsys):
     assert captured.out == ""
     assert len(captured.err.strip().splitlines()) == 1 and str(missing) in captured.err
     assert not missing.exists()
+
+
+# ---- batches of documents ---------------------------------------------------------------
+
+
+def _processed(name: str, text: str):
+    from facts import Document
+
+    return process_document(Document(doc=name, path=name, text=text, encoding="utf-8"))
+
+
+def test_a_batch_commits_every_few_documents_and_at_its_end(tmp_path):
+    path = tmp_path / "ledger.db"
+    with Ledger(path) as ledger, ledger.batch(max_documents=2, max_seconds=1e9) as stored:
+        for k, expected in ((1, 0), (2, 2), (3, 2)):
+            ledger.add_processed(_processed(f"d{k}.txt", f"Trade grew {k}% in 2024."))
+            stored()
+            assert held_count(path) == expected  # read beside it: only what is committed
+    assert held_count(path) == 3
+
+
+def test_an_error_inside_a_batch_keeps_the_whole_documents_before_it_and_nothing_of_its_own(tmp_path):
+    path = tmp_path / "ledger.db"
+
+    def broken_claims():
+        yield from [vars(c) for c in _processed("d2.txt", "Trade grew 5% in 2024.").claims]
+        raise RuntimeError("broken in the middle of a document")
+
+    first = _processed("d1.txt", "Trade grew 4% in 2023.")
+    with pytest.raises(RuntimeError), Ledger(path) as ledger, ledger.batch() as stored:
+        ledger.add_processed(first)
+        stored()
+        ledger.add_document(doc="d2.txt", path="d2.txt", text="Trade grew 5% in 2024.", encoding="utf-8",
+                            format="text", rules="", articles=[], claims=broken_claims())
+    assert sql(path, "SELECT doc FROM documents") == [("d1.txt",)]
+    assert sql(path, "SELECT count(*) FROM claims") == [(len(first.claims),)]
+    assert sql(path, "PRAGMA integrity_check") == [("ok",)]

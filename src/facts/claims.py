@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .models import Mention
 from .prefilter import guard
 from .rules import (Pattern, RuleError, RuleSet, cached_rules, expand, fast_compile, load_data_file, pattern_pieces,
-                    without_line_key)
+                    trie_pattern, without_line_key)
 
 __all__ = ["Claim", "Event", "attribute", "claim_rows", "load_attribution", "split_sentences"]
 
@@ -204,13 +204,20 @@ def _as_list(value: str | list[str]) -> list[str]:
 class _WordScan:
     """Every whole word (or phrase) of one lexicon table in a text, in one pass of the standard engine.
 
-    The pattern consumes the character before a word instead of looking behind for one: the engine then
-    jumps from one character that may precede a word to the next rather than trying every position (1.2x
-    faster on the seeds). So a text is scanned with one such character put before it."""
+    Where every phrase starts with a capital or a digit (names), rare in running text, the engine jumps
+    from one such character to the next and a lookbehind past it checks the character before (1.5x
+    faster on the seeds). Otherwise the pattern consumes the character before a word instead of looking
+    behind for one: the engine then jumps from one character that may precede a word to the next rather
+    than trying every position. Either way a text is scanned with one such character put before it."""
 
-    def __init__(self, rules: RuleSet, table: str, body: str, *, before: str, after: str):
+    def __init__(self, rules: RuleSet, table: str, *, before: str, after: str):
         """`before`: the characters (a set's inside) a word must not follow; `after`: a set it must not precede."""
-        self.pattern = fast_compile(f"[^{before}]((?:{body}))(?!{after})")
+        phrases = rules.lexicon.written_phrases[table]
+        if phrases and all(p[0].isupper() or p[0].isdigit() for p in phrases):
+            body = trie_pattern(set(phrases), after_first=f"(?<![{before}].)")
+            self.pattern = fast_compile(f"((?:{body}))(?!{after})")
+        else:
+            self.pattern = fast_compile(f"[^{before}]((?:{rules.lexicon.written[table]}))(?!{after})")
         self.values = _Values(rules, table)
 
     def hits(self, padded: str, span: tuple[int, int] | None = None) -> list[_Hit]:
@@ -274,9 +281,9 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
             (piece for piece in openings if s.pattern.startswith(piece)), None)
         structures.append(_Structure(s.id, compiled, fast_compile(compiled.pattern).match, opening))
     return Attribution(
-        entity=_WordScan(rules, "entity", lex["entity"], before=r"\w", after=r"[\w$]"),
-        metric_cue=_WordScan(rules, "metric_cue", written["metric_cue"], before=r"\w-", after=r"[\w-]"),
-        event_cue=_WordScan(rules, "event_cue", written["event_cue"], before=r"\w-", after=r"[\w-]"),
+        entity=_WordScan(rules, "entity", before=r"\w", after=r"[\w$]"),
+        metric_cue=_WordScan(rules, "metric_cue", before=r"\w-", after=r"[\w-]"),
+        event_cue=_WordScan(rules, "event_cue", before=r"\w-", after=r"[\w-]"),
         segment_break=one(spec.segment_breaks, "segment_breaks"),
         clause_break=one(spec.clause_breaks, "clause_breaks"),
         fronted_max_chars=spec.fronted_max_chars,

@@ -12,9 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -163,18 +162,7 @@ class Ledger:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: a killed process leaves the ledger as it was before. Inside a `batch`, a
-        savepoint: what it wrote is whole or gone when the batch commits."""
-        if self.db.in_transaction:
-            self.db.execute("SAVEPOINT part")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK TO part")
-                self.db.execute("RELEASE part")
-                raise
-            self.db.execute("RELEASE part")
-            return
+        """All or nothing: a killed process leaves the ledger as it was before."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -182,29 +170,6 @@ class Ledger:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
-
-    @contextmanager
-    def batch(self, max_documents: int = 16, max_seconds: float = 0.5) -> Iterator[Callable[[], None]]:
-        """Documents stored inside commit together: call the function given after each one, and it commits
-        once `max_documents` are waiting or `max_seconds` have passed, and at the end (an error too commits
-        the whole documents stored before it). A commit per document cost half of the ledger's writing.
-        A killed run loses the documents not yet committed, never part of one; the next run adds them."""
-        waiting, since = 0, time.monotonic()
-
-        def stored() -> None:
-            nonlocal waiting, since
-            waiting += 1
-            if waiting >= max_documents or time.monotonic() - since >= max_seconds:
-                self.db.execute("COMMIT")
-                self.db.execute("BEGIN IMMEDIATE")
-                waiting, since = 0, time.monotonic()
-
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield stored
-        finally:
-            if self.db.in_transaction:  # not if an error of SQLite's own ended it
-                self.db.execute("COMMIT")
 
     # ---- writing ------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import hashlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -286,8 +286,8 @@ class Summary:
 def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, reference_date: str | date | None = None,
                   ledger: Ledger | None = None, summary: Summary | None = None
                   ) -> Iterator[ProcessedDocument | InputError]:
-    """Process every file; with a ledger, store each document whole (`Ledger.batch`: a few commit
-    together) and skip documents it holds already. Copies are recognised across the run and the ledger."""
+    """Process every file; with a ledger, store each document in its own transaction and
+    skip documents it holds already. Copies are recognised across the run and the ledger."""
     rules = rules or cached_rules()
     summary = summary if summary is not None else Summary()
     stories = StoryIndex()
@@ -295,23 +295,21 @@ def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, referen
         for story, fingerprint, shingles in ledger.stories():
             stories.add(story, Article(start=0, end=0, fingerprint=fingerprint, shingles=shingles))
     seen_stories: set[str] = set(stories.known())
-    with ledger.batch() if ledger is not None else nullcontext(lambda: None) as stored:
-        for item in load_documents(paths):
-            if isinstance(item, InputError):
-                summary.failed.append(item)
-                yield item
-                continue
-            summary.files += 1
-            if ledger is not None and ledger.holds(item.doc, text_sha256(item.text), rules.fingerprint):
-                summary.held += 1
-                continue
-            with _collector_paused():
-                processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
-                summary.articles += len(processed.articles)
-                summary.copies += sum(1 for s in processed.stories if s in seen_stories)
-                seen_stories.update(processed.stories)
-                summary.claims.update(c.kind for c in processed.claims)
-                if ledger is not None:
-                    ledger.add_processed(processed)
-                    stored()
-            yield processed
+    for item in load_documents(paths):
+        if isinstance(item, InputError):
+            summary.failed.append(item)
+            yield item
+            continue
+        summary.files += 1
+        if ledger is not None and ledger.holds(item.doc, text_sha256(item.text), rules.fingerprint):
+            summary.held += 1
+            continue
+        with _collector_paused():
+            processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
+            summary.articles += len(processed.articles)
+            summary.copies += sum(1 for s in processed.stories if s in seen_stories)
+            seen_stories.update(processed.stories)
+            summary.claims.update(c.kind for c in processed.claims)
+            if ledger is not None:
+                ledger.add_processed(processed)
+        yield processed

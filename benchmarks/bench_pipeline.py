@@ -9,8 +9,8 @@ that a ledger stores every one, and times, over the same documents:
    index across the run as `process_paths` keeps (segmentation, extraction,
    attribution, claims);
 3. extract to a ledger: `process_paths` over the files written to a temporary folder,
-   with a `Ledger` in it (reading the files, the full pipeline, documents committed
-   in batches, each whole).
+   with a `Ledger` in it (reading the files, the full pipeline, one SQLite transaction
+   per document).
 
 Prints chars/s for each (the best of --runs rounds of the three, so that a machine
 slowed for a while slows all three) and how many times slower extract-to-ledger (and

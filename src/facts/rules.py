@@ -377,10 +377,11 @@ _SHARED_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.VERBOS
 _PROPERTY = re.compile(r"\\([pP])\{(\w+)\}")
 
 
-def pattern_pieces(pattern: str) -> Iterator[tuple[int, str, bool]]:
-    """A pattern's pieces (an escape like `\\p{Lu}` or `\\[` whole, else one character) with their offset and
-    whether they stand inside a set, then an empty piece at the end. A `]` right after a set's `[` or `[^` is a member, not its end; a set
-    inside a set (`regex` VERSION1) is counted so its `]` does not end the outer one."""
+def pattern_pieces(pattern: str) -> Iterator[tuple[str, bool]]:
+    """A pattern's pieces (an escape like `\\p{Lu}` or `\\[` whole, else one character), each with whether
+    it stands inside a set, then an empty piece for the end. A `]` right after a set's `[` or `[^` is a
+    member, not its end; a set inside a set (`regex` VERSION1) is counted so its `]` does not end the
+    outer one."""
     sets = first = i = 0
     while i < len(pattern):
         ch = pattern[i]
@@ -389,7 +390,7 @@ def pattern_pieces(pattern: str) -> Iterator[tuple[int, str, bool]]:
             piece = prop.group() if prop else pattern[i:i + 2]
         else:
             piece = ch
-        yield i, piece, bool(sets)
+        yield piece, bool(sets)
         if ch == "[" and not sets:
             sets, first = 1, i + 1
         elif ch == "[":
@@ -397,7 +398,7 @@ def pattern_pieces(pattern: str) -> Iterator[tuple[int, str, bool]]:
         elif ch == "]" and sets and not (i == first or (i == first + 1 and pattern[first] == "^")):
             sets -= 1
         i += len(piece)
-    yield len(pattern), "", bool(sets)  # the end: inside a set if one is left open
+    yield "", bool(sets)  # the end: inside a set if one is left open
 
 
 def _spelled_out(pattern: str) -> str:
@@ -407,7 +408,7 @@ def _spelled_out(pattern: str) -> str:
     if "\\p{" not in pattern and "\\P{" not in pattern:
         return pattern
     out = []
-    for _, piece, inside in pattern_pieces(pattern):
+    for piece, inside in pattern_pieces(pattern):
         prop = _PROPERTY.fullmatch(piece) if piece.startswith("\\") else None
         if prop is None or (inside and prop.group(1) == "P"):
             out.append(piece)

@@ -433,13 +433,19 @@ def _split(start: int, end: int, text: str, pattern: Pattern) -> list[tuple[int,
 _NON_WORD = re.compile(r"\W")
 
 
+def _sentence_index(starts: list[int], offset: int) -> int:
+    return max(0, bisect_right(starts, offset) - 1)
+
+
 class _SentenceHits:
     """One lexicon scan of a text, run on a sentence the first time it is asked for: a figure needs the
     cues of its own sentence, seldom those of the rest of the page. (Names are needed in most of a page:
     the whole text is scanned for them at once.)"""
 
-    def __init__(self, scan: _WordScan, padded: str, spans: list[tuple[int, int]], index: Callable[[int], int]):
-        self.scan, self.padded, self.spans, self.index = scan, padded, spans, index
+    def __init__(self, scan: _WordScan, padded: str, spans: list[tuple[int, int]], starts: list[int]):
+        # The sentence starts, not `_Text.sentence_index`: a bound method would make a cycle of the two, and
+        # every page's hits would wait for the cyclic collector instead of going when the page is done.
+        self.scan, self.padded, self.spans, self.starts = scan, padded, spans, starts
         self._found: dict[int, list[_Hit]] = {}
 
     def sentence(self, i: int) -> list[_Hit]:
@@ -451,7 +457,8 @@ class _SentenceHits:
         """The hits inside a span of the text, in order."""
         if not self.spans:
             return []
-        return [h for i in range(self.index(start), self.index(max(start, end - 1)) + 1)
+        return [h for i in range(_sentence_index(self.starts, start),
+                                 _sentence_index(self.starts, max(start, end - 1)) + 1)
                 for h in self.sentence(i) if start <= h.start and h.end <= end]
 
 
@@ -464,7 +471,7 @@ class _Text:
         self.starts = [s for s, _ in self.spans]
         padded = "\n" + text
         self.entities = att.entity.hits(padded)
-        self.all_events = _SentenceHits(att.event_cue, padded, self.spans, self.sentence_index)
+        self.all_events = _SentenceHits(att.event_cue, padded, self.spans, self.starts)
         # The cues of the sentences that hold a figure, as a figure's cues are those of its own sentence.
         figured = sorted({self.sentence_index(m.start) for m in mentions} if self.spans else ())
         self.metrics = [h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])]
@@ -525,7 +532,7 @@ class _Text:
         return sorted(found)
 
     def sentence_index(self, offset: int) -> int:
-        return max(0, bisect_right(self.starts, offset) - 1)
+        return _sentence_index(self.starts, offset)
 
     def sentence(self, offset: int) -> tuple[int, _Sentence]:
         i = self.sentence_index(offset)

@@ -356,15 +356,18 @@ def _check_structures(text: str) -> None:
     t = _Text(text, extract(text), _cached_attribution(cached_rules()))
     for s, _ in t.spans:
         for segment in t.sentence(s)[1].segments:
-            last = max((h.end for hits in (t.metrics, t.events) for h in t.within(hits, *segment)), default=segment[0])
+            cues = [h for hits in (t.metrics, t.events) for h in t.within(hits, *segment)]
+            last = max((h.end for h in cues), default=segment[0])
             plain = [m for st in t.att.structures for m in st.pattern.finditer(t.text, *segment, overlapped=True)]
-            assert _matches(t.structures_in(segment)) == _matches(m for m in plain if m.start() < last)
+            # Asked about the farthest cue, then about each cue alone (as a date asks about its nearest).
+            for before in (last, *(h.end for h in cues)):
+                assert _matches(t.structures_in(segment, before)) == _matches(m for m in plain if m.start() < before)
 
 
 @pytest.mark.parametrize("index", range(len(SEED_TEXTS)))
 def test_structures_are_tried_where_an_overlapped_search_would_find_them(index):
     """`structures_in` tries a structure only where a cue or entity of the scans opens it; the
-    matches opening before the segment's last cue are those an overlapped search of every structure finds."""
+    matches opening before the end of a cue are those an overlapped search of every structure finds."""
     _check_structures(SEED_TEXTS[index])
 
 

@@ -481,30 +481,41 @@ class _Text:
         self.values = sorted((m for m in mentions if m.kind not in TIME_KINDS), key=lambda m: m.start)
         self.value_starts = [m.start for m in self.values]
         self._sentences: dict[int, _Sentence] = {}
-        self._structures: dict[tuple[int, int], list[regex.Match]] = {}
+        self._opening_starts: dict[tuple[int, int], dict[str, list[int]]] = {}
+        # A structure's match at a position, by (structure, position, end of segment); every match of a
+        # structure without an opening piece by (segment, structure).
+        self._tried: dict[tuple, Any] = {}
 
-    def structures_in(self, segment: tuple[int, int]) -> list[regex.Match]:
-        """Every match of every structure in a part of a sentence, found once for all its figures.
+    def structures_in(self, segment: tuple[int, int], before: int) -> list[regex.Match]:
+        """The matches of every structure in a part of a sentence that open before `before`, structure by
+        structure: a match opening at or after the end of a cue cannot hold that cue, so a date's nearest
+        cue needs no match opening after it. Each structure is tried once per position, for all the figures
+        of the segment.
 
         A structure that opens with a cue or an entity is tried only where one starts (`_openings`), and
         only before the end of the segment's last cue: a match's cue starts at or after its opening, and
         `_structure` only takes a match whose cue overlaps a cue of the segment. Any other structure is
         tried at every position."""
-        if segment not in self._structures:
-            s, e = segment
-            found = []
+        s, e = segment
+        if segment not in self._opening_starts:
             last = max((h.end for hits in (self.metrics, self.events) for h in self.within(hits, s, e)), default=s)
-            starts: dict[str, list[int]] = {}
-            for st in self.att.structures:
-                if st.opening is None:
-                    found.extend(st.pattern.finditer(self.text, s, e, overlapped=True))
-                    continue
-                if st.opening not in starts:
-                    starts[st.opening] = self._openings(st.opening, s, e, last)
-                match, text = st.match, self.text
-                found.extend(m for m in (match(text, p, e) for p in starts[st.opening]) if m is not None)
-            self._structures[segment] = found
-        return self._structures[segment]
+            self._opening_starts[segment] = {piece: self._openings(piece, s, e, last) for piece in self.att.openings}
+        starts, text, tried = self._opening_starts[segment], self.text, self._tried
+        found = []
+        for k, st in enumerate(self.att.structures):
+            if st.opening is None:
+                if (segment, k) not in tried:
+                    tried[segment, k] = list(st.pattern.finditer(text, s, e, overlapped=True))
+                found.extend(m for m in tried[segment, k] if m.start() < before)
+                continue
+            for p in starts[st.opening]:
+                if p >= before:
+                    break
+                if (k, p, e) not in tried:
+                    tried[k, p, e] = st.match(text, p, e)
+                if tried[k, p, e] is not None:
+                    found.append(tried[k, p, e])
+        return found
 
     def _openings(self, piece: str, s: int, e: int, last: int) -> list[int]:
         """Where `piece` ({cue} or {actor}) matches in [s, last), as an overlapped search of the segment would
@@ -601,7 +612,7 @@ def _cues(t: _Text, hits: list[_Hit], m: Mention, ctx: _Context) -> list[_Hit]:
 
 def _structure(t: _Text, cues: list[_Hit], ctx: _Context) -> tuple[list[str], list[str]] | None:
     """Actor and counterpart from the first structure that fits around a cue, nearest cue first."""
-    matches = t.structures_in(ctx.segment) if cues else []
+    matches = t.structures_in(ctx.segment, max(c.end for c in cues)) if cues else []
     for cue in cues:
         for m in matches:
             if m.start("cue") < cue.end and cue.start < m.end("cue"):

@@ -281,30 +281,3 @@ def test_the_collector_is_paused_while_a_document_is_read_and_restored_after(mon
         assert not gc.isenabled()  # a caller's choice stays
     finally:
         gc.enable()
-
-
-def test_a_document_sets_off_no_collection_of_its_results_and_leaves_a_callers_frozen_objects_frozen():
-    from facts import Document, pipeline
-
-    document = Document(doc="d", path="d", text="Trade grew 5% in 2024 to $3.74 billion. " * 200, encoding="utf-8")
-    collections = []
-
-    def record(phase, info):
-        if phase == "start":
-            collections.append(info["generation"])
-
-    gc.collect()
-    gc.callbacks.append(record)
-    try:
-        processed = pipeline.process_document(document)
-    finally:
-        gc.callbacks.remove(record)
-    assert len(processed.claims) == 600 and collections == []  # 5%, 2024, $3.74 billion
-
-    gc.freeze()
-    frozen = gc.get_freeze_count()
-    try:
-        pipeline.process_document(document)
-        assert gc.get_freeze_count() == frozen  # not unfrozen behind the caller's back
-    finally:
-        gc.unfreeze()

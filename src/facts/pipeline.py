@@ -169,13 +169,6 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        if not gc.get_freeze_count():
-            # What the document left alive (its results) would be scanned by the collection its allocations
-            # are now due, while the caller still holds it: moving every tracked object to the oldest
-            # generation (freeze, then unfreeze) resets the count without scanning. Not where a caller froze
-            # objects of its own, which unfreezing would give back to the collector.
-            gc.freeze()
-            gc.unfreeze()
         gc.enable()
 
 

@@ -106,9 +106,30 @@ def test_claim_rows_carry_mention_and_claim_fields():
     ("A title without a period\n\nThe body starts here.", ["A title without a period", "The body starts here."]),
     ("A line that runs on,\nand ends here. Next.", ["A line that runs on,\nand ends here.", "Next."]),
     ("A heading\nThe body.", ["A heading", "The body."]),
+    ("It cost approx. 5 million. Others paid less.", ["It cost approx. 5 million.", "Others paid less."]),
+    ("It fell to approx. Then it rose.", ["It fell to approx. Then it rose."]),
+    ("The parties met at dawn. The talks ended.", ["The parties met at dawn.", "The talks ended."]),
+    ("See file_name. The rest follows.", ["See file_name.", "The rest follows."]),
 ])
 def test_split_sentences(text, sentences):
     assert [text[s:e] for s, e in split_sentences(text)] == sentences
+
+
+_SENTENCE_PIECES = ["approx", "U.S", "e.g", "Dr", "mr", "a", "B", "word", "longerword", "_", "x_y", "½", ".", ". ",
+                    " ", "  ", "\n", "Next", "7", "(", "\"", "é"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=40))
+def test_a_long_word_before_a_period_is_known_for_no_abbreviation_as_the_full_rule_finds(pieces):
+    """The shortcut (enough word characters before the period) cuts where reading the word would."""
+    from facts import claims
+
+    text = "".join(pieces)
+    fast = split_sentences(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(claims, "_LONGEST_ABBREVIATION", len(text) + 1)  # no shortcut: every word is read
+        assert split_sentences(text) == fast
 
 
 def test_claims_are_frozen():

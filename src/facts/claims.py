@@ -321,6 +321,7 @@ _ABBREVIATIONS = frozenset("""
     inc ltd co corp plc llc dept univ no nos vol fig approx est vs etc e.g i.e cf al
     jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n u.s.a e.u
 """.split())
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 # Sentence-ending punctuation before a space and a capital or a digit.
 _CANDIDATE = fast_compile(r"[.!?]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*(?:\p{Lu}|\d))")
 _PARAGRAPH = fast_compile(r"\n[^\S\n]*\n")
@@ -383,8 +384,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if not (_CONTINUES.search(before) and text[at:at + 1].islower()):
             cuts.append(at)
     for m in _CANDIDATE.finditer(text):
-        if text[m.start()] == ".":
-            word = _WORD_BEFORE.search(text[max(0, m.start() - 12):m.start()])  # \A: the window's start
+        at = m.start()
+        # Word characters or periods right before the period, more than the longest abbreviation has, make
+        # no abbreviation: most sentence ends are known by that alone (`isalnum` is `re`'s \w but for `_`).
+        if text[at] == "." and not (at > _LONGEST_ABBREVIATION
+                                    and text[at - _LONGEST_ABBREVIATION - 1:at].replace(".", "a").isalnum()):
+            word = _WORD_BEFORE.search(text[max(0, at - 12):at])  # \A: the window's start
             token = word.group().casefold() if word else ""
             if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue

@@ -226,9 +226,10 @@ class _Line:
     match: re.Match | regex.Match | None = None
     role: str | None = None
 
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
+    def words(self, up_to: int) -> int:
+        """The number of words, counted no further than `up_to` + 1: every prose line is asked whether it
+        is short, and a paragraph need not be split whole to learn it is not."""
+        return len(self.text.split(None, up_to))
 
     @cached_property
     def normal(self) -> str:
@@ -240,7 +241,7 @@ class _Line:
         """Short, not ending like a sentence part, starting like a title: a title, heading or caption."""
         # The length first: a paragraph is not split into words to learn it is no title.
         text = self.text.rstrip(_CLOSERS)
-        return (self.what == "text" and len(self.text) <= _MAX_TITLE_CHARS and self.words <= _MAX_TITLE_WORDS
+        return (self.what == "text" and len(self.text) <= _MAX_TITLE_CHARS and self.words(_MAX_TITLE_WORDS) <= _MAX_TITLE_WORDS
                 and bool(text) and text[-1] not in _TERMINAL and _starts_upper(self.text))
 
     @property
@@ -471,7 +472,7 @@ def _split(lines: list[_Line]) -> list[list[_Line]]:
         if ends == "before":
             current, closed_any = None, closed_any or current is not None
         elif current is None and not closed_any and (line.what == "section" or (
-                line.what == "text" and line.words >= _MIN_LEAD_WORDS)):
+                line.what == "text" and line.words(_MIN_LEAD_WORDS) >= _MIN_LEAD_WORDS)):
             # An article without a head at the top of the page; a short line right before it is its title.
             current = [line]
             if articles == [] and i > 0 and lines[i - 1].shortish:
@@ -530,7 +531,7 @@ def _mark_quotes(body: list[_Line]) -> None:
         return 0 < k < len(body) - 1 and not body[k - 1].ends_sentence and _starts_lower(body[k + 1].text)
 
     norms = [ln.normal.casefold() for ln in body]
-    candidates = [k for k, ln in enumerate(body) if ln.words <= _MAX_QUOTE_WORDS]
+    candidates = [k for k, ln in enumerate(body) if ln.words(_MAX_QUOTE_WORDS) <= _MAX_QUOTE_WORDS]
     candidates.sort(key=lambda k: (not interrupts(k), -k))
     quoted: set[int] = set()
     joined, spans = _join(norms, quoted)

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -151,7 +151,7 @@ class ProcessedDocument:
             else:
                 row = c.mention.model_dump(mode="json") | {
                     "subject": c.subject, "metric": c.metric, "period": c.period,
-                    "event": c.event.model_dump(mode="json") if c.event else None}
+                    "event": c.event.as_dict() if c.event else None}
             row["claimable"] = claim is not None
             rows.append(row)
         return rows
@@ -204,7 +204,7 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
         claims.append(ClaimRecord(
             **vars(m), id=claim_id(*key, ranks[key]), story=story_ids[i], article=i,
             subject=claim.subject, metric=claim.metric, period=claim.period,
-            event=claim.event.model_dump() if claim.event else None, interval_low=low, interval_high=high,
+            event=claim.event.as_dict() if claim.event else None, interval_low=low, interval_high=high,
             sentence=text[claim.sentence_start:claim.sentence_end], sentence_start=claim.sentence_start, section=articles[i].section_at(m.start)))
     return ProcessedDocument(document, articles, story_ids, attributed, claims, rules.fingerprint)
 
@@ -235,7 +235,7 @@ def _local_currencies(claims: list[Claim], starts: list[int], rules: RuleSet) ->
         countries = [*c.subject, *(n for n, _ in article.most_common())]
         code = next((code for n in countries for code in [lex.lookup("country_currency", n)] if code in codes), None)
         if code and code != c.mention.unit:
-            out[i] = c.model_copy(update={"mention": c.mention.model_copy(update={"unit": code})})
+            out[i] = replace(c, mention=c.mention.model_copy(update={"unit": code}))
     return out
 
 

@@ -379,6 +379,8 @@ def _check_structures(text: str) -> None:
         for segment in t.sentence(s)[1].segments:
             cues = [h for hits in (t.metrics, t.events) for h in t.within(hits, *segment)]
             last = max((h.end for h in cues), default=segment[0])
+            for hits in (t.metrics, t.events):
+                assert t.last_end(hits, *segment) == max((h.end for h in t.within(hits, *segment)), default=segment[0])
             plain = [m for st in t.att.structures for m in st.pattern.finditer(t.text, *segment, overlapped=True)]
             # Asked about the farthest cue, then about each cue alone (as a date asks about its nearest).
             for before in (last, *(h.end for h in cues)):

@@ -506,7 +506,7 @@ class _Text:
         tried at every position."""
         s, e = segment
         if segment not in self._opening_starts:
-            last = max((h.end for hits in (self.metrics, self.events) for h in self.within(hits, s, e)), default=s)
+            last = max(s, self.last_end(self.metrics, s, e), self.last_end(self.events, s, e))
             self._opening_starts[segment] = {piece: self._openings(piece, s, e, last) for piece in self.att.openings}
         starts, text, tried = self._opening_starts[segment], self.text, self._tried
         found = []
@@ -573,6 +573,15 @@ class _Text:
         lo = bisect_left(hits, (start,))
         hi = bisect_left(hits, (end,))
         return [h for h in hits[lo:hi] if h.end <= end]
+
+    @staticmethod
+    def last_end(hits: list[_Hit], start: int, end: int) -> int:
+        """`max(h.end for h in within(hits, start, end))`, or `start`. A scan's hits do not overlap, so the
+        last to start inside the span ends last: no need to list them all (once per part of a sentence)."""
+        i = bisect_left(hits, (end,))
+        while i and hits[i - 1].end > end:
+            i -= 1
+        return hits[i - 1].end if i and hits[i - 1].start >= start else start
 
     def times_within(self, start: int, end: int, exclude: Mention | None = None) -> list[Mention]:
         lo, hi = bisect_left(self.time_starts, start), bisect_left(self.time_starts, end)

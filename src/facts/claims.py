@@ -366,6 +366,15 @@ def _last_char(text: str, at: int) -> str:
     return text[at - 1:at] if at else ""
 
 
+def _plainly_no_abbreviation(text: str, at: int) -> bool:
+    """The period at `at` follows no abbreviation or initial, as seen without reading the word before it:
+    none ends in a digit or a sign, or has more word characters and periods than the longest abbreviation
+    (`isalnum` is `re`'s \\w but for `_`). Most sentence ends are known so."""
+    before = text[at - 1:at]
+    return not (before.isalpha() or before in "._") or (
+        at > _LONGEST_ABBREVIATION and text[at - _LONGEST_ABBREVIATION - 1:at].replace(".", "a").isalnum())
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans, stripped of surrounding space.
 
@@ -388,10 +397,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             cuts.append(at)
     for m in _CANDIDATE.finditer(text):
         at = m.start()
-        # Word characters or periods right before the period, more than the longest abbreviation has, make
-        # no abbreviation: most sentence ends are known by that alone (`isalnum` is `re`'s \w but for `_`).
-        if text[at] == "." and not (at > _LONGEST_ABBREVIATION
-                                    and text[at - _LONGEST_ABBREVIATION - 1:at].replace(".", "a").isalnum()):
+        if text[at] == "." and not _plainly_no_abbreviation(text, at):
             word = _WORD_BEFORE.search(text[max(0, at - 12):at])  # \A: the window's start
             token = word.group().casefold() if word else ""
             if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):

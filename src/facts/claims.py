@@ -226,8 +226,10 @@ class _WordScan:
         values = self.values
         # padded[s] is the character before text[s]; padded[e + 1] the one after text[e - 1].
         s, e = span if span is not None else (0, len(padded))
-        return [_Hit(m.start(1) - 1, m.end(1) - 1, v) for m in self.pattern.finditer(padded, s, e + 2)
-                if m.end(1) <= e + 1 for v in values[m.group(1)]]
+        # `tuple.__new__` as `_Hit._make` does: the named tuple's own `__new__` is a Python function, and a
+        # page has thousands of hits.
+        return [_new_tuple(_Hit, (start - 1, end - 1, v)) for m in self.pattern.finditer(padded, s, e + 2)
+                for start, end in (m.span(1),) if end <= e + 1 for v in values[m.group(1)]]
 
 
 class _Values(dict):
@@ -424,6 +426,9 @@ class _Hit(NamedTuple):
     start: int
     end: int
     value: str
+
+
+_new_tuple = tuple.__new__
 
 
 class _Sentence(NamedTuple):

@@ -201,6 +201,9 @@ def _as_list(value: str | list[str]) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
+_new_tuple = tuple.__new__
+
+
 class _WordScan:
     """Every whole word (or phrase) of one lexicon table in a text, in one pass of the standard engine.
 
@@ -428,9 +431,6 @@ class _Hit(NamedTuple):
     value: str
 
 
-_new_tuple = tuple.__new__
-
-
 class _Sentence(NamedTuple):
     start: int
     end: int
@@ -501,9 +501,10 @@ class _Text:
         self.value_starts = [m.start for m in self.values]
         self._sentences: dict[int, _Sentence] = {}
         self._opening_starts: dict[tuple[int, int], dict[str, list[int]]] = {}
-        # A structure's match at a position, by (structure, position, end of segment); every match of a
-        # structure without an opening piece by (segment, structure).
-        self._tried: dict[tuple, Any] = {}
+        # A structure's match (or None) at a position, by (structure, position, end of segment).
+        self._match_at: dict[tuple[int, int, int], re.Match | regex.Match | None] = {}
+        # Every match of a structure without an opening piece, by (segment, structure).
+        self._all_matches: dict[tuple[tuple[int, int], int], list[regex.Match]] = {}
 
     def structures_in(self, segment: tuple[int, int], before: int) -> list[regex.Match]:
         """The matches of every structure in a part of a sentence that open before `before`, structure by
@@ -519,21 +520,21 @@ class _Text:
         if segment not in self._opening_starts:
             last = max(s, self.last_end(self.metrics, s, e), self.last_end(self.events, s, e))
             self._opening_starts[segment] = {piece: self._openings(piece, s, e, last) for piece in self.att.openings}
-        starts, text, tried = self._opening_starts[segment], self.text, self._tried
+        starts, text, match_at = self._opening_starts[segment], self.text, self._match_at
         found = []
         for k, st in enumerate(self.att.structures):
             if st.opening is None:
-                if (segment, k) not in tried:
-                    tried[segment, k] = list(st.pattern.finditer(text, s, e, overlapped=True))
-                found.extend(m for m in tried[segment, k] if m.start() < before)
+                if (segment, k) not in self._all_matches:
+                    self._all_matches[segment, k] = list(st.pattern.finditer(text, s, e, overlapped=True))
+                found.extend(m for m in self._all_matches[segment, k] if m.start() < before)
                 continue
             for p in starts[st.opening]:
                 if p >= before:
                     break
-                if (k, p, e) not in tried:
-                    tried[k, p, e] = st.match(text, p, e)
-                if tried[k, p, e] is not None:
-                    found.append(tried[k, p, e])
+                if (k, p, e) not in match_at:
+                    match_at[k, p, e] = st.match(text, p, e)
+                if match_at[k, p, e] is not None:
+                    found.append(match_at[k, p, e])
         return found
 
     def _openings(self, piece: str, s: int, e: int, last: int) -> list[int]:

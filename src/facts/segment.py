@@ -228,7 +228,7 @@ class _Line:
 
     def words(self, up_to: int) -> int:
         """The number of words, counted no further than `up_to` + 1: every prose line is asked whether it
-        is short, and a paragraph need not be split whole to learn it is not."""
+        has more or fewer words than a limit, and a paragraph need not be split whole to learn it."""
         return len(self.text.split(None, up_to))
 
     @cached_property

@@ -33,7 +33,7 @@ TIME_KINDS = frozenset({"date", "period"})
 
 
 # Claims and events are plain slotted dataclasses, not pydantic models: attribution makes one per figure
-# from values it made itself, with nothing to validate, and they are built (and collected) a third faster.
+# from values it made itself, with nothing to validate: built a quarter faster, one object each for the collector.
 @dataclass(frozen=True, slots=True)
 class Event:
     """What a date dates: `actor` did it, to or with `counterpart`."""

@@ -38,7 +38,7 @@ from pathlib import Path
 from bench_extract import best_of
 
 from facts import Document, InputError, Ledger, extract, extract_documents, process_document, process_paths
-from facts.claims import attribute
+from facts.attribution import attribute
 from facts.pipeline import StoryIndex, Summary
 from facts.rules import cached_rules
 from facts.segment import segment

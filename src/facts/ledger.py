@@ -87,6 +87,7 @@ CREATE TABLE IF NOT EXISTS claims (
     sentence TEXT,
     sentence_start INTEGER,
     section TEXT,
+    why TEXT,
     PRIMARY KEY (document_id, id)
 );
 -- No query could use an index on (metric, period): they match words inside the metric and a period's
@@ -102,7 +103,7 @@ CREATE TABLE IF NOT EXISTS verdicts (
     updated TEXT NOT NULL
 );
 """
-JSON_COLUMNS = ("subject", "event")
+JSON_COLUMNS = ("subject", "event", "why")
 VERDICTS = ("unchecked", "correct", "incorrect", "misleading", "unverifiable")
 
 
@@ -131,6 +132,9 @@ class Ledger:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(_SCHEMA)
+            # A ledger made before claims said why they were read so gains the column, empty for old claims.
+            if "why" not in {row[1] for row in self.db.execute("PRAGMA table_info(claims)")}:
+                self.db.execute("ALTER TABLE claims ADD COLUMN why TEXT")
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"{self.path}: not a facts ledger ({exc})") from None
         self._meta_defaults()
@@ -362,7 +366,7 @@ def checked_value(value: str | None, unit: str | None, qualifier: str | None) ->
 
 _CLAIM_COLUMNS = ("id", "document_id", "article_id", "story", "start", "end", "text", "kind", "value", "unit",
                   "qualifier", "low", "high", "mod", "relative", "resolved", "rule", "subject", "metric", "period",
-                  "event", "interval_low", "interval_high", "sentence", "sentence_start", "section")
+                  "event", "interval_low", "interval_high", "sentence", "sentence_start", "section", "why")
 _CLAIM_INSERT = "INSERT INTO claims ({}) VALUES ({})".format(
     ", ".join(f'"{c}"' for c in _CLAIM_COLUMNS), ", ".join("?" * len(_CLAIM_COLUMNS)))
 # `json.dumps` with an option builds a new encoder per call; this is the same encoder, built once.
@@ -379,7 +383,11 @@ def _claim_params(claim: Mapping[str, Any], document_id: int, article_ids: dict[
             _sql_text(get("high")), get("mod"), int(bool(get("relative"))), get("resolved"), get("rule"),
             _subject_json(tuple(get("subject") or ())), get("metric"), get("period"),
             None if event is None else _json(event), _sql_text(get("interval_low")), _sql_text(get("interval_high")),
-            get("sentence"), get("sentence_start"), get("section"))
+            get("sentence"), get("sentence_start"), get("section"), _why_json(get("why")))
+
+
+def _why_json(why: Mapping[str, str] | None) -> str | None:
+    return None if not why else _json(dict(why))
 
 
 @lru_cache(maxsize=4096)

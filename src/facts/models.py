@@ -113,3 +113,5 @@ class ClaimRecord(Mention):
     sentence: str | None = None
     sentence_start: int | None = None
     section: str | None = None
+    # The attribution step that gave the subject, the metric and the period (`facts.attribution`).
+    why: dict[str, str] | None = None

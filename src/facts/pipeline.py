@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import regex
 
-from .claims import Claim, attribute
+from .attribution import Claim, attribute
 from .documents import Document, InputError, load_documents
 from .intervals import value_interval
 from .ledger import Ledger, text_sha256
@@ -151,7 +151,7 @@ class ProcessedDocument:
             else:
                 row = c.mention.model_dump(mode="json") | {
                     "subject": c.subject, "metric": c.metric, "period": c.period,
-                    "event": c.event.as_dict() if c.event else None}
+                    "event": c.event.as_dict() if c.event else None, "why": c.why}
             row["claimable"] = claim is not None
             rows.append(row)
         return rows
@@ -188,7 +188,7 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
     story_ids = [stories.story_of(a) for a in articles]
     mentions = extract(text, reference_date=reference_date, rules=rules, doc=document.doc)
     starts = [a.start for a in articles]
-    attributed = _local_currencies(attribute(text, mentions, rules=rules), starts, rules)
+    attributed = _local_currencies(attribute(text, mentions, rules=rules, reference_date=reference_date), starts, rules)
     claims: list[ClaimRecord] = []
     ranks: Counter = Counter()
     for claim in attributed:
@@ -204,7 +204,7 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
         claims.append(ClaimRecord(
             **vars(m), id=claim_id(*key, ranks[key]), story=story_ids[i], article=i,
             subject=claim.subject, metric=claim.metric, period=claim.period,
-            event=claim.event.as_dict() if claim.event else None, interval_low=low, interval_high=high,
+            event=claim.event.as_dict() if claim.event else None, why=claim.why, interval_low=low, interval_high=high,
             sentence=text[claim.sentence_start:claim.sentence_end], sentence_start=claim.sentence_start, section=articles[i].section_at(m.start)))
     return ProcessedDocument(document, articles, story_ids, attributed, claims, rules.fingerprint)
 

@@ -50,10 +50,51 @@ def find_datelines(text: str, mentions: list[Mention], lex: Lexicon) -> list[tup
     return lines
 
 
+# A stored page's metadata line (` date 2024-11-25`), first in the text.
+_METADATA_DATE = regex.compile(r"\A\s*date[\x20\t]+(\d{4}-\d\d-\d\d)(?![\w-])")
+# A wire dateline before its date: a place in capitals at the start of a line, then maybe a country or
+# region ("BAKU, Azerbaijan, May 26.", "DUSHANBE, January 4, 2014, Asia-Plus --", "MOSCOW, May 23 (Reuters)").
+_WIRE_PLACE = regex.compile(r"(?:\A|\n)[^\S\n]*\p{Lu}[\p{Lu}\x20.'’-]{2,30}(?:,[^\S\n]*\p{Lu}[\w\x20.'’-]{1,30}){0,2}"
+                            r"[^\S\n]*[,(]?[^\S\n]*\Z")
+# What follows a wire dateline's date: a full stop, a comma and the agency, a bracket or a dash.
+_WIRE_AFTER = regex.compile(r"[^\S\n]*(?:[.,(]|[—–-]{1,2}\s)")
+_YEAR = regex.compile(r"\A\d{4}")
+
+
+def article_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None:
+    """The date an article is written on, and where it was read: the stored page's metadata line, else a
+    wire dateline at the start of a line. A dateline without a year takes the first year the article
+    states after it, as a lead reports the period it is written in."""
+    found = _METADATA_DATE.match(text)
+    if found:
+        try:
+            return date.fromisoformat(found.group(1)), "metadata"
+        except ValueError:
+            pass
+    for i, m in enumerate(mentions):
+        if m.kind != "date" or len(m.value) != 10 or not _WIRE_PLACE.search(text, max(0, m.start - 80), m.start) \
+                or not _WIRE_AFTER.match(text, m.end):
+            continue
+        year = m.value[:4]
+        if year == "XXXX":
+            year = next((str(n.value)[:4] for n in mentions[i + 1:] if n.kind in ("date", "period")
+                         and _YEAR.match(str(n.value))), None)
+        if year is None:
+            return None
+        try:
+            return date.fromisoformat(year + m.value[4:]), "dateline"
+        except ValueError:
+            return None
+    return None
+
+
 def resolve(text: str, mentions: list[Mention], lex: Lexicon, reference: date | None) -> list[Mention]:
-    """Fill `resolved` for dates with no year and relative dates, from the nearest anchor."""
+    """Fill `resolved` for dates with no year and relative dates, from the nearest anchor: a dateline
+    before the mention, else the article's date, else the reference date."""
     datelines = find_datelines(text, mentions, lex)
     starts = [s for s, _ in datelines]
+    written = article_date(text, mentions)
+    default = written[0] if written else reference
     out: list[Mention] = []
     for m in mentions:
         if m.kind == "period" and _UNDERSPECIFIED_MONTHS.fullmatch(str(m.value)):
@@ -62,8 +103,8 @@ def resolve(text: str, mentions: list[Mention], lex: Lexicon, reference: date | 
             out.append(m)
             continue
         i = bisect_right(starts, m.start)
-        anchor = datelines[i - 1][1] if i else reference
-        resolved = _resolve_value(m, anchor, lex) if anchor else None
+        anchor = datelines[i - 1][1] if i else default
+        resolved = resolve_value(m, anchor, lex) if anchor else None
         out.append(m.model_copy(update={"resolved": resolved}) if resolved else m)
     return out
 
@@ -78,17 +119,30 @@ def _refer_back(value: str, before: list[Mention]) -> str:
     return f"{year}/{year}"
 
 
-def _resolve_value(m: Mention, anchor: date, lex: Lexicon) -> str | None:
+def resolve_value(m: Mention, anchor: date, lex: Lexicon) -> str | None:
+    """A date or period with no year, or a relative one, at the anchor; None where it cannot be said."""
     value = str(m.value)
     if not m.relative:
         resolved = value.replace("XXXX", f"{anchor.year:04d}")
         return resolved if all(_valid(part) for part in resolved.split("/")) else None
     if value.startswith("XXXX-"):
+        # "January this year", "the first nine months of last year": the year the phrase names.
+        shift = _year_shift(m.text, lex)
+        if shift is not None:
+            resolved = value.replace("XXXX", f"{anchor.year + shift:04d}")
+            return resolved if all(_valid(part) for part in resolved.split("/")) else None
         return _month_from_anchor(m.text, int(value[5:7]), anchor, lex)
     shift = lex.lookup("relative_date", m.text) or lex.lookup("relative_period", m.text)
     if shift:
         return _shift(anchor, shift)
     return _counted(m.text, anchor, lex)
+
+
+def _year_shift(text: str, lex: Lexicon) -> int | None:
+    """The years a relative phrase inside a date moves from the anchor's (`this year` 0, `last year` -1)."""
+    found = regex.search(lex.patterns["relative_date"], text)
+    shift = lex.lookup("relative_date", found.group()) if found else None
+    return int(shift.get("offset", 0)) if shift and shift["unit"] == "year" else None
 
 
 def _valid(part: str) -> bool:

@@ -104,8 +104,14 @@ def _year_part(c: Candidate, lex: Lexicon, year: str | None) -> Fields | None:
 
 
 def period(c: Candidate, lex: Lexicon) -> Fields | None:
-    if c.has("relative"):
-        return {"value": "XXXX/XXXX", "relative": True}
+    """A period's value; one whose year is relative (`first nine months of this year`) says so."""
+    fields = _period(c, lex)
+    return fields | {"relative": True} if fields and c.has("relative") else fields
+
+
+def _period(c: Candidate, lex: Lexicon) -> Fields | None:
+    if c.has("relative") and not (c.has("first_months") or c.has("from_month")):
+        return {"value": "XXXX/XXXX"}
     if c.has("and") and not c.has("between"):
         return None
     year = _year(c.group("year"))

@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facts import extract
-from facts.claims import _as_list, _cached_attribution, _has_top_alternative, _Text, attribute, claim_rows, load_attribution, split_sentences
+from facts.attribution import attribute, claim_rows, load_attribution, split_sentences
+from facts.attribution.rulebook import _as_list, _cached_attribution, _has_top_alternative
+from facts.attribution.text import _Text
 from facts.rules import RuleError, _every_character, cached_rules, default_rules_dir, fast_compile, load_rules
 
 
@@ -126,12 +128,12 @@ _SENTENCE_PIECES = ["approx", "U.S", "e.g", "Dr", "mr", "a", "B", "word", "longe
 def test_a_period_is_known_to_follow_no_abbreviation_as_the_full_rule_finds(pieces):
     """The shortcut (a digit or sign before the period, or more word characters than any abbreviation
     has) cuts where reading the word would."""
-    from facts import claims
+    from facts.attribution import sentences
 
     text = "".join(pieces)
     fast = split_sentences(text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(claims, "_plainly_no_abbreviation", lambda text, at: False)  # every word is read
+        patch.setattr(sentences, "_plainly_no_abbreviation", lambda text, at: False)  # every word is read
         assert split_sentences(text) == fast
 
 

@@ -1,0 +1,77 @@
+"""Attribution: what each figure is about (subject, metric, period), in named steps.
+
+A figure alone cannot be checked against another; "US$ 3.74 billion" becomes comparable once we know
+it is the trade (metric) of Azerbaijan and China (subject) in 2024 (period). The steps, in order:
+
+1. `frame`: once per text, the article's date, the year in force, headline, paragraphs and topic.
+2. `reading`: the figure's own sentence, narrowing outward from its clause (structures around cues,
+   names, anaphors, the nearest time that is not a comparison base).
+3. `frame` again: a period from the paragraph, headline or lead where the sentence gives none,
+   except for measures of what stays (a length, a capacity).
+
+Each claim records in `why` the step that gave its subject, metric and period. The words are data:
+entities, metric and event cues in `rules/lexicon/`, clause breaks, anaphors and structures in
+`rules/attribution/attribution.yaml`.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from ..models import Mention
+from ..resolve import parse_reference
+from ..rules import RuleSet, cached_rules
+from .claim import TIME_KINDS, Claim, Event
+from .frame import Frame, build_frame, inherited_period
+from .reading import read_sentences
+from .rulebook import Attribution, _cached_attribution, load_attribution
+from .sentences import split_sentences
+from .text import _Text
+
+__all__ = ["Claim", "Event", "Frame", "attribute", "claim_rows", "load_attribution", "split_sentences"]
+
+
+def attribute(text: str, mentions: list[Mention], *, rules: RuleSet | None = None,
+              reference_date: str | date | None = None) -> list[Claim]:
+    """One claim per mention, in the mentions' order."""
+    rules = rules or cached_rules()
+    att = _cached_attribution(rules)
+    t = _Text(text, mentions, att)
+    frame = build_frame(t, mentions, rules.lexicon, parse_reference(reference_date))
+    return [_in_frame(t, frame, att, claim, index) for claim, index in read_sentences(t, mentions)]
+
+
+def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int) -> Claim:
+    """The frame's step: a figure's period from the scopes around its sentence where the sentence gives none.
+    A measure of what stays (a length, a capacity) has no period but one of its own, and a day in its
+    sentence dates a statement about it, not the figure; a count of things is a stock, as of the
+    article's date."""
+    m = claim.mention
+    if m.kind in TIME_KINDS:
+        return claim
+    if _timeless(claim.metric, att):
+        return replace(claim, period=None, why={**claim.why, "period": "none"}) if claim.period and len(
+            claim.period) == 10 else claim
+    if claim.period is not None:
+        return claim
+    period, step = inherited_period(t, frame, m, index, att.lead_reach, stock=m.kind == "count")
+    return replace(claim, period=period, why={**claim.why, "period": step}) if period else claim
+
+
+
+
+def _timeless(metric: str | None, att: Attribution) -> bool:
+    return metric is not None and any(word in att.timeless_metrics for word in metric.split())
+
+
+def claim_rows(doc: str | None, text: str, mentions: list[Mention], *, rules: RuleSet | None = None) -> list[dict]:
+    """Ledger rows: the mention fields of FORMAT.md plus subject, metric, period, event and why."""
+    rows = []
+    for c in attribute(text, mentions, rules=rules):
+        row = c.mention.model_dump(mode="json")
+        if doc is not None:
+            row["doc"] = doc
+        row.update(subject=c.subject, metric=c.metric, period=c.period,
+                   event=c.event.as_dict() if c.event else None, why=c.why)
+        rows.append(row)
+    return rows

@@ -1,0 +1,155 @@
+"""Subject and metric of an amount: whose measure of what it is."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from functools import lru_cache
+from typing import NamedTuple
+
+import regex
+
+from ..models import Mention
+from .context import (
+    _antecedent,
+    _by_distance,
+    _Context,
+    _cues,
+    _home,
+    _nearest_other,
+    _phrase_start,
+    _relative_head,
+    _structure,
+    _subject,
+)
+from .text import _Text
+
+
+def _counted(t: _Text, m: Mention) -> tuple[int, str] | None:
+    """Where the counted noun phrase ends and what it says: `36 Rafale fighter jets` counts "rafale fighter jets"."""
+    if not m.unit:
+        return None
+    found = _counted_noun(m.unit).match(t.text, m.end, m.end + 80)
+    return (found.end(), " ".join(found.group().split()).casefold()) if found else (m.end, m.unit)
+
+
+@lru_cache(maxsize=1024)
+def _counted_noun(unit: str) -> regex.Pattern:
+    """The words after a count up to its counted noun; compiled once per noun (a text counts few kinds of thing)."""
+    head = r"[\s\u00a0]+".join(regex.escape(w) + r"\w*" for w in unit.split())
+    return regex.compile(rf"[\s\u00a0]+(?:[\w-]+[\s\u00a0]+){{0,3}}?{head}\b", regex.IGNORECASE)
+
+
+class _Figure(NamedTuple):
+    subject: list[str]
+    metric: str | None
+    subject_step: str
+    metric_step: str
+    outlook: str | None = None
+
+
+def _conjunct(t: _Text, clause: tuple[int, int], m: Mention) -> tuple[int, int]:
+    """The part of a clause that is the figure's own where figures are coordinated: in "with $20 billion GDP
+    and 90% of exports going to China", China is the exports' partner, not the GDP's."""
+    lo, hi = clause
+    i = bisect_left(t.value_starts, m.start)
+    if i and t.values[i - 1].end > lo:
+        joints = list(_AND.finditer(t.text, t.values[i - 1].end, m.start))
+        lo = joints[-1].end() if joints else lo
+    if i + 1 < len(t.values) and t.values[i + 1].start < hi:
+        joint = _AND.search(t.text, m.end, t.values[i + 1].start)
+        hi = joint.start() if joint else hi
+    return lo, hi
+
+
+_AND = regex.compile(r"\s+and\s+")
+# Words before a figure that make it a level, not a change ("rose *to* $62.6 billion", "grew *from* $1 million").
+_LEVEL = regex.compile(r"(?i:\b(?:to|from|at|reach(?:ed|ing)?)\s+(?:(?:about|around|nearly|over|some|almost|an?)\s+)?\Z)")
+_OF = regex.compile(r"\s+of\b")
+
+
+def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) -> _Figure:
+    own = _conjunct(t, ctx.clause, m)
+    counted = _counted(t, m) if m.kind == "count" else None
+    cues = [c for c in _cues(t, t.metrics, m, ctx._replace(clause=own))
+            if not (counted and m.end <= c.start < counted[0])]
+    if cues and cues[0].value in t.att.change_metrics and _LEVEL.search(t.text, max(0, m.start - 30), m.start):
+        # "grew from $1 million to $10 million": the figures are levels of what grew, not the change.
+        cues = [c for c in cues if c.value not in t.att.change_metrics]
+    cue = cues[0] if cues else None
+    metric, metric_step = (cue.value, "cue") if cue else (None, "none")
+    if m.kind == "quantity" and m.unit in t.att.unit_metrics:
+        metric, metric_step = t.att.unit_metrics[m.unit], "unit"
+    elif counted and metric not in t.att.count_metrics:
+        metric, metric_step = counted[1], "counted noun"
+    elif cue and m.kind == "percent" and cue.start >= m.end and _OF.match(t.text, m.end, cue.start) and not (
+            metric.endswith("share")):
+        metric, metric_step = f"{metric} share", "share of cue"
+    if metric is None and m.kind == "quantity" and m.unit in t.att.unit_default_metrics:
+        metric, metric_step = t.att.unit_default_metrics[m.unit], "unit"
+    measure = metric
+    if metric in t.att.change_metrics:
+        measure = _measure_changed(t, ctx, m, cues, previous)
+        metric, metric_step = (f"{measure} {metric}", "change of cue") if measure else (metric, metric_step)
+    outlook = _outlook(t, m, own) if m.kind != "count" else None
+    if outlook and (metric is None or outlook not in metric):
+        metric, metric_step = (f"{metric} {outlook}" if metric else outlook), f"{metric_step}, {outlook}"
+    structure = _structure(t, cues, ctx)
+    subject, step = ([*structure[0], *structure[1]], "structure") if structure else ([], "none")
+    if not subject and previous and t.att.anaphor["figure"].search(t.text, *ctx.clause):
+        return _Figure(previous.subject, metric or previous.metric, "previous figure",
+                       metric_step if metric else "previous figure", outlook or previous.outlook)
+    if not subject and cue:
+        # "with their combined population": the possessive pronoun names whose measure it is.
+        subject, step = _antecedent(t, ctx, _phrase_start(t, own[0], cue.start), cue.start, []), "pronoun"
+    if not subject:
+        subject, step = _subject(t, ctx, *_own_parts(t, ctx, m, own)), "sentence"
+    if not subject:
+        subject, step = _antecedent(t, ctx, *ctx.clause, []), "pronoun"
+    if measure and measure.removesuffix(" share") in t.att.bilateral_metrics and len(subject) == 1:
+        other = _nearest_other(t, ctx, cue.start if cue else m.start, set(subject))
+        subject += [other] if other else []
+    if not subject:
+        home = _home(t, ctx, set())
+        subject, step = ([home], "passage") if home else ([], "none")
+    return _Figure(subject, metric, step, metric_step, outlook)
+
+
+def _measure_changed(t: _Text, ctx: _Context, m: Mention, cues: list, previous: _Figure | None) -> str | None:
+    """What a change ("a 23.9% increase", "growth of 6%") is a change of: the nearest cue of a measure in its
+    sentence, else the measure of the figure before it."""
+    sentence = ctx.sentence
+    measures = [c for c in _by_distance(t.within(t.metrics, sentence.start, sentence.end), m)
+                if c.value not in t.att.change_metrics]
+    if measures:
+        return measures[0].value
+    if previous and previous.metric:
+        return previous.metric.split(" ")[0] if previous.metric.endswith(tuple(t.att.change_metrics)) else previous.metric
+    return None
+
+
+def _outlook(t: _Text, m: Mention, own: tuple[int, int]) -> str | None:
+    """`plan`, `target`, `forecast` or `estimate` where the figure's own part of the clause, before it, says
+    the figure is one ("plans to produce 90 Mt", "the annual production target of 88.4 Mt", "is poised to
+    transport 61 Mt")."""
+    hits = t.att.outlook_cue.hits(t.padded, (own[0], m.start))
+    return hits[-1].value if hits else None
+
+
+_WORD = regex.compile(r"\s*\w+")
+
+
+def _own_parts(t: _Text, ctx: _Context, m: Mention, own: tuple[int, int]) -> list[tuple[int, int]]:
+    """Where a figure's subject is looked for first: its own part of the clause, narrowed to the relative clause
+    it stands in and followed by the noun that clause stands for ("Uzbekistan, which ordered 24 jets, is
+    talking to China": Uzbekistan's)."""
+    comma = t.text.rfind(",", ctx.sentence.start, m.start)
+    pronoun = _WORD.match(t.text, comma + 1) if comma >= 0 else None
+    head = _relative_head(t, ctx, pronoun.end()) if pronoun else (0, 0)
+    if head[0] == head[1]:
+        return [own]
+    close = t.text.find(",", m.end, ctx.sentence.end)
+    return [(max(own[0], comma), min(own[1], close if close >= 0 else ctx.sentence.end)), head]
+
+
+
+

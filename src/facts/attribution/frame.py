@@ -1,0 +1,180 @@
+"""The article's frame: what holds for every figure of a text unless its own sentence says otherwise.
+
+News states the time of its figures once: in the headline ("Exports Reach $N Billion in 2024"), the
+dateline or the lead, or early in a paragraph, and later sentences give none. The frame reads those
+once per text: the date the article is written on (for "last year" and months without a year), the
+year in force where no date is given, the headline, the paragraphs, and the entities the text is about.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import regex
+
+from ..models import Mention
+from ..resolve import article_date, resolve_value
+from ..rules import Lexicon
+from .period import is_base
+from .text import _Text
+
+_BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
+_YEAR = regex.compile(r"\A\d{4}")
+# A whole calendar year written as a range (`2023-01/2023-12`, `2023/2023`) is that year.
+_FULL_YEAR = regex.compile(r"(\d{4})(?:-01)?/\1(?:-12)?")
+# A headline: one short line that does not end like a sentence.
+_HEADLINE_MAX = 160
+_SENTENCE_END = regex.compile(r"[.!?:;,]\s*\Z")
+
+
+@dataclass
+class Frame:
+    """`date`: the article's date and `date_source` where it was read (metadata line, dateline, reference
+    date); `year`: the year in force, the date's or else the first the article states; `headline` and
+    `paragraphs` as spans of the text; `topic`: the entities the text names most, headline and lead first."""
+
+    date: date | None
+    date_source: str | None
+    year: int | None
+    headline: tuple[int, int] | None
+    paragraphs: list[tuple[int, int]]
+    topic: list[str]
+    _paragraph_starts: list[int] = field(default_factory=list, repr=False)
+
+    def paragraph(self, offset: int) -> tuple[int, int]:
+        i = bisect_right(self._paragraph_starts, offset) - 1
+        return self.paragraphs[i] if i >= 0 else (0, 0)
+
+
+def build_frame(t: _Text, mentions: list[Mention], lex: Lexicon, reference: date | None) -> Frame:
+    text = t.text
+    written = article_date(text, mentions)
+    day, source = written if written else ((reference, "reference date") if reference else (None, None))
+    year = day.year if day else _writing_year(mentions)
+    paragraphs = _paragraphs(text)
+    headline = _headline(text, paragraphs, t)
+    frame = Frame(day, source, year, headline, paragraphs, _topic(t, headline, paragraphs),
+                  [s for s, _ in paragraphs])
+    t.time_value = lambda m: _time_value(m, frame, lex)
+    return frame
+
+
+def _writing_year(mentions: list[Mention]) -> int | None:
+    """The year an undated text is written in, from the first time it states: a report on a whole year
+    comes after it ("accounted for half of GDP in 2013", then "last year" is 2013), one on a month or part
+    of a year within it ("in March 2023", then "January this year" is 2023's)."""
+    for m in mentions:
+        value = str(m.value)
+        if m.kind in ("date", "period") and not m.relative and _YEAR.match(value):
+            whole = len(value) == 4 or _FULL_YEAR.fullmatch(value) is not None
+            return int(value[:4]) + (1 if whole else 0)
+    return None
+
+
+def _time_value(m: Mention, frame: Frame, lex: Lexicon) -> str:
+    """A time as the article fixes it: resolved from its date, else, where only the year in force is known,
+    resolved where the year alone settles it ("last year", "in March", "January this year"); a whole
+    calendar year written as a range is the year."""
+    value = m.resolved or str(m.value)
+    if "X" in value and frame.date is None and frame.year is not None and _year_settles(m, lex):
+        value = resolve_value(m, date(frame.year, 1, 1), lex) or value
+    whole = _FULL_YEAR.fullmatch(value)
+    return whole.group(1) if whole else value
+
+
+def _year_settles(m: Mention, lex: Lexicon) -> bool:
+    """Whether the year in force alone resolves a time: one written without a year, or relative by whole years."""
+    if not m.relative:
+        return True
+    shift = lex.lookup("relative_date", m.text)
+    if shift is not None:
+        return shift["unit"] == "year"
+    return str(m.value).startswith("XXXX-") and regex.search(lex.patterns["relative_date"], m.text) is not None
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for m in _BLANK_LINE.finditer(text):
+        if m.start() > at:
+            spans.append((at, m.start()))
+        at = m.end()
+    if at < len(text):
+        spans.append((at, len(text)))
+    return spans or [(0, len(text))]
+
+
+def _headline(text: str, paragraphs: list[tuple[int, int]], t: _Text) -> tuple[int, int] | None:
+    """The last short one-line block before the first paragraph of prose among the first few: a page
+    may put a site name or an event banner above the headline."""
+    found = None
+    for s, e in paragraphs[:4]:
+        block = text[s:e].strip()
+        if "\n" in block or len(block) > _HEADLINE_MAX or not block[:1].isupper():
+            if len(block) > _HEADLINE_MAX or block.count("\n") > 1:
+                break
+            continue
+        if not _SENTENCE_END.search(block):
+            lead = len(text[s:e]) - len(text[s:e].lstrip())
+            found = (s + lead, s + lead + len(block))
+    return found
+
+
+def _topic(t: _Text, headline: tuple[int, int] | None, paragraphs: list[tuple[int, int]]) -> list[str]:
+    """Entities by salience: three for a mention in the headline, two in the first paragraph, one elsewhere."""
+    lead = next((p for p in paragraphs if headline is None or p[0] > headline[1]), None)
+    counts: Counter = Counter()
+    for h in t.entities:
+        weight = 1
+        if headline and headline[0] <= h.start < headline[1]:
+            weight = 3
+        elif lead and lead[0] <= h.start < lead[1]:
+            weight = 2
+        counts[h.value] += weight
+    return [name for name, _ in counts.most_common()]
+
+
+def inherited_period(t: _Text, frame: Frame, m: Mention, sentence_index: int, reach: int, *,
+                     stock: bool = False) -> tuple[str | None, str]:
+    """A period from the scopes around a figure's sentence, innermost first: the earlier sentences of its
+    paragraph, then the headline, then the first paragraphs (for a figure in the headline, those after
+    it), then the year of the article's date; the last three only for a figure within `reach` characters
+    of the lead (a report's lead holds for the report, not for a long essay). A scope that gives several
+    periods (each its own figure's) fixes none, and the search stops there. A `stock` (a count) is as
+    of the article's date only."""
+    paragraph = frame.paragraph(m.start)
+    for i in range(sentence_index - 1, -1, -1) if not stock else ():
+        s, e = t.spans[i]
+        if e <= paragraph[0]:
+            break
+        found = _in_force(t, s, e, months=False)
+        if found is not None:
+            return (found, "paragraph") if found else (None, "none")
+    in_headline = frame.headline is not None and frame.headline[0] <= m.start < frame.headline[1]
+    if frame.headline and not in_headline and not stock:
+        found = _in_force(t, *frame.headline)
+        if found:
+            return found, "headline"
+    leads = [p for p in frame.paragraphs[:4] if p != frame.headline and (in_headline or p[1] <= paragraph[0])][:3]
+    if leads and m.start - leads[0][1] > reach:
+        return None, "none"
+    for s, e in leads if not stock else ():
+        found = _in_force(t, s, e)
+        if found is not None:
+            return (found, "lead") if found else (None, "none")
+    if frame.date is not None and frame.date_source != "reference date":
+        return str(frame.date.year), "article date"
+    return None, "none"
+
+
+def _in_force(t: _Text, start: int, end: int, *, months: bool = True) -> str | None:
+    """The one period a part of the text states ("" where it states several), or None. A day dates an
+    event, not a figure's period, and so does a month in a sentence of the paragraph (`months` False:
+    "In May 2017 the summit ..."); a comparison base is not the period in force."""
+    found = {value for c in t.times_within(start, end) for value in [t.time_value(c)]
+             if len(value) != 10 and (months or len(value) != 7) and "X" not in value and "P" not in value
+             and not is_base(t, c)}
+    if len(found) > 1:
+        return ""
+    return found.pop() if found else None

@@ -1,0 +1,123 @@
+"""The time a figure is about, read from its sentence."""
+
+from __future__ import annotations
+
+import regex
+
+from ..models import Mention
+from .claim import TIME_KINDS
+from .context import _Context
+from .text import _Text
+
+
+def _time_score(t: _Text, m: Mention, c: Mention) -> tuple[int, int]:
+    before = t.text[max(0, c.start - 40):c.start]
+    distance = c.start - m.end if c.start >= m.end else m.start - c.end + 10
+    if t.att.period_signal.search(before):
+        distance -= 30
+    return distance, c.start
+
+
+def is_base(t: _Text, c: Mention) -> bool:
+    """A time that is the base of a comparison ("6.9 percent higher than in 2022", "over the same period
+    last year"), not the time of the figures compared with it."""
+    return t.att.comparison.search(t.text, max(0, c.start - 60), c.start) is not None
+
+
+# A figure in brackets right after a base is the base's own ("more than in the same period last year
+# (2.4 billion cubic meters)").
+_BASE_FIGURE = regex.compile(r"\s*[(\[]\s*(?:[\w-]+\s+){0,2}")
+
+
+def _bracket(t: _Text, at: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """The brackets around an offset within a clause, if any."""
+    opening = t.text.rfind("(", lo, at)
+    if opening < 0 or t.text.find(")", opening, at) >= 0:
+        return None
+    closing = t.text.find(")", at, hi)
+    return (opening, closing) if closing >= 0 else None
+
+
+def _own_times(t: _Text, m: Mention, found: list[Mention], clause: tuple[int, int]) -> list[Mention]:
+    """The times of a part of a sentence that can be the figure's: not the base of a comparison the figure
+    stands before, and not one in brackets the figure is outside of."""
+    own = []
+    for c in found:
+        if is_base(t, c) and not (m.start > c.end and _BASE_FIGURE.fullmatch(t.text, c.end, m.start)):
+            continue
+        bracket = _bracket(t, c.start, clause[0], clause[1])
+        if bracket and not bracket[0] < m.start < bracket[1]:
+            continue
+        own.append(c)
+    return own
+
+
+def _previous_times(t: _Text, ctx: _Context) -> str | None:
+    """The time an anaphor ("the same period", "that day") points to: the dates of the sentences before."""
+    for i in (ctx.index - 1, ctx.index - 2):
+        if i < 0:
+            return None
+        s, e = t.spans[i]
+        found = t.times_within(s, e)
+        if len(found) == 1:
+            return t.time_value(found[0])
+        if found:
+            first, last = t.time_value(found[0]).split("/")[0], t.time_value(found[-1]).split("/")[-1]
+            return f"{first}/{last}"
+    return None
+
+
+_FROM = regex.compile(r"(?i:\bfrom\s+(?:\S+\s+){0,2}\Z)")
+_TO = regex.compile(r"(?i:\bto\s+(?:\S+\s+){0,2}\Z)")
+
+
+def _end_of_range(t: _Text, m: Mention, period: str, clause: tuple[int, int]) -> str:
+    """In "from $72.9 million to $93 million during 2017–2022", the first figure is the start's, the second the end's."""
+    if "/" not in period:
+        return period
+    before = t.text[max(clause[0], m.start - 30):m.start]
+    first, last = period.split("/", 1)
+    if _FROM.search(before):
+        return first
+    if _TO.search(before) and "from" in t.text[clause[0]:m.start].casefold():
+        return last
+    return period
+
+
+def _period(t: _Text, ctx: _Context, m: Mention, dated: dict[str, tuple[int, str]]) -> tuple[str | None, str]:
+    """The figure's time and the step that read it: its own for a date, else the nearest date of its clause,
+    its part of the sentence or the sentence's opening, else the time an anaphor points to ("the same
+    period", "the visit")."""
+    if m.kind in TIME_KINDS:
+        return t.time_value(m), "own"
+    if m.kind == "multiplier":
+        after = t.times_within(m.end, ctx.clause[1])
+        if len(after) >= 2 and "from" in t.text[m.end:after[0].start].casefold():
+            return f"{t.time_value(after[0]).split('/')[0]}/{t.time_value(after[-1]).split('/')[-1]}", "range"
+    s = ctx.sentence
+    opening = t.text.find(",", s.start, s.start + t.att.fronted_max_chars + 1)
+    fronted = (s.start, opening) if opening > 0 else (s.start, s.start)
+    for (start, end), step in ((ctx.clause, "clause"), (ctx.segment, "sentence part"), (fronted, "sentence opening")):
+        found = _own_times(t, m, t.times_within(start, end, exclude=m), ctx.clause)
+        if found:
+            return t.time_value(min(found, key=lambda c: _time_score(t, m, c))), step
+        if t.att.anaphor["period"].search(t.text, start, end):
+            previous = _previous_times(t, ctx)
+            if previous:
+                return _end_of_range(t, m, previous, ctx.clause), "same period"
+    when = _event_time(t, ctx, dated)
+    return (when, "event") if when else (None, "none")
+
+
+def _event_time(t: _Text, ctx: _Context, dated: dict[str, tuple[int, str]]) -> str | None:
+    """"The visit yielded 14 agreements": the date of the visit dated in the two sentences before."""
+    for cue in t.within(t.events, *ctx.clause):
+        when = dated.get(cue.value)
+        if when and ctx.index - when[0] <= 2 and t.att.anaphor["event"].search(
+                t.text, max(0, cue.start - 40), cue.start):
+            return when[1]
+    return None
+
+
+
+

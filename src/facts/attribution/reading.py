@@ -1,0 +1,36 @@
+"""The sentence step: what a figure's own sentence (and the passage before it) says it is about."""
+from __future__ import annotations
+
+from ..models import Mention
+from .claim import TIME_KINDS, Claim
+from .context import _Context
+from .events import _event
+from .figures import _value_claim
+from .period import _period
+from .text import _part, _Text
+
+
+def read_sentences(t: _Text, mentions: list[Mention]) -> list[tuple[Claim, int]]:
+    """One claim per mention, in the mentions' order, with the index of its sentence."""
+    claims, previous = [], None
+    dated: dict[str, tuple[int, str]] = {}
+    for m in mentions:
+        index, sentence = t.sentence(m.start)
+        ctx = _Context(sentence, index, _part(sentence.clauses, m.start), _part(sentence.segments, m.start))
+        period, period_step = _period(t, ctx, m, dated)
+        if m.kind in TIME_KINDS:
+            event, subject = _event(t, ctx, m)
+            metric = event.type if event else None
+            if event:
+                dated[event.type] = (index, period)
+            why = {"subject": "event", "metric": "event cue" if event else "none"}
+        else:
+            event = None
+            figure = _value_claim(t, ctx, m, previous[1] if previous and index - previous[0] <= 1 else None)
+            subject, metric = figure.subject, figure.metric
+            previous = (index, figure)
+            why = {"subject": figure.subject_step, "metric": figure.metric_step}
+        why["period"] = period_step
+        claims.append((Claim(mention=m, subject=sorted(set(subject)), metric=metric, period=period, event=event,
+                             sentence_start=sentence.start, sentence_end=sentence.end, why=why), index))
+    return claims

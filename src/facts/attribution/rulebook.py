@@ -1,0 +1,317 @@
+"""The attribution file (`rules/attribution/attribution.yaml`) and the lexicon scans it uses, compiled once per rule set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..prefilter import guard
+from ..rules import (
+    Pattern,
+    RuleError,
+    RuleSet,
+    expand,
+    fast_compile,
+    load_data_file,
+    pattern_pieces,
+    trie_pattern,
+    without_line_key,
+)
+
+# --- the attribution file -------------------------------------------------------------------------
+
+
+class Structure(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    pattern: str
+    example: str | None = None
+    line: int = Field(default=0, alias="__line__")
+
+
+class Anaphors(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pair: str
+    region: str
+    organization: str
+    figure: str
+    period: str
+    pronoun: str
+    event: str
+    relative: str
+    line: int = Field(default=0, alias="__line__")
+
+
+class AttributionFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc: str | None = None
+    segment_breaks: list[str]
+    clause_breaks: list[str]
+    fronted_max_chars: int = 40
+    event_window: int = 100
+    phrase_breaks: str
+    anaphors: Anaphors
+    locative: str
+    comparison: str
+    period_signal: str
+    occasion: str
+    source: str
+    bilateral_metrics: list[str] = []
+    timeless_metrics: list[str] = []
+    lead_reach: int = 3000
+    count_metrics: list[str] = []
+    unit_metrics: dict[str, str] = {}
+    unit_default_metrics: dict[str, str] = {}
+    change_metrics: list[str] = []
+    bilateral_events: list[str] = []
+    unclaimed_events: list[str] = []
+    implied_party_events: list[str] = []
+    ending_events: list[str] = []
+    conflict_events: list[str] = []
+    structures: list[Structure] = []
+    line: int = Field(default=0, alias="__line__")
+
+    _unit_metrics = field_validator("unit_metrics", "unit_default_metrics", mode="before")(without_line_key)
+
+
+class _Structure(NamedTuple):
+    id: str
+    pattern: regex.Pattern
+    # `pattern.match` on the faster engine that can run it (`fast_compile`).
+    match: Any
+    # The piece a match starts with, `{cue}` or `{actor}`: matches are tried only where it matches (else None).
+    opening: str | None
+
+
+_MISSING = object()
+
+
+@dataclass(eq=False)
+class Attribution:
+    """The attribution file and the lexicon tables it uses, compiled once per rule set."""
+
+    entity: _WordScan
+    metric_cue: _WordScan
+    event_cue: _WordScan
+    segment_break: Pattern
+    clause_break: Pattern
+    fronted_max_chars: int
+    event_window: int
+    phrase_break: Pattern
+    anaphor: dict[str, Pattern]
+    # `_POINTING` anaphors in one pattern: most clauses have none, and one search tells.
+    pointing: Pattern
+    locative: Pattern
+    comparison: Pattern
+    period_signal: Pattern
+    occasion: Pattern
+    source: Pattern
+    bilateral_metrics: frozenset[str]
+    timeless_metrics: frozenset[str]
+    lead_reach: int
+    count_metrics: frozenset[str]
+    unit_metrics: dict[str, str]
+    unit_default_metrics: dict[str, str]
+    change_metrics: frozenset[str]
+    outlook_cue: _WordScan
+    bilateral_events: frozenset[str]
+    unclaimed_events: frozenset[str]
+    implied_party_events: frozenset[str]
+    ending_events: frozenset[str]
+    conflict_events: frozenset[str]
+    structures: list[_Structure]
+    # `{cue}` and `{actor}` alone, as structures open with them.
+    openings: dict[str, regex.Pattern]
+    rules: RuleSet
+    _remembered: dict[str, _Values] = field(default_factory=dict)
+
+    def lookup(self, table: str, phrase: str, default: Any = None) -> Any:
+        """`rules.lexicon.lookup`, remembered per string (`_Values`)."""
+        if table not in self._remembered:
+            self._remembered[table] = _Values(self.rules, table, shape=None, default=_MISSING)
+        value = self._remembered[table][phrase]
+        return default if value is _MISSING else value
+
+
+def _compile(pattern: str, path: Path, line: int, what: str, subpatterns: dict[str, str]) -> regex.Pattern:
+    """A pattern of the attribution file, guarded by the characters it can start with (a fast scan)."""
+    body = expand(pattern, subpatterns, (path, line))
+    try:
+        compiled = regex.compile(guard([body], flags=0) + body, regex.VERSION1)
+    except regex.error as exc:
+        raise RuleError(path, line, f"{what}: broken pattern: {exc}") from None
+    if compiled.fullmatch("") is not None:
+        raise RuleError(path, line, f"{what}: pattern matches the empty string")
+    return compiled
+
+
+def _compile_fast(pattern: str, path: Path, line: int, what: str, subpatterns: dict[str, str]
+                  ) -> Pattern:
+    """`_compile`, run by the faster engine that can (`fast_compile`): for patterns only searched and matched."""
+    return fast_compile(_compile(pattern, path, line, what, subpatterns).pattern)
+
+
+def _has_top_alternative(pattern: str) -> bool:
+    """Whether a `|` stands outside every group and set: then a match need not start with the pattern's
+    first piece. Unbalanced brackets count as yes."""
+    depth, inside = 0, False
+    for piece, inside in pattern_pieces(pattern):
+        if not inside and piece == "|" and depth == 0:
+            return True
+        if not inside:
+            depth += {"(": 1, ")": -1}.get(piece, 0)
+    return depth != 0 or inside  # the last piece ends the pattern: inside, a set is left open
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    """A lexicon value as a list: an entity entry may name several parties (a project, a conflict)."""
+    return value if isinstance(value, list) else [value]
+
+
+class _Hit(NamedTuple):
+    start: int
+    end: int
+    value: str
+
+
+# Anaphors that point back to entities: which, of what kinds, how many.
+_POINTING = (("pair", frozenset({"country"}), 2), ("region", frozenset({"region"}), 1),
+             ("organization", frozenset({"organization"}), 1))
+
+
+_new_tuple = tuple.__new__
+
+
+class _WordScan:
+    """Every whole word (or phrase) of one lexicon table in a text, in one pass of the standard engine.
+
+    Where every phrase starts with a capital or a digit (names), rare in running text, the engine jumps
+    from one such character to the next and a lookbehind past it checks the character before (1.3x
+    faster on the seeds). Otherwise the pattern consumes the character before a word instead of looking
+    behind for one: the engine then jumps from one character that may precede a word to the next rather
+    than trying every position. Either way a text is scanned with one such character put before it."""
+
+    def __init__(self, rules: RuleSet, table: str, *, before: str, after: str):
+        """`before`: the characters (a set's inside) a word must not follow; `after`: a set it must not precede."""
+        phrases = rules.lexicon.written_phrases[table]
+        if phrases and all(p[0].isupper() or p[0].isdigit() for p in phrases):
+            body = trie_pattern(set(phrases), after_first=f"(?<![{before}].)")
+            self.pattern = fast_compile(f"((?:{body}))(?!{after})")
+        else:
+            self.pattern = fast_compile(f"[^{before}]((?:{rules.lexicon.written[table]}))(?!{after})")
+        self.values = _Values(rules, table)
+
+    def hits(self, padded: str, span: tuple[int, int] | None = None) -> list[_Hit]:
+        """Hits in a text given after one character that is not part of a word; offsets into the text.
+        With a `span` of the text, only the hits inside it (seeing the characters around it)."""
+        values = self.values
+        # padded[s] is the character before text[s]; padded[e + 1] the one after text[e - 1].
+        s, e = span if span is not None else (0, len(padded))
+        # `tuple.__new__` as `_Hit._make` does: the named tuple's own `__new__` is a Python function, and a
+        # page has thousands of hits.
+        return [_new_tuple(_Hit, (start - 1, end - 1, v)) for m in self.pattern.finditer(padded, s, e + 2)
+                for start, end in (m.span(1),) if end <= e + 1 for v in values[m.group(1)]]
+
+
+class _Values(dict):
+    """A lexicon table's values by phrase as written, `shape`d (as a list, for the scans) or as they are:
+    a text names the same few entities and cues hundreds of times, and looking each one up (folded)
+    again cost a tenth of attribution."""
+
+    def __init__(self, rules: RuleSet, table: str, *, shape: Callable[[Any], Any] | None = _as_list,
+                 default: Any = None):
+        super().__init__()
+        self.lexicon, self.table, self.shape, self.default = rules.lexicon, table, shape, default
+
+    def __missing__(self, phrase: str) -> Any:
+        value = self.lexicon.lookup(self.table, phrase, self.default)
+        self[phrase] = value = self.shape(value) if self.shape else value
+        return value
+
+
+def _words(table_pattern: str) -> str:
+    """A lexicon alternation as whole words: `export` must not match inside `exporter`."""
+    return rf"(?<![\w-]){table_pattern}(?![\w-])"
+
+
+def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribution:
+    """Read, validate and compile the attribution file (default: `attribution/attribution.yaml` in the rules)."""
+    path = Path(path) if path is not None else rules.root / "attribution" / "attribution.yaml"
+    spec = load_data_file(AttributionFile, path)
+    for table in ("entity", "entity_type", "implied_party", "metric_cue", "event_cue", "outlook_cue"):
+        if table not in rules.lexicon.tables:
+            raise RuleError(rules.root / "lexicon", None, f"lexicon table {table!r} is missing")
+    lex, written = rules.lexicon.patterns, rules.lexicon.written
+    sub = dict(rules.subpatterns)
+    # Cues and entities as the scans find them (`_WordScan`), so a structure opens only where one starts.
+    cue = rf"(?P<cue>{_words(written['metric_cue'])}|{_words(written['event_cue'])})"
+    names = r"(?:{e}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){e})*)".format(e=rf"(?<!\w){lex['entity']}(?![\w$])")
+    sub.update({"actor": f"(?P<a>{names})", "counterpart": f"(?P<b>{names})", "cue": cue})
+    top = spec.line or 1
+    # A match of a structure that opens with `{cue}` or `{actor}` starts where that piece matches.
+    openings = {piece: _compile_fast(piece, path, top, piece, sub) for piece in ("{cue}", "{actor}")}
+
+    def one(patterns: list[str], what: str) -> Pattern:
+        return _compile_fast("|".join(f"(?:{p})" for p in patterns), path, top, what, sub)
+
+    anaphor_line = spec.anaphors.line or top
+    structures = []
+    for s in spec.structures:
+        compiled = _compile(s.pattern, path, s.line, f"structure {s.id}", sub)
+        if s.example is not None and compiled.search(s.example) is None:
+            raise RuleError(path, s.line, f"structure {s.id}: does not match its example {s.example!r}")
+        opening = None if _has_top_alternative(s.pattern) else next(
+            (piece for piece in openings if s.pattern.startswith(piece)), None)
+        structures.append(_Structure(s.id, compiled, fast_compile(compiled.pattern).match, opening))
+    return Attribution(
+        entity=_WordScan(rules, "entity", before=r"\w", after=r"[\w$]"),
+        metric_cue=_WordScan(rules, "metric_cue", before=r"\w-", after=r"[\w-]"),
+        event_cue=_WordScan(rules, "event_cue", before=r"\w-", after=r"[\w-]"),
+        segment_break=one(spec.segment_breaks, "segment_breaks"),
+        clause_break=one(spec.clause_breaks, "clause_breaks"),
+        fronted_max_chars=spec.fronted_max_chars,
+        event_window=spec.event_window,
+        phrase_break=_compile_fast(f"(?r){spec.phrase_breaks}", path, top, "phrase_breaks", sub),
+        anaphor={name: _compile_fast(getattr(spec.anaphors, name), path, anaphor_line, f"anaphors.{name}", sub)
+                 for name in ("pair", "region", "organization", "figure", "period", "pronoun", "event", "relative")},
+        pointing=_compile_fast("|".join(f"(?:{getattr(spec.anaphors, name)})" for name, _, _ in _POINTING),
+                               path, anaphor_line, "anaphors", sub),
+        locative=_compile_fast(spec.locative, path, top, "locative", sub),
+        comparison=_compile_fast(spec.comparison, path, top, "comparison", sub),
+        period_signal=_compile_fast(spec.period_signal, path, top, "period_signal", sub),
+        occasion=_compile_fast(spec.occasion, path, top, "occasion", sub),
+        source=_compile_fast(spec.source, path, top, "source", sub),
+        bilateral_metrics=frozenset(spec.bilateral_metrics),
+        timeless_metrics=frozenset(spec.timeless_metrics),
+        lead_reach=spec.lead_reach,
+        count_metrics=frozenset(spec.count_metrics),
+        unit_metrics=spec.unit_metrics,
+        unit_default_metrics=spec.unit_default_metrics,
+        change_metrics=frozenset(spec.change_metrics),
+        outlook_cue=_WordScan(rules, "outlook_cue", before=r"\w-", after=r"[\w-]"),
+        bilateral_events=frozenset(spec.bilateral_events),
+        unclaimed_events=frozenset(spec.unclaimed_events),
+        implied_party_events=frozenset(spec.implied_party_events),
+        ending_events=frozenset(spec.ending_events),
+        conflict_events=frozenset(spec.conflict_events),
+        structures=structures,
+        openings=openings,
+        rules=rules,
+    )
+
+
+@lru_cache(maxsize=8)
+def _cached_attribution(rules: RuleSet) -> Attribution:
+    return load_attribution(rules)
+
+
+

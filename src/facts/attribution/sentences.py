@@ -1,0 +1,108 @@
+"""Sentences: the unit a figure is read in."""
+
+from __future__ import annotations
+
+from ..rules import fast_compile
+
+# --- sentences -----------------------------------------------------------------------------------
+
+# Words that end in a period without ending a sentence ("Dr. Aliyev", "the U.S. President").
+_ABBREVIATIONS = frozenset("""
+    mr mrs ms dr prof st jr sr gen col lt sgt capt maj adm gov sen rep pres amb hon rev
+    inc ltd co corp plc llc dept univ no nos vol fig approx est vs etc e.g i.e cf al
+    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n u.s.a e.u
+""".split())
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
+# Sentence-ending punctuation before a space and a capital or a digit.
+_CANDIDATE = fast_compile(r"[.!?]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*(?:\p{Lu}|\d))")
+_PARAGRAPH = fast_compile(r"\n[^\S\n]*\n")
+_CONTINUES = fast_compile(r"[\p{Ll}\d,;(–-]\Z")
+_WORD_BEFORE = fast_compile(r"(?:(?<=\s)|\A)[\w.]+\Z")
+_FIRST_WORD = fast_compile(r"[^ \t\r\n]*")
+# Prose is wrapped at a width in this range: a longer line is a whole paragraph, and a block of short
+# lines ("Published in Analysis\nThursday, 5 June") is not taken for text wrapped narrower.
+_MIN_WRAP, _MAX_WRAP = 60, 100
+
+
+def _hard_breaks(text: str) -> list[int]:
+    """Offsets of the single line breaks that end a line on purpose (a title, a byline, a paragraph
+    written as one line), not because the next word did not fit: a line next to one too long to be
+    wrapped prose, or one the next line's first word would still have fitted on, at the widest line of
+    its block (lines between blank lines). Reflowing a paragraph never makes such a break."""
+    lines, at = [], 0
+    for line in text.split("\n"):
+        lines.append((at, at + len(line.rstrip())))
+        at += len(line) + 1
+    breaks, block = [], []
+    for line in [*lines, (0, 0)]:
+        if line[1] > line[0]:
+            block.append(line)
+            continue
+        width = max([_MIN_WRAP, *(e - s for s, e in block if e - s <= _MAX_WRAP)])
+        for (s, e), (s2, e2) in zip(block, block[1:]):
+            word = _FIRST_WORD.match(text, s2).end() - s2
+            if max(e - s, e2 - s2) > _MAX_WRAP or e - s + 1 + word <= width:
+                breaks.append(s2)
+        block = []
+    return breaks
+
+
+def _last_char(text: str, at: int) -> str:
+    """`text[:at].rstrip()[-1:]` without copying the text before `at` (once per line break of a page)."""
+    while at and text[at - 1].isspace():
+        at -= 1
+    return text[at - 1:at] if at else ""
+
+
+def _plainly_no_abbreviation(text: str, at: int) -> bool:
+    """The period at `at` follows no abbreviation or initial, as seen without reading the word before it:
+    none ends in a digit or a sign, or has more word characters and periods than the longest abbreviation
+    (`isalnum` is `re`'s \\w but for `_`). Most sentence ends are known so."""
+    before = text[at - 1:at]
+    return not (before.isalpha() or before in "._") or (
+        at > _LONGEST_ABBREVIATION and text[at - _LONGEST_ABBREVIATION - 1:at].replace(".", "a").isalnum())
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, stripped of surrounding space.
+
+    A period ends a sentence only before a space and a capital or digit, and not
+    after an abbreviation or an initial (`U.S.`, `Dr.`, `e.g.`, `J. Smith`);
+    `3.74` is never split. A paragraph break ends a sentence unless the text plainly
+    runs on across it (a page that broke a sentence in two). A single line
+    break is a space where lines are wrapped, so reflowing text changes no
+    sentence; one that ends a line on purpose (`_hard_breaks`) ends a sentence
+    unless the text plainly runs on (a lower-case word or a comma before it, a
+    lower-case word after it).
+    """
+    # A blank line ends a sentence, unless a scraped page broke one sentence in two there
+    # (a lower-case word or a comma before it, a lower-case word after it).
+    cuts = [m.end() for m in _PARAGRAPH.finditer(text)
+            if not (_CONTINUES.search(_last_char(text, m.start())) and text[m.end():m.end() + 1].islower())]
+    for at in _hard_breaks(text):
+        before = _last_char(text, at)
+        if not (_CONTINUES.search(before) and text[at:at + 1].islower()):
+            cuts.append(at)
+    for m in _CANDIDATE.finditer(text):
+        at = m.start()
+        if text[at] == "." and not _plainly_no_abbreviation(text, at):
+            word = _WORD_BEFORE.search(text[max(0, at - 12):at])  # \A: the window's start
+            token = word.group().casefold() if word else ""
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
+        cuts.append(m.end())
+    spans = []
+    start = 0
+    for cut in sorted(set(cuts)) + [len(text)]:
+        s, e = start, cut
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+        start = max(start, cut)
+    return spans
+
+
+

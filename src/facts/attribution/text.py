@@ -1,0 +1,214 @@
+"""One text indexed for attribution: sentences, their parts, entities, cues and dates by position."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
+
+import regex
+
+from ..models import Mention
+from ..rules import Pattern
+from .claim import TIME_KINDS
+from .rulebook import Attribution, _Hit, _WordScan
+from .sentences import split_sentences
+
+# --- one text ------------------------------------------------------------------------------------
+
+
+class _Sentence(NamedTuple):
+    start: int
+    end: int
+    segments: list[tuple[int, int]]
+    clauses: list[tuple[int, int]]
+
+
+def _split(start: int, end: int, text: str, pattern: Pattern) -> list[tuple[int, int]]:
+    parts, at = [], start
+    for m in pattern.finditer(text, start, end):
+        if m.start() > at:
+            parts.append((at, m.start()))
+        at = max(at, m.end())
+    if end > at:
+        parts.append((at, end))
+    return parts or [(start, end)]
+
+
+_NON_WORD = re.compile(r"\W")
+
+
+def _sentence_index(starts: list[int], offset: int) -> int:
+    return max(0, bisect_right(starts, offset) - 1)
+
+
+class _SentenceHits:
+    """One lexicon scan of a text, run on a sentence the first time it is asked for: a figure needs the
+    cues of its own sentence, seldom those of the rest of the page. (Names are needed in most of a page:
+    the whole text is scanned for them at once.)"""
+
+    def __init__(self, scan: _WordScan, padded: str, spans: list[tuple[int, int]], starts: list[int]):
+        # The sentence starts, not `_Text.sentence_index`: a bound method would make a cycle of the two, and
+        # every page's hits would wait for the cyclic collector instead of going when the page is done.
+        self.scan, self.padded, self.spans, self.starts = scan, padded, spans, starts
+        self._found: dict[int, list[_Hit]] = {}
+
+    def sentence(self, i: int) -> list[_Hit]:
+        if i not in self._found:
+            self._found[i] = self.scan.hits(self.padded, self.spans[i])
+        return self._found[i]
+
+    def within(self, start: int, end: int) -> list[_Hit]:
+        """The hits inside a span of the text, in order."""
+        if not self.spans:
+            return []
+        return [h for i in range(_sentence_index(self.starts, start),
+                                 _sentence_index(self.starts, max(start, end - 1)) + 1)
+                for h in self.sentence(i) if start <= h.start and h.end <= end]
+
+
+class _Text:
+    """Entities, cues and dates of one text, indexed by position so each lookup is a bisect."""
+
+    def __init__(self, text: str, mentions: list[Mention], att: Attribution):
+        self.text, self.att = text, att
+        self.spans = split_sentences(text)
+        self.starts = [s for s, _ in self.spans]
+        self.padded = padded = "\n" + text
+        self.values = sorted((m for m in mentions if m.kind not in TIME_KINDS), key=lambda m: m.start)
+        self.value_starts = [m.start for m in self.values]
+        # A name inside a figure ("3 billion U.S. dollars") is its currency, and one a source phrase names
+        # ("according to the World Bank", "Trend reports") says who reported it: neither is what it is about.
+        sources = [m.span() for m in att.source.finditer(text)]
+        self.entities = [h for h in att.entity.hits(padded)
+                         if not self._inside_value(h.start, h.end) and not any(s <= h.start and h.end <= e for s, e in sources)]
+        # The value a time stands for: its own, resolved where the article fixes its year (`frame` sets it).
+        self.time_value: Callable[[Mention], str] = lambda m: m.resolved or str(m.value)
+        self.all_events = _SentenceHits(att.event_cue, padded, self.spans, self.starts)
+        # The cues of the sentences that hold a figure, as a figure's cues are those of its own sentence.
+        figured = sorted({self.sentence_index(m.start) for m in mentions} if self.spans else ())
+        self.metrics = [h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])]
+        self.events = [h for i in figured for h in self.all_events.sentence(i)]
+        self.times = sorted((m for m in mentions if m.kind in TIME_KINDS), key=lambda m: m.start)
+        self.time_starts = [m.start for m in self.times]
+        self._sentences: dict[int, _Sentence] = {}
+        self._opening_starts: dict[tuple[int, int], dict[str, list[int]]] = {}
+        # A structure's match (or None) at a position, by (structure, position, end of segment).
+        self._match_at: dict[tuple[int, int, int], re.Match | regex.Match | None] = {}
+        # Every match of a structure without an opening piece, by (segment, structure).
+        self._all_matches: dict[tuple[tuple[int, int], int], list[regex.Match]] = {}
+
+    def structures_in(self, segment: tuple[int, int], before: int) -> list[regex.Match]:
+        """The matches of every structure in a part of a sentence that open before `before`, structure by
+        structure: a match opening at or after the end of a cue cannot hold that cue, so a date's nearest
+        cue needs no match opening after it. Each structure is tried once per position, for all the figures
+        of the segment.
+
+        A structure that opens with a cue or an entity is tried only where one starts (`_openings`), and
+        only before the end of the segment's last cue: a match's cue starts at or after its opening, and
+        `_structure` only takes a match whose cue overlaps a cue of the segment. Any other structure is
+        tried at every position."""
+        s, e = segment
+        if segment not in self._opening_starts:
+            last = max(s, self.last_end(self.metrics, s, e), self.last_end(self.events, s, e))
+            self._opening_starts[segment] = {piece: self._openings(piece, s, e, last) for piece in self.att.openings}
+        starts, text, match_at = self._opening_starts[segment], self.text, self._match_at
+        found = []
+        for k, st in enumerate(self.att.structures):
+            if st.opening is None:
+                if (segment, k) not in self._all_matches:
+                    self._all_matches[segment, k] = list(st.pattern.finditer(text, s, e, overlapped=True))
+                found.extend(m for m in self._all_matches[segment, k] if m.start() < before)
+                continue
+            for p in starts[st.opening]:
+                if p >= before:
+                    break
+                if (k, p, e) not in match_at:
+                    match_at[k, p, e] = st.match(text, p, e)
+                if match_at[k, p, e] is not None:
+                    found.append(match_at[k, p, e])
+        return found
+
+    def _openings(self, piece: str, s: int, e: int, last: int) -> list[int]:
+        """Where `piece` ({cue} or {actor}) matches in [s, last), as an overlapped search of the segment would
+        find it, from the scans instead of searching again: every hit starting there, and any
+        later word inside a hit where the piece matches as well (`exports` in `arms exports`). A hit
+        running past the segment is tried again within it. Both pieces open with a lookbehind for a word
+        character, so no match starts right after one."""
+        opening, text = self.att.openings[piece], self.text
+        found: set[int] = set()
+        for hits in ((self.metrics, self.events) if piece == "{cue}" else (self.entities,)):
+            i = bisect_left(hits, (s,))
+            while i and hits[i - 1].end > s:
+                i -= 1
+            for h in hits[i:]:
+                if h.start >= last:
+                    break
+                if h.start >= s and (h.end <= e or opening.match(text, h.start, e)):
+                    found.add(h.start)
+                at = max(h.start + 1, s)
+                while (gap := _NON_WORD.search(text, at - 1, min(h.end, last) - 1)) is not None:
+                    at = gap.end()
+                    if opening.match(text, at, e):
+                        found.add(at)
+                    at += 1
+        return sorted(found)
+
+    def _inside_value(self, start: int, end: int) -> bool:
+        i = bisect_right(self.value_starts, start) - 1
+        return i >= 0 and end <= self.values[i].end
+
+    def sentence_index(self, offset: int) -> int:
+        return _sentence_index(self.starts, offset)
+
+    def sentence(self, offset: int) -> tuple[int, _Sentence]:
+        i = self.sentence_index(offset)
+        if i not in self._sentences:
+            s, e = self.spans[i]
+            segments = self._fronted(_split(s, e, self.text, self.att.segment_break))
+            clauses = self._fronted([c for seg in segments for c in _split(*seg, self.text, self.att.clause_break)])
+            self._sentences[i] = _Sentence(s, e, segments, clauses)
+        return i, self._sentences[i]
+
+    def _fronted(self, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A short opening ("For Mongolia,", "In 2016,") belongs to the part after it."""
+        if len(parts) > 1 and parts[0][1] - parts[0][0] <= self.att.fronted_max_chars:
+            return [(parts[0][0], parts[1][1]), *parts[2:]]
+        return parts
+
+    @staticmethod
+    def within(hits: list, start: int, end: int) -> list:
+        lo = bisect_left(hits, (start,))
+        hi = bisect_left(hits, (end,))
+        return [h for h in hits[lo:hi] if h.end <= end]
+
+    @staticmethod
+    def last_end(hits: list[_Hit], start: int, end: int) -> int:
+        """`max(h.end for h in within(hits, start, end))`, or `start`. A scan's hits do not overlap, so the
+        last to start inside the span ends last: no need to list them all (once per part of a sentence)."""
+        i = bisect_left(hits, (end,))
+        while i and hits[i - 1].end > end:
+            i -= 1
+        return hits[i - 1].end if i and hits[i - 1].start >= start else start
+
+    def times_within(self, start: int, end: int, exclude: Mention | None = None) -> list[Mention]:
+        lo, hi = bisect_left(self.time_starts, start), bisect_left(self.time_starts, end)
+        return [m for m in self.times[lo:hi] if m.end <= end and m is not exclude]
+
+    def names(self, start: int, end: int) -> list[str]:
+        """Entities named in a span, but not regions named as a place ("in the South Caucasus")."""
+        return list(dict.fromkeys(
+            h.value for h in self.within(self.entities, start, end)
+            if self.kind_of(h.value) != "region" or not self.att.locative.search(self.text, max(0, h.start - 20), h.start)))
+
+    def kind_of(self, name: str) -> str:
+        return self.att.lookup("entity_type", name, "country")
+
+
+def _part(parts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    return next((p for p in parts if p[0] <= offset < p[1]), parts[-1])
+
+
+

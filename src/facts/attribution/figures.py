@@ -93,7 +93,8 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     outlook = _outlook(t, m, own) if m.kind != "count" else None
     if outlook and (metric is None or outlook not in metric):
         metric, metric_step = (f"{metric} {outlook}" if metric else outlook), f"{metric_step}, {outlook}"
-    structure = _structure(t, cues, ctx)
+    # A change ("increased", "grew") names no parties of its own: structures are read around the measure's cues.
+    structure = _structure(t, [c for c in cues if c.value not in t.att.change_metrics] or cues, ctx)
     subject, step = ([*structure[0], *structure[1]], "structure") if structure else ([], "none")
     if not subject and previous and t.att.anaphor["figure"].search(t.text, *ctx.clause):
         return _Figure(previous.subject, metric or previous.metric, "previous figure",

@@ -65,6 +65,8 @@ class AttributionFile(BaseModel):
     period_signal: str
     occasion: str
     source: str
+    defined_acronym: str
+    headed_name: str
     bilateral_metrics: list[str] = []
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
@@ -115,6 +117,8 @@ class Attribution:
     period_signal: Pattern
     occasion: Pattern
     source: Pattern
+    defined_acronym: Pattern
+    headed_name: Pattern
     bilateral_metrics: frozenset[str]
     timeless_metrics: frozenset[str]
     lead_reach: int
@@ -247,7 +251,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
     """Read, validate and compile the attribution file (default: `attribution/attribution.yaml` in the rules)."""
     path = Path(path) if path is not None else rules.root / "attribution" / "attribution.yaml"
     spec = load_data_file(AttributionFile, path)
-    for table in ("entity", "entity_type", "implied_party", "metric_cue", "event_cue", "outlook_cue"):
+    for table in ("entity", "entity_type", "implied_party", "metric_cue", "event_cue", "outlook_cue", "name_head"):
         if table not in rules.lexicon.tables:
             raise RuleError(rules.root / "lexicon", None, f"lexicon table {table!r} is missing")
     lex, written = rules.lexicon.patterns, rules.lexicon.written
@@ -290,6 +294,8 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         period_signal=_compile_fast(spec.period_signal, path, top, "period_signal", sub),
         occasion=_compile_fast(spec.occasion, path, top, "occasion", sub),
         source=_compile_fast(spec.source, path, top, "source", sub),
+        defined_acronym=_compile_fast(spec.defined_acronym, path, top, "defined_acronym", sub),
+        headed_name=_compile_fast(spec.headed_name, path, top, "headed_name", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,

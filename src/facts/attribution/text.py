@@ -14,6 +14,7 @@ from ..models import Mention
 from ..rules import Pattern
 from .claim import TIME_KINDS
 from .rulebook import Attribution, _Hit, _WordScan
+from .entities import defined_names, merge_names
 from .sentences import split_sentences
 
 # --- one text ------------------------------------------------------------------------------------
@@ -82,8 +83,10 @@ class _Text:
         # A name inside a figure ("3 billion U.S. dollars") is its currency, and one a source phrase names
         # ("according to the World Bank", "Trend reports") says who reported it: neither is what it is about.
         sources = [m.span() for m in att.source.finditer(text)]
-        self.entities = [h for h in att.entity.hits(padded)
-                         if not self._inside_value(h.start, h.end) and not any(s <= h.start and h.end <= e for s, e in sources)]
+        named = [h for h in att.entity.hits(padded)
+                 if not self._inside_value(h.start, h.end) and not any(s <= h.start and h.end <= e for s, e in sources)]
+        defined, self.defined_types = defined_names(text, att)
+        self.entities = merge_names(named, defined)
         # The value a time stands for: its own, resolved where the article fixes its year (`frame` sets it).
         self.time_value: Callable[[Mention], str] = lambda m: m.resolved or str(m.value)
         self.all_events = _SentenceHits(att.event_cue, padded, self.spans, self.starts)
@@ -204,7 +207,7 @@ class _Text:
             if self.kind_of(h.value) != "region" or not self.att.locative.search(self.text, max(0, h.start - 20), h.start)))
 
     def kind_of(self, name: str) -> str:
-        return self.att.lookup("entity_type", name, "country")
+        return self.defined_types.get(name) or self.att.lookup("entity_type", name, "country")
 
 
 def _part(parts: list[tuple[int, int]], offset: int) -> tuple[int, int]:

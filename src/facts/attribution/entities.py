@@ -1,0 +1,108 @@
+"""Names an article defines or plainly gives, beyond the lexicon.
+
+Routes, pipelines, ports, banks, companies and projects are named in news faster than any lexicon
+grows. Two kinds are read from the text itself, for that text only:
+
+- a name with its acronym in brackets ("the China-Pakistan Economic Corridor (CPEC)", "Caspian
+  Pipeline Consortium (CPC)"): both stand for one entity, named by the acronym;
+- a proper name ending in a telling head (`Corridor`, `Pipeline`, `Port`, `Bank`, `Company`, ...,
+  lexicon `name_head`): an entity of its own, never split into the countries or seas in it.
+
+Lexicon names inside such a name are dropped ("China" in "China-Pakistan Economic Corridor").
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+
+import regex
+
+from .rulebook import Attribution, _Hit
+
+_PART = regex.compile(r"[\s\u00a0]+|[-–]")
+_LINKS = frozenset({"of", "and", "for", "the", "de"})
+
+
+def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, str]]:
+    """Hits of the names the text defines, every place they stand, and each name's type."""
+    aliases: dict[str, str] = {}
+    types: dict[str, str] = {}
+    spans: list[_Hit] = []
+    for m in att.defined_acronym.finditer(text):
+        name = _initials_name(m.group("name"), m.group("acronym"))
+        if name is None:
+            continue
+        acronym = m.group("acronym")
+        aliases[name] = aliases[acronym] = acronym
+        types[acronym] = _type_of(name, att)
+    for m in att.headed_name.finditer(text):
+        name = m.group("name")
+        if name.split()[0].casefold() == "the":
+            name = name.split(None, 1)[1]
+        if name in aliases:
+            continue
+        known = att.lookup("entity", name)
+        if isinstance(known, list):
+            continue
+        kind = _type_of(name, att)
+        # A place ("Baku International Sea Port") stands for the one country its name puts it in.
+        place = _country_in(name, att) if kind == "place" and known is None else None
+        aliases[name] = known or place or name
+        types.setdefault(aliases[name], "country" if place else kind)
+    if not aliases:
+        return [], {}
+    # Every place a defined name stands, longest first where two start together.
+    pattern = regex.compile(r"(?<![\w-])(?:" + "|".join(regex.escape(a) for a in sorted(aliases, key=len, reverse=True))
+                            + r")(?![\w-])")
+    for m in pattern.finditer(text):
+        spans.append(_Hit(m.start(), m.end(), aliases[m.group()]))
+    return spans, types
+
+
+def merge_names(lexicon_hits: list[_Hit], defined: list[_Hit]) -> list[_Hit]:
+    """The lexicon's hits with the defined names put in: a defined name inside a longer lexicon name
+    ("National Bank" in "National Bank of Kazakhstan") yields to it; any other lexicon hit that overlaps a
+    defined name goes."""
+    if not defined:
+        return lexicon_hits
+    defined = [d for d in defined if not any(h.start <= d.start and d.end <= h.end and h.end - h.start > d.end - d.start
+                                             for h in _near(lexicon_hits, d))]
+    kept = [h for h in lexicon_hits if not _near(defined, h)]
+    return sorted(kept + defined)
+
+
+def _near(hits: list[_Hit], h: _Hit) -> list[_Hit]:
+    """The hits of a sorted, non-overlapping list that overlap `h`."""
+    i = bisect_left(hits, (h.start,))
+    while i and hits[i - 1].end > h.start:
+        i -= 1
+    out = []
+    while i < len(hits) and hits[i].start < h.end:
+        if hits[i].end > h.start:
+            out.append(hits[i])
+        i += 1
+    return out
+
+
+def _initials_name(name: str, acronym: str) -> str | None:
+    """The end of `name` whose initials spell the acronym ("The Caspian Pipeline Consortium" for CPC;
+    "Turkmenistan-Afghanistan-Pakistan-India" for TAPI), or None where none does."""
+    parts = [p for p in _PART.split(name) if p]
+    letters = [c for c in acronym if c.isalpha()]
+    for start in range(len(parts)):
+        initials = [p[0] for p in parts[start:] if p.casefold() not in _LINKS]
+        if [c.casefold() for c in initials] == [c.casefold() for c in letters]:
+            first = name.index(parts[start]) if start else 0
+            return name[first:]
+    return None
+
+
+def _country_in(name: str, att: Attribution) -> str | None:
+    """The one country the lexicon names inside a name, else None."""
+    found = {v for h in att.entity.hits("\n" + name) for v in [h.value]
+             if att.lookup("entity_type", v, "country") == "country"}
+    return found.pop() if len(found) == 1 else None
+
+
+def _type_of(name: str, att: Attribution) -> str:
+    last = _PART.split(name)[-1]
+    return att.lookup("name_head", last, "organization")

@@ -188,7 +188,8 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
     story_ids = [stories.story_of(a) for a in articles]
     mentions = extract(text, reference_date=reference_date, rules=rules, doc=document.doc)
     starts = [a.start for a in articles]
-    attributed = _local_currencies(attribute(text, mentions, rules=rules, reference_date=reference_date), starts, rules)
+    attributed = _local_currencies(attribute(text, mentions, rules=rules, reference_date=reference_date,
+                                             articles=[(a.start, a.end) for a in articles]), starts, rules)
     claims: list[ClaimRecord] = []
     ranks: Counter = Counter()
     for claim in attributed:

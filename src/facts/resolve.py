@@ -61,16 +61,22 @@ _WIRE_AFTER = regex.compile(r"[^\S\n]*(?:[.,(]|[—–-]{1,2}\s)")
 _YEAR = regex.compile(r"\A\d{4}")
 
 
+def stored_date(text: str) -> date | None:
+    """The date of a stored page's metadata line, or None."""
+    found = _METADATA_DATE.match(text)
+    try:
+        return date.fromisoformat(found.group(1)) if found else None
+    except ValueError:
+        return None
+
+
 def article_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None:
     """The date an article is written on, and where it was read: the stored page's metadata line, else a
     wire dateline at the start of a line. A dateline without a year takes the first year the article
     states after it, as a lead reports the period it is written in."""
-    found = _METADATA_DATE.match(text)
-    if found:
-        try:
-            return date.fromisoformat(found.group(1)), "metadata"
-        except ValueError:
-            pass
+    stored = stored_date(text)
+    if stored:
+        return stored, "metadata"
     for i, m in enumerate(mentions):
         if m.kind != "date" or len(m.value) != 10 or not _WIRE_PLACE.search(text, max(0, m.start - 80), m.start) \
                 or not _WIRE_AFTER.match(text, m.end):

@@ -22,7 +22,7 @@ from ..models import Mention
 from ..resolve import parse_reference
 from ..rules import RuleSet, cached_rules
 from .claim import TIME_KINDS, Claim, Event
-from .frame import Frame, build_frame, inherited_period
+from .frame import Frame, build_frames, inherited_period
 from .reading import read_sentences
 from .rulebook import Attribution, _cached_attribution, load_attribution
 from .sentences import split_sentences
@@ -32,13 +32,19 @@ __all__ = ["Claim", "Event", "Frame", "attribute", "claim_rows", "load_attributi
 
 
 def attribute(text: str, mentions: list[Mention], *, rules: RuleSet | None = None,
-              reference_date: str | date | None = None) -> list[Claim]:
-    """One claim per mention, in the mentions' order."""
+              reference_date: str | date | None = None, articles: list[tuple[int, int]] | None = None) -> list[Claim]:
+    """One claim per mention, in the mentions' order; `articles`, the spans of the page's articles (each
+    has a frame of its own)."""
     rules = rules or cached_rules()
     att = _cached_attribution(rules)
     t = _Text(text, mentions, att)
-    frame = build_frame(t, mentions, rules.lexicon, parse_reference(reference_date))
-    return [_in_frame(t, frame, att, claim, index) for claim, index in read_sentences(t, mentions)]
+    frames = build_frames(t, mentions, rules.lexicon, parse_reference(reference_date), articles)
+    return [_in_frame(t, frames.at(claim.mention.start), att, claim, index)
+            for claim, index in read_sentences(t, mentions)]
+
+
+# Times date events themselves; a multiplier relates two figures that carry their own times.
+_RELATIVE_KINDS = TIME_KINDS | {"multiplier"}
 
 
 def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int) -> Claim:
@@ -47,7 +53,7 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
     sentence dates a statement about it, not the figure; a count of things is a stock, as of the
     article's date."""
     m = claim.mention
-    if m.kind in TIME_KINDS:
+    if m.kind in _RELATIVE_KINDS:
         return claim
     if _timeless(claim.metric, att):
         return replace(claim, period=None, why={**claim.why, "period": "none"}) if claim.period and len(

@@ -19,6 +19,7 @@ import regex
 from .rulebook import Attribution, _Hit
 
 _PART = regex.compile(r"[\s\u00a0]+|[-–]")
+_SPACES = regex.compile(r"[\s\u00a0]+")
 _LINKS = frozenset({"of", "and", "for", "the", "de"})
 
 
@@ -28,14 +29,14 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
     types: dict[str, str] = {}
     spans: list[_Hit] = []
     for m in att.defined_acronym.finditer(text):
-        name = _initials_name(m.group("name"), m.group("acronym"))
+        name = _initials_name(_SPACES.sub(" ", m.group("name")), m.group("acronym"))
         if name is None:
             continue
         acronym = m.group("acronym")
         aliases[name] = aliases[acronym] = acronym
         types[acronym] = _type_of(name, att)
     for m in att.headed_name.finditer(text):
-        name = m.group("name")
+        name = _SPACES.sub(" ", m.group("name"))
         if name.split()[0].casefold() == "the":
             name = name.split(None, 1)[1]
         if name in aliases:
@@ -51,10 +52,11 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
     if not aliases:
         return [], {}
     # Every place a defined name stands, longest first where two start together.
-    pattern = regex.compile(r"(?<![\w-])(?:" + "|".join(regex.escape(a) for a in sorted(aliases, key=len, reverse=True))
-                            + r")(?![\w-])")
+    written = {_SPACES.sub(" ", a): v for a, v in aliases.items()}
+    pattern = regex.compile(r"(?<![\w-])(?:" + "|".join(_SPACES.sub(r"\\s+", regex.escape(a, literal_spaces=True))
+                                                          for a in sorted(written, key=len, reverse=True)) + r")(?![\w-])")
     for m in pattern.finditer(text):
-        spans.append(_Hit(m.start(), m.end(), aliases[m.group()]))
+        spans.append(_Hit(m.start(), m.end(), written[_SPACES.sub(" ", m.group())]))
     return spans, types
 
 

@@ -15,9 +15,10 @@ from datetime import date
 import regex
 
 from ..models import Mention
-from ..resolve import article_date, resolve_value
+from ..resolve import article_date, resolve_value, stored_date
 from ..rules import Lexicon
 from .period import is_base
+from .sentences import _hard_breaks
 from .text import _Text
 
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
@@ -48,17 +49,40 @@ class Frame:
         return self.paragraphs[i] if i >= 0 else (0, 0)
 
 
-def build_frame(t: _Text, mentions: list[Mention], lex: Lexicon, reference: date | None) -> Frame:
+class Frames:
+    """The frames of the articles of a page, each holding from its article's start to the next one's."""
+
+    def __init__(self, frames: list[Frame], starts: list[int]):
+        self.frames, self.starts = frames, starts
+
+    def at(self, offset: int) -> Frame:
+        return self.frames[max(0, bisect_right(self.starts, offset) - 1)]
+
+
+def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: date | None,
+                 articles: list[tuple[int, int]] | None = None) -> Frames:
+    """One frame per article (the whole text where no articles are given): copies of an article on other
+    pages then read alike, and one article's dateline does not date the next one's figures. A stored
+    page's metadata date holds for all of its articles."""
     text = t.text
-    written = article_date(text, mentions)
-    day, source = written if written else ((reference, "reference date") if reference else (None, None))
-    year = day.year if day else _writing_year(mentions)
-    paragraphs = _paragraphs(text)
-    headline = _headline(text, paragraphs, t)
-    frame = Frame(day, source, year, headline, paragraphs, _topic(t, headline, paragraphs),
-                  [s for s, _ in paragraphs])
-    t.time_value = lambda m: _time_value(m, frame, lex)
-    return frame
+    stored = stored_date(text)
+    page = (stored, "metadata") if stored else None
+    spans = articles or [(0, len(text))]
+    starts = [0] + [s for s, _ in spans[1:]]
+    frames = []
+    for (start, end), lo, hi in zip(spans, starts, [*starts[1:], len(text)]):
+        own = [m for m in mentions if lo <= m.start < hi]
+        written = article_date(text[start:end], [m.model_copy(update={"start": m.start - start, "end": m.end - start})
+                                                 for m in own if start <= m.start and m.end <= end]) or page
+        day, source = written if written else ((reference, "reference date") if reference else (None, None))
+        year = day.year if day else _writing_year(own)
+        paragraphs = [p for p in _paragraphs(text) if lo <= p[0] < hi] or [(lo, hi)]
+        headline = _headline(text, paragraphs)
+        frames.append(Frame(day, source, year, headline, paragraphs, _topic(t, headline, paragraphs, lo, hi),
+                            [s for s, _ in paragraphs]))
+    found = Frames(frames, starts)
+    t.time_value = lambda m: _time_value(m, found.at(m.start), lex)
+    return found
 
 
 def _writing_year(mentions: list[Mention]) -> int | None:
@@ -74,11 +98,13 @@ def _writing_year(mentions: list[Mention]) -> int | None:
 
 
 def _time_value(m: Mention, frame: Frame, lex: Lexicon) -> str:
-    """A time as the article fixes it: resolved from its date, else, where only the year in force is known,
-    resolved where the year alone settles it ("last year", "in March", "January this year"); a whole
+    """A time as its article fixes it: resolved from the article's date, else, where only the year in force
+    is known, where the year alone settles it ("last year", "in March", "January this year"); a whole
     calendar year written as a range is the year."""
-    value = m.resolved or str(m.value)
-    if "X" in value and frame.date is None and frame.year is not None and _year_settles(m, lex):
+    value = str(m.value)
+    if "X" in value and frame.date is not None:
+        value = resolve_value(m, frame.date, lex) or value
+    elif "X" in value and frame.year is not None and _year_settles(m, lex):
         value = resolve_value(m, date(frame.year, 1, 1), lex) or value
     whole = _FULL_YEAR.fullmatch(value)
     return whole.group(1) if whole else value
@@ -95,17 +121,23 @@ def _year_settles(m: Mention, lex: Lexicon) -> bool:
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Blocks between blank lines, and between lines broken on purpose (`_hard_breaks`): a page that puts
+    each paragraph on a line of its own, or wraps them, has the same paragraphs."""
+    cuts = sorted({*(m.end() for m in _BLANK_LINE.finditer(text)), *_hard_breaks(text)})
     spans, at = [], 0
-    for m in _BLANK_LINE.finditer(text):
-        if m.start() > at:
-            spans.append((at, m.start()))
-        at = m.end()
-    if at < len(text):
-        spans.append((at, len(text)))
+    for cut in [*cuts, len(text)]:
+        s, e = at, cut
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+        at = cut
     return spans or [(0, len(text))]
 
 
-def _headline(text: str, paragraphs: list[tuple[int, int]], t: _Text) -> tuple[int, int] | None:
+def _headline(text: str, paragraphs: list[tuple[int, int]]) -> tuple[int, int] | None:
     """The last short one-line block before the first paragraph of prose among the first few: a page
     may put a site name or an event banner above the headline."""
     found = None
@@ -121,11 +153,12 @@ def _headline(text: str, paragraphs: list[tuple[int, int]], t: _Text) -> tuple[i
     return found
 
 
-def _topic(t: _Text, headline: tuple[int, int] | None, paragraphs: list[tuple[int, int]]) -> list[str]:
+def _topic(t: _Text, headline: tuple[int, int] | None, paragraphs: list[tuple[int, int]], lo: int, hi: int
+           ) -> list[str]:
     """Entities by salience: three for a mention in the headline, two in the first paragraph, one elsewhere."""
     lead = next((p for p in paragraphs if headline is None or p[0] > headline[1]), None)
     counts: Counter = Counter()
-    for h in t.entities:
+    for h in t.entities[bisect_right(t.entities, (lo,)):bisect_right(t.entities, (hi,))]:
         weight = 1
         if headline and headline[0] <= h.start < headline[1]:
             weight = 3

@@ -88,16 +88,39 @@ def _home(t: _Text, ctx: _Context, exclude: set[str]) -> str | None:
 
 
 def _anaphora(t: _Text, start: int, end: int, names: list[str]) -> list[str]:
-    """Entities a clause points back to: "the two countries", "the region", "the organization"; "the two
-    countries" and "bilateral" need no antecedent where the clause names two countries itself."""
+    """Entities a clause points back to: "the two countries", "the region", "the organization", "the
+    pipeline", "the Central Asian nation"; "the two countries" and "bilateral" need no antecedent where
+    the clause names two countries itself."""
     text, found = t.text, list(names)
     if t.att.pointing.search(text, start, end) is None:
         return found
     for name, kinds, count in _POINTING:
         m = t.att.anaphor[name].search(text, start, end)
-        if m and not (name == "pair" and sum(t.kind_of(n) in kinds for n in names) >= 2):
+        if m is None or (name == "pair" and sum(t.kind_of(n) in kinds for n in names) >= 2):
+            continue
+        if name == "project":
+            found += _named_with(t, m.start(), m.group().split()[-1].casefold(), set(found), kinds)
+        elif name == "description":
+            # "the poor Central Asian country": the country the article is about, unless the clause names one.
+            if not any(t.kind_of(n) == "country" for n in found):
+                found += [n for n in t.topic(m.start()) if t.kind_of(n) == "country" and n not in found][:1]
+        else:
             found += _recent(t, m.start(), set(found), kinds, count)
     return found
+
+
+# Heads that any project or company answers to ("the project", "the company").
+_ANY_HEAD = frozenset({"project", "company"})
+
+
+def _named_with(t: _Text, before: int, head: str, exclude: set[str], kinds: frozenset[str]) -> list[str]:
+    """What "the pipeline" stands for: the last project named before it whose name, or the words right
+    after it ("the TAPI gas pipeline"), hold that head noun; "the project" stands for the last one."""
+    for h in reversed(t.within(t.entities, max(0, before - 4000), before)):
+        if h.value not in exclude and t.kind_of(h.value) in kinds and (
+                head in _ANY_HEAD or head in t.text[h.start:h.end + 30].casefold()):
+            return [h.value]
+    return []
 
 
 def _subject(t: _Text, ctx: _Context, *first: tuple[int, int]) -> list[str]:

@@ -96,6 +96,9 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     # A change ("increased", "grew") names no parties of its own: structures are read around the measure's cues.
     structure = _structure(t, [c for c in cues if c.value not in t.att.change_metrics] or cues, ctx)
     subject, step = ([*structure[0], *structure[1]], "structure") if structure else ([], "none")
+    owner = _owner(t, m)
+    if owner:
+        subject, step = [owner], "bracket or list"
     if not subject and previous and t.att.anaphor["figure"].search(t.text, *ctx.clause):
         return _Figure(previous.subject, metric or previous.metric, "previous figure",
                        metric_step if metric else "previous figure", outlook or previous.outlook)
@@ -113,6 +116,19 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         home = _home(t, ctx, set())
         subject, step = ([home], "passage") if home else ([], "none")
     return _Figure(subject, metric, step, metric_step, outlook)
+
+
+# Between a name and its figure in "Kazakhstan (380 million cubic meters)" or a list line "China: $12.4 billion".
+_OWNED = regex.compile(r"[^\S\n]*[(:][^\S\n]*(?:(?:about|around|nearly|almost|some|over|up[^\S\n]+to)[^\S\n]+)?")
+
+
+def _owner(t: _Text, m: Mention) -> str | None:
+    """The entity a figure is given for in brackets or a list line right after its name."""
+    i = bisect_left(t.entities, (m.start,))
+    if not i:
+        return None
+    h = t.entities[i - 1]
+    return h.value if m.start - h.end <= 12 and _OWNED.fullmatch(t.text, h.end, m.start) else None
 
 
 def _measure_changed(t: _Text, ctx: _Context, m: Mention, cues: list, previous: _Figure | None) -> str | None:

@@ -82,6 +82,7 @@ def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: dat
                             [s for s, _ in paragraphs]))
     found = Frames(frames, starts)
     t.time_value = lambda m: _time_value(m, found.at(m.start), lex)
+    t.topic = lambda offset: found.at(offset).topic
     return found
 
 

@@ -42,6 +42,8 @@ class Anaphors(BaseModel):
     pair: str
     region: str
     organization: str
+    project: str
+    description: str
     figure: str
     period: str
     pronoun: str
@@ -189,7 +191,8 @@ class _Hit(NamedTuple):
 
 # Anaphors that point back to entities: which, of what kinds, how many.
 _POINTING = (("pair", frozenset({"country"}), 2), ("region", frozenset({"region"}), 1),
-             ("organization", frozenset({"organization"}), 1))
+             ("organization", frozenset({"organization"}), 1), ("project", frozenset({"project", "company"}), 1),
+             ("description", frozenset({"country"}), 1))
 
 
 _new_tuple = tuple.__new__
@@ -286,7 +289,8 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         event_window=spec.event_window,
         phrase_break=_compile_fast(f"(?r){spec.phrase_breaks}", path, top, "phrase_breaks", sub),
         anaphor={name: _compile_fast(getattr(spec.anaphors, name), path, anaphor_line, f"anaphors.{name}", sub)
-                 for name in ("pair", "region", "organization", "figure", "period", "pronoun", "event", "relative")},
+                 for name in ("pair", "region", "organization", "project", "description", "figure", "period", "pronoun",
+                             "event", "relative")},
         pointing=_compile_fast("|".join(f"(?:{getattr(spec.anaphors, name)})" for name, _, _ in _POINTING),
                                path, anaphor_line, "anaphors", sub),
         locative=_compile_fast(spec.locative, path, top, "locative", sub),

@@ -83,12 +83,16 @@ class _Text:
         # A name inside a figure ("3 billion U.S. dollars") is its currency, and one a source phrase names
         # ("according to the World Bank", "Trend reports") says who reported it: neither is what it is about.
         sources = [m.span() for m in att.source.finditer(text)]
+        # "the poor Central Asian country" describes the country the text is about: its adjective names no one.
+        sources += [m.span() for m in att.anaphor["description"].finditer(text)]
         named = [h for h in att.entity.hits(padded)
                  if not self._inside_value(h.start, h.end) and not any(s <= h.start and h.end <= e for s, e in sources)]
         defined, self.defined_types = defined_names(text, att)
         self.entities = merge_names(named, defined)
         # The value a time stands for: its own, resolved where the article fixes its year (`frame` sets it).
         self.time_value: Callable[[Mention], str] = lambda m: m.resolved or str(m.value)
+        # The entities the article around an offset is about, most salient first (`frame` sets it).
+        self.topic: Callable[[int], list[str]] = lambda offset: []
         self.all_events = _SentenceHits(att.event_cue, padded, self.spans, self.starts)
         # The cues of the sentences that hold a figure, as a figure's cues are those of its own sentence.
         figured = sorted({self.sentence_index(m.start) for m in mentions} if self.spans else ())

@@ -70,6 +70,12 @@ def stored_date(text: str) -> date | None:
         return None
 
 
+def is_dateline(text: str, m: Mention) -> bool:
+    """Whether a full date is a wire dateline's: it dates the article, not what the article says."""
+    return m.kind == "date" and len(m.value) == 10 and _WIRE_PLACE.search(text, max(0, m.start - 80), m.start) is not None \
+        and _WIRE_AFTER.match(text, m.end) is not None
+
+
 def article_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None:
     """The date an article is written on, and where it was read: the stored page's metadata line, else a
     wire dateline at the start of a line. A dateline without a year takes the first year the article
@@ -78,8 +84,7 @@ def article_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None:
     if stored:
         return stored, "metadata"
     for i, m in enumerate(mentions):
-        if m.kind != "date" or len(m.value) != 10 or not _WIRE_PLACE.search(text, max(0, m.start - 80), m.start) \
-                or not _WIRE_AFTER.match(text, m.end):
+        if not is_dateline(text, m):
             continue
         year = m.value[:4]
         if year == "XXXX":

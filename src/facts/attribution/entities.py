@@ -41,7 +41,7 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
             name = name.split(None, 1)[1]
         if name in aliases:
             continue
-        known = att.lookup("entity", name)
+        known = att.lookup("entity", name) or _project_named(name, att)
         if isinstance(known, list):
             continue
         kind = _type_of(name, att)
@@ -95,6 +95,14 @@ def _initials_name(name: str, acronym: str) -> str | None:
         if [c.casefold() for c in initials] == [c.casefold() for c in letters]:
             first = name.index(parts[start]) if start else 0
             return name[first:]
+    return None
+
+
+def _project_named(name: str, att: Attribution) -> str | None:
+    """The project a name opens with ("TAPI Pipeline Company" is TAPI's): its figures are the project's."""
+    hits = att.entity.hits("\n" + name)
+    if hits and hits[0].start == 0 and att.lookup("entity_type", hits[0].value) == "project":
+        return hits[0].value
     return None
 
 

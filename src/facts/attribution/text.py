@@ -11,6 +11,7 @@ from typing import NamedTuple
 import regex
 
 from ..models import Mention
+from ..resolve import is_dateline
 from ..rules import Pattern
 from .claim import TIME_KINDS
 from .rulebook import Attribution, _Hit, _WordScan
@@ -98,7 +99,9 @@ class _Text:
         figured = sorted({self.sentence_index(m.start) for m in mentions} if self.spans else ())
         self.metrics = [h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])]
         self.events = [h for i in figured for h in self.all_events.sentence(i)]
-        self.times = sorted((m for m in mentions if m.kind in TIME_KINDS), key=lambda m: m.start)
+        # A dateline dates the article (`frame`), not a figure of its first sentence.
+        self.times = sorted((m for m in mentions if m.kind in TIME_KINDS and not is_dateline(text, m)),
+                            key=lambda m: m.start)
         self.time_starts = [m.start for m in self.times]
         self._sentences: dict[int, _Sentence] = {}
         self._opening_starts: dict[tuple[int, int], dict[str, list[int]]] = {}

@@ -64,6 +64,18 @@ def _conjunct(t: _Text, clause: tuple[int, int], m: Mention) -> tuple[int, int]:
 _AND = regex.compile(r"\s+and\s+")
 # Words before a figure that make it a level, not a change ("rose *to* $62.6 billion", "grew *from* $1 million").
 _LEVEL = regex.compile(r"(?i:\b(?:to|from|at|reach(?:ed|ing)?)\s+(?:(?:about|around|nearly|over|some|almost|an?)\s+)?\Z)")
+# An amount is a change where it is what something changed by ("increased *by* $940 million", "an increase
+# *of* $12.1 billion", "$10.4 billion *more*").
+_CHANGE_BEFORE = regex.compile(r"(?i:\b(?:by|of)\s+(?:(?:about|around|nearly|over|some|almost|an?)\s+)?\Z)")
+_CHANGE_AFTER = regex.compile(r"(?i:\s+(?:more|less|higher|lower|increase|decrease|rise|growth|drop|decline)\b)")
+
+
+def _is_change(t: _Text, m: Mention) -> bool:
+    """Whether a figure near a change cue is the change (a percent, or an amount it changed by), not a level."""
+    if _LEVEL.search(t.text, max(0, m.start - 30), m.start):
+        return False
+    return m.kind in ("percent", "multiplier") or bool(
+        _CHANGE_BEFORE.search(t.text, max(0, m.start - 30), m.start) or _CHANGE_AFTER.match(t.text, m.end))
 _OF = regex.compile(r"\s+of\b")
 
 
@@ -72,7 +84,7 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     counted = _counted(t, m) if m.kind == "count" else None
     cues = [c for c in _cues(t, t.metrics, m, ctx._replace(clause=own))
             if not (counted and m.end <= c.start < counted[0])]
-    if cues and cues[0].value in t.att.change_metrics and _LEVEL.search(t.text, max(0, m.start - 30), m.start):
+    if cues and cues[0].value in t.att.change_metrics and not _is_change(t, m):
         # "grew from $1 million to $10 million": the figures are levels of what grew, not the change.
         cues = [c for c in cues if c.value not in t.att.change_metrics]
     cue = cues[0] if cues else None
@@ -110,7 +122,9 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     if not subject:
         subject, step = _antecedent(t, ctx, *ctx.clause, []), "pronoun"
     if measure and measure.removesuffix(" share") in t.att.bilateral_metrics and len(subject) == 1:
-        other = _nearest_other(t, ctx, cue.start if cue else m.start, set(subject))
+        # A list of partners ("China (21.5 percent)", "Russia: $11.6 billion") is the article's topic's.
+        other = (next((n for n in t.topic(m.start) if n not in subject and t.kind_of(n) == "country"), None)
+                 if step == "bracket or list" else _nearest_other(t, ctx, cue.start if cue else m.start, set(subject)))
         subject += [other] if other else []
     if not subject:
         home = _home(t, ctx, set())
@@ -123,12 +137,16 @@ _OWNED = regex.compile(r"[^\S\n]*[(:][^\S\n]*(?:(?:about|around|nearly|almost|so
 
 
 def _owner(t: _Text, m: Mention) -> str | None:
-    """The entity a figure is given for in brackets or a list line right after its name."""
+    """The entity a figure is given for in brackets or a list line right after its name ("China (21.5
+    percent or $2.13 billion)": both are China's)."""
     i = bisect_left(t.entities, (m.start,))
     if not i:
         return None
     h = t.entities[i - 1]
-    return h.value if m.start - h.end <= 12 and _OWNED.fullmatch(t.text, h.end, m.start) else None
+    opening = t.text.rfind("(", h.end, m.start)
+    start = opening if opening >= 0 and t.text.find(")", opening, m.start) < 0 and m.start - opening <= 40 else m.start
+    return h.value if start - h.end <= 12 and _OWNED.match(t.text, h.end, m.start) and (
+        start < m.start or _OWNED.fullmatch(t.text, h.end, m.start)) else None
 
 
 def _measure_changed(t: _Text, ctx: _Context, m: Mention, cues: list, previous: _Figure | None) -> str | None:
@@ -140,7 +158,8 @@ def _measure_changed(t: _Text, ctx: _Context, m: Mention, cues: list, previous: 
     if measures:
         return measures[0].value
     if previous and previous.metric:
-        return previous.metric.split(" ")[0] if previous.metric.endswith(tuple(t.att.change_metrics)) else previous.metric
+        last = previous.metric.rsplit(" ", 1)
+        return last[0] if len(last) == 2 and last[1] in t.att.change_metrics else previous.metric
     return None
 
 

@@ -27,6 +27,8 @@ _YEAR = regex.compile(r"\A\d{4}")
 _FULL_YEAR = regex.compile(r"(\d{4})(?:-01)?/\1(?:-12)?")
 # A headline: one short line that does not end like a sentence.
 _HEADLINE_MAX = 160
+# An article's lead, for the year it is written in: its first characters, however its lines are wrapped.
+_LEAD_CHARS = 1500
 _SENTENCE_END = regex.compile(r"[.!?:;,]\s*\Z")
 
 
@@ -75,8 +77,8 @@ def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: dat
         written = article_date(text[start:end], [m.model_copy(update={"start": m.start - start, "end": m.end - start})
                                                  for m in own if start <= m.start and m.end <= end]) or page
         day, source = written if written else ((reference, "reference date") if reference else (None, None))
-        year = day.year if day else _writing_year(own)
         paragraphs = [p for p in _paragraphs(text) if lo <= p[0] < hi] or [(lo, hi)]
+        year = day.year if day else _writing_year(own, lo + _LEAD_CHARS)
         headline = _headline(text, paragraphs)
         frames.append(Frame(day, source, year, headline, paragraphs, _topic(t, headline, paragraphs, lo, hi),
                             [s for s, _ in paragraphs]))
@@ -86,12 +88,14 @@ def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: dat
     return found
 
 
-def _writing_year(mentions: list[Mention]) -> int | None:
-    """The year an undated text is written in, from the first time it states: a report on a whole year
-    comes after it ("accounted for half of GDP in 2013", then "last year" is 2013), one on a month or part
-    of a year within it ("in March 2023", then "January this year" is 2023's)."""
+def _writing_year(mentions: list[Mention], lead_end: int) -> int | None:
+    """The year an undated article is written in, from the first time its lead states: a report on a
+    whole year comes after it ("accounted for half of GDP in 2013", then "last year" is 2013), one on a
+    month or part of a year within it ("in March 2023", then "January this year" is 2023's)."""
     for m in mentions:
         value = str(m.value)
+        if m.start >= lead_end:
+            return None
         if m.kind in ("date", "period") and not m.relative and _YEAR.match(value):
             whole = len(value) == 4 or _FULL_YEAR.fullmatch(value) is not None
             return int(value[:4]) + (1 if whole else 0)

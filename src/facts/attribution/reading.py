@@ -15,8 +15,13 @@ def read_sentences(t: _Text, mentions: list[Mention]) -> list[tuple[Claim, int]]
     claims, previous = [], None
     dated: dict[str, tuple[int, str]] = {}
     for m in mentions:
-        index, sentence = t.sentence(m.start)
-        ctx = _Context(sentence, index, _part(sentence.clauses, m.start), _part(sentence.segments, m.start))
+        index, whole = t.sentence(m.start)
+        # A figure reads its sentence no further than a window around it: a run-on "sentence" of a scraped
+        # table or list then costs what a sentence does, and attribution stays linear in the text's length.
+        lo, hi = max(whole.start, m.start - t.att.figure_window), min(whole.end, m.end + t.att.figure_window)
+        sentence = whole._replace(start=lo, end=hi)
+        ctx = _Context(sentence, index, _clamp(_part(whole.clauses, m.start), lo, hi),
+                       _clamp(_part(whole.segments, m.start), lo, hi))
         period, period_step = _period(t, ctx, m, dated)
         if m.kind in TIME_KINDS:
             event, subject = _event(t, ctx, m)
@@ -34,3 +39,7 @@ def read_sentences(t: _Text, mentions: list[Mention]) -> list[tuple[Claim, int]]
         claims.append((Claim(mention=m, subject=sorted(set(subject)), metric=metric, period=period, event=event,
                              sentence_start=sentence.start, sentence_end=sentence.end, why=why), index))
     return claims
+
+
+def _clamp(span: tuple[int, int], lo: int, hi: int) -> tuple[int, int]:
+    return max(span[0], lo), min(span[1], hi)

@@ -72,6 +72,7 @@ class AttributionFile(BaseModel):
     bilateral_metrics: list[str] = []
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
+    figure_window: int = 600
     count_metrics: list[str] = []
     unit_metrics: dict[str, str] = {}
     unit_default_metrics: dict[str, str] = {}
@@ -124,6 +125,7 @@ class Attribution:
     bilateral_metrics: frozenset[str]
     timeless_metrics: frozenset[str]
     lead_reach: int
+    figure_window: int
     count_metrics: frozenset[str]
     unit_metrics: dict[str, str]
     unit_default_metrics: dict[str, str]
@@ -303,6 +305,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,
+        figure_window=spec.figure_window,
         count_metrics=frozenset(spec.count_metrics),
         unit_metrics=spec.unit_metrics,
         unit_default_metrics=spec.unit_default_metrics,

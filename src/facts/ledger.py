@@ -88,6 +88,7 @@ CREATE TABLE IF NOT EXISTS claims (
     sentence_start INTEGER,
     section TEXT,
     why TEXT,
+    outlook TEXT,
     PRIMARY KEY (document_id, id)
 );
 -- No query could use an index on (metric, period): they match words inside the metric and a period's
@@ -132,9 +133,12 @@ class Ledger:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(_SCHEMA)
-            # A ledger made before claims said why they were read so gains the column, empty for old claims.
-            if "why" not in {row[1] for row in self.db.execute("PRAGMA table_info(claims)")}:
-                self.db.execute("ALTER TABLE claims ADD COLUMN why TEXT")
+            # A ledger made before claims said why they were read so, or whether they are outturns, gains the
+            # columns, empty for its old claims.
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(claims)")}
+            for column in ("why", "outlook"):
+                if column not in columns:
+                    self.db.execute(f"ALTER TABLE claims ADD COLUMN {column} TEXT")
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"{self.path}: not a facts ledger ({exc})") from None
         self._meta_defaults()
@@ -366,7 +370,7 @@ def checked_value(value: str | None, unit: str | None, qualifier: str | None) ->
 
 _CLAIM_COLUMNS = ("id", "document_id", "article_id", "story", "start", "end", "text", "kind", "value", "unit",
                   "qualifier", "low", "high", "mod", "relative", "resolved", "rule", "subject", "metric", "period",
-                  "event", "interval_low", "interval_high", "sentence", "sentence_start", "section", "why")
+                  "event", "interval_low", "interval_high", "sentence", "sentence_start", "section", "why", "outlook")
 _CLAIM_INSERT = "INSERT INTO claims ({}) VALUES ({})".format(
     ", ".join(f'"{c}"' for c in _CLAIM_COLUMNS), ", ".join("?" * len(_CLAIM_COLUMNS)))
 # `json.dumps` with an option builds a new encoder per call; this is the same encoder, built once.
@@ -383,7 +387,7 @@ def _claim_params(claim: Mapping[str, Any], document_id: int, article_ids: dict[
             _sql_text(get("high")), get("mod"), int(bool(get("relative"))), get("resolved"), get("rule"),
             _subject_json(tuple(get("subject") or ())), get("metric"), get("period"),
             None if event is None else _json(event), _sql_text(get("interval_low")), _sql_text(get("interval_high")),
-            get("sentence"), get("sentence_start"), get("section"), _why_json(get("why")))
+            get("sentence"), get("sentence_start"), get("section"), _why_json(get("why")), get("outlook"))
 
 
 def _why_json(why: Mapping[str, str] | None) -> str | None:

@@ -115,3 +115,5 @@ class ClaimRecord(Mention):
     section: str | None = None
     # The attribution step that gave the subject, the metric and the period (`facts.attribution`).
     why: dict[str, str] | None = None
+    # `plan`, `target`, `forecast` or `estimate` for a figure that is not an outturn.
+    outlook: str | None = None

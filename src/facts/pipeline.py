@@ -151,7 +151,7 @@ class ProcessedDocument:
             else:
                 row = c.mention.model_dump(mode="json") | {
                     "subject": c.subject, "metric": c.metric, "period": c.period,
-                    "event": c.event.as_dict() if c.event else None, "why": c.why}
+                    "event": c.event.as_dict() if c.event else None, "why": c.why, "outlook": c.outlook}
             row["claimable"] = claim is not None
             rows.append(row)
         return rows
@@ -205,7 +205,7 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
         claims.append(ClaimRecord(
             **vars(m), id=claim_id(*key, ranks[key]), story=story_ids[i], article=i,
             subject=claim.subject, metric=claim.metric, period=claim.period,
-            event=claim.event.as_dict() if claim.event else None, why=claim.why, interval_low=low, interval_high=high,
+            event=claim.event.as_dict() if claim.event else None, why=claim.why, outlook=claim.outlook, interval_low=low, interval_high=high,
             sentence=text[claim.sentence_start:claim.sentence_end], sentence_start=claim.sentence_start, section=articles[i].section_at(m.start)))
     return ProcessedDocument(document, articles, story_ids, attributed, claims, rules.fingerprint)
 

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .attribution.claim import explain
 from .export import atomic_open
 from .ledger import Ledger
 from .models import KINDS, Flag, FlagSide
@@ -257,7 +258,8 @@ def _note(c) -> str:
         low, high = (_value(c.kind, v, c.unit) if v is not None else "…" for v in (c.interval_low, c.interval_high))
         lines.append(f"between {e(low)} and {e(high)}")
     lines += [f"{label}: {e(value)}" for label, value in (
-        ("subject", ", ".join(c.subject)), ("metric", c.metric), ("period", c.period), ("rule", c.rule),
+        ("subject", ", ".join(c.subject)), ("metric", c.metric), ("period", c.period), ("why", explain(c.why)),
+        ("rule", c.rule),
         ("sources", str(c.sources) if c.sources else None),
         ("in conflict", ", ".join(c.conflicts)), ("verdict", _verdict(c))) if value]
     return "<br>".join(lines)

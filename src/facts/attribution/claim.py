@@ -39,3 +39,8 @@ class Claim:
     why: dict[str, str] = field(default_factory=dict)
     # `plan`, `target`, `forecast` or `estimate` for a figure that is not an outturn; its metric says so too.
     outlook: str | None = None
+
+
+def explain(why: dict[str, str] | None) -> str | None:
+    """`why` as a checker reads it: "subject: structure; metric: cue; period: lead"."""
+    return "; ".join(f"{part}: {step}" for part, step in why.items()) if why else None

@@ -29,15 +29,18 @@ def read_sentences(t: _Text, mentions: list[Mention]) -> list[tuple[Claim, int]]
             if event:
                 dated[event.type] = (index, period)
             why = {"subject": "event", "metric": "event cue" if event else "none"}
+            outlook = None
         else:
             event = None
             figure = _value_claim(t, ctx, m, previous[1] if previous and index - previous[0] <= 1 else None)
             subject, metric = figure.subject, figure.metric
             previous = (index, figure)
             why = {"subject": figure.subject_step, "metric": figure.metric_step}
+            outlook = figure.outlook
         why["period"] = period_step
         claims.append((Claim(mention=m, subject=sorted(set(subject)), metric=metric, period=period, event=event,
-                             sentence_start=sentence.start, sentence_end=sentence.end, why=why), index))
+                             sentence_start=sentence.start, sentence_end=sentence.end, why=why, outlook=outlook),
+                       index))
     return claims
 
 

@@ -129,7 +129,18 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     if not subject:
         home = _home(t, ctx, set())
         subject, step = ([home], "passage") if home else ([], "none")
-    return _Figure(subject, metric, step, metric_step, outlook)
+    return _Figure(_of_project(t, ctx, subject), metric, step, metric_step, outlook)
+
+
+def _of_project(t: _Text, ctx: _Context, subject: list[str]) -> list[str]:
+    """A figure of a project ("$25 billion under the CPEC") is the project's: the countries beside it take
+    part in it, unless the figure is located in one ("the TAPI section on the territory of Turkmenistan")."""
+    if len(subject) < 2 or not any(t.kind_of(n) == "project" for n in subject):
+        return subject
+    s = ctx.sentence
+    located = {h.value for h in t.within(t.entities, s.start, s.end)
+               if t.att.located.search(t.text, max(s.start, h.start - 40), h.start)}
+    return [n for n in subject if t.kind_of(n) not in ("country", "region") or n in located]
 
 
 # Between a name and its figure in "Kazakhstan (380 million cubic meters)" or a list line "China: $12.4 billion".

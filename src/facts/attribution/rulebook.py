@@ -69,6 +69,7 @@ class AttributionFile(BaseModel):
     source: str
     defined_acronym: str
     headed_name: str
+    located: str
     bilateral_metrics: list[str] = []
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
@@ -122,6 +123,7 @@ class Attribution:
     source: Pattern
     defined_acronym: Pattern
     headed_name: Pattern
+    located: Pattern
     bilateral_metrics: frozenset[str]
     timeless_metrics: frozenset[str]
     lead_reach: int
@@ -302,6 +304,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         source=_compile_fast(spec.source, path, top, "source", sub),
         defined_acronym=_compile_fast(spec.defined_acronym, path, top, "defined_acronym", sub),
         headed_name=_compile_fast(spec.headed_name, path, top, "headed_name", sub),
+        located=_compile_fast(spec.located, path, top, "located", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,

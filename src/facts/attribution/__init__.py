@@ -38,7 +38,7 @@ def attribute(text: str, mentions: list[Mention], *, rules: RuleSet | None = Non
     rules = rules or cached_rules()
     att = _cached_attribution(rules)
     t = _Text(text, mentions, att)
-    frames = build_frames(t, mentions, rules.lexicon, parse_reference(reference_date), articles)
+    frames = build_frames(t, mentions, rules.lexicon, parse_reference(reference_date), articles, att.lead_reach)
     return [_in_frame(t, frames.at(claim.mention.start), att, claim, index)
             for claim, index in read_sentences(t, mentions)]
 

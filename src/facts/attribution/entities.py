@@ -33,13 +33,18 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
         if name is None:
             continue
         acronym = m.group("acronym")
-        aliases[name] = aliases[acronym] = acronym
-        types[acronym] = _type_of(name, att)
+        # A name the lexicon knows keeps its canonical name ("Chengdu Aircraft Corporation (CAC)").
+        known = att.lookup("entity", name) or att.lookup("entity", acronym)
+        if isinstance(known, list):
+            continue
+        aliases[name] = aliases[acronym] = known or acronym
+        if not known:
+            types.setdefault(acronym, _type_of(name, att))
     for m in att.headed_name.finditer(text):
         name = _SPACES.sub(" ", m.group("name"))
         if name.split()[0].casefold() == "the":
             name = name.split(None, 1)[1]
-        if name in aliases:
+        if name in aliases or " " not in name:
             continue
         known = att.lookup("entity", name) or _project_named(name, att)
         if isinstance(known, list):
@@ -48,7 +53,8 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
         # A place ("Baku International Sea Port") stands for the one country its name puts it in.
         place = _country_in(name, att) if kind == "place" and known is None else None
         aliases[name] = known or place or name
-        types.setdefault(aliases[name], "country" if place else kind)
+        if not known:
+            types.setdefault(aliases[name], "country" if place else kind)
     if not aliases:
         return [], {}
     # Every place a defined name stands, longest first where two start together.

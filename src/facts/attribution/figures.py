@@ -140,7 +140,7 @@ def _of_project(t: _Text, ctx: _Context, subject: list[str]) -> list[str]:
     s = ctx.sentence
     located = {h.value for h in t.within(t.entities, s.start, s.end)
                if t.att.located.search(t.text, max(s.start, h.start - 40), h.start)}
-    return [n for n in subject if t.kind_of(n) not in ("country", "region") or n in located]
+    return [n for n in subject if t.kind_of(n) != "country" or n in located]
 
 
 # Between a name and its figure in "Kazakhstan (380 million cubic meters)" or a list line "China: $12.4 billion".

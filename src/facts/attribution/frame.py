@@ -62,10 +62,11 @@ class Frames:
 
 
 def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: date | None,
-                 articles: list[tuple[int, int]] | None = None) -> Frames:
+                 articles: list[tuple[int, int]] | None = None, reach: int = 3000) -> Frames:
     """One frame per article (the whole text where no articles are given): copies of an article on other
     pages then read alike, and one article's dateline does not date the next one's figures. A stored
-    page's metadata date holds for all of its articles."""
+    page's metadata date holds for all of its articles; an undated article no longer than `reach` takes
+    the year it is written in from its lead."""
     text = t.text
     stored = stored_date(text)
     page = (stored, "metadata") if stored else None
@@ -78,7 +79,8 @@ def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: dat
                                                  for m in own if start <= m.start and m.end <= end]) or page
         day, source = written if written else ((reference, "reference date") if reference else (None, None))
         paragraphs = [p for p in _paragraphs(text) if lo <= p[0] < hi] or [(lo, hi)]
-        year = day.year if day else _writing_year(own, lo + _LEAD_CHARS)
+        # A short report states the period it is written in in its lead; a long essay ranges over years.
+        year = day.year if day else _writing_year(own, lo + _LEAD_CHARS) if hi - lo <= reach else None
         headline = _headline(text, paragraphs)
         frames.append(Frame(day, source, year, headline, paragraphs, _topic(t, headline, paragraphs, lo, hi),
                             [s for s, _ in paragraphs]))

@@ -143,8 +143,9 @@ def _of_project(t: _Text, ctx: _Context, subject: list[str]) -> list[str]:
     return [n for n in subject if t.kind_of(n) != "country" or n in located]
 
 
-# Between a name and its figure in "Kazakhstan (380 million cubic meters)" or a list line "China: $12.4 billion".
-_OWNED = regex.compile(r"[^\S\n]*[(:][^\S\n]*(?:(?:about|around|nearly|almost|some|over|up[^\S\n]+to)[^\S\n]+)?")
+# Between a name and its figure in "Kazakhstan (380 million cubic meters)" or a list item "China: $12.4 billion",
+# "Russia - 2.4 billion cubic meters".
+_OWNED = regex.compile(r"[^\S\n]*(?:[(:]|[^\S\n][-–—])[^\S\n]*(?:(?:about|around|nearly|almost|some|over|up[^\S\n]+to)[^\S\n]+)?")
 
 
 def _owner(t: _Text, m: Mention) -> str | None:

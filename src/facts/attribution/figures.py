@@ -112,8 +112,11 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     if owner:
         subject, step = [owner], "bracket or list"
     if not subject and previous and t.att.anaphor["figure"].search(t.text, *ctx.clause):
-        return _Figure(previous.subject, metric or previous.metric, "previous figure",
-                       metric_step if metric else "previous figure", outlook or previous.outlook)
+        # "the figure was $3.8 billion, or 47 percent of the GDP": the measure is the figure's before, not
+        # the cue after it.
+        own_cue = metric is not None and not (cue and cue.start >= m.end and measure == metric)
+        return _Figure(previous.subject, metric if own_cue else previous.metric, "previous figure",
+                       metric_step if own_cue else "previous figure", outlook or previous.outlook)
     if not subject and cue:
         # "with their combined population": the possessive pronoun names whose measure it is.
         subject, step = _antecedent(t, ctx, _phrase_start(t, own[0], cue.start), cue.start, []), "pronoun"

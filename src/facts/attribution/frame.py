@@ -162,13 +162,14 @@ def _headline(text: str, paragraphs: list[tuple[int, int]]) -> tuple[int, int] |
 
 def _topic(t: _Text, headline: tuple[int, int] | None, paragraphs: list[tuple[int, int]], lo: int, hi: int
            ) -> list[str]:
-    """Entities by salience: three for a mention in the headline, two in the first paragraph, one elsewhere."""
+    """Entities by salience: five for a mention in the headline, two in the first paragraph, one elsewhere
+    (a headline names what the article is about; the body names its partners again and again)."""
     lead = next((p for p in paragraphs if headline is None or p[0] > headline[1]), None)
     counts: Counter = Counter()
     for h in t.entities[bisect_right(t.entities, (lo,)):bisect_right(t.entities, (hi,))]:
         weight = 1
         if headline and headline[0] <= h.start < headline[1]:
-            weight = 3
+            weight = 5
         elif lead and lead[0] <= h.start < lead[1]:
             weight = 2
         counts[h.value] += weight

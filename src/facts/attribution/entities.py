@@ -13,14 +13,18 @@ Lexicon names inside such a name are dropped ("China" in "China-Pakistan Economi
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 
 import regex
 
+from ..rules import Pattern
 from .rulebook import Attribution, _Hit
 
 _PART = regex.compile(r"[\s\u00a0]+|[-–]")
 _SPACES = regex.compile(r"[\s\u00a0]+")
 _LINKS = frozenset({"of", "and", "for", "the", "de"})
+# How far back from its bracket or head word a name is looked for.
+_LONGEST_NAME = 160
 
 
 def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, str]]:
@@ -28,7 +32,7 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
     aliases: dict[str, str] = {}
     types: dict[str, str] = {}
     spans: list[_Hit] = []
-    for m in att.defined_acronym.finditer(text):
+    for m in _ending_at(att.defined_acronym_reversed, text, _closing_brackets(text)):
         name = _initials_name(_SPACES.sub(" ", m.group("name")), m.group("acronym"))
         if name is None:
             continue
@@ -40,7 +44,7 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
         aliases[name] = aliases[acronym] = known or acronym
         if not known:
             types.setdefault(acronym, _type_of(name, att))
-    for m in att.headed_name.finditer(text):
+    for m in _ending_at(att.headed_name_reversed, text, (h.end() for h in att.name_head.finditer(text))):
         name = _SPACES.sub(" ", m.group("name"))
         if name.split()[0].casefold() == "the":
             name = name.split(None, 1)[1]
@@ -64,6 +68,25 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
     for m in pattern.finditer(text):
         spans.append(_Hit(m.start(), m.end(), written[_SPACES.sub(" ", m.group())]))
     return spans, types
+
+
+def _closing_brackets(text: str) -> Iterator[int]:
+    """The end of every short bracket ("(CPC)"): where a defined acronym can end."""
+    at = text.find("(")
+    while at >= 0:
+        close = text.find(")", at, at + 12)
+        if close > 0:
+            yield close + 1
+        at = text.find("(", at + 1)
+
+
+def _ending_at(reversed_pattern: Pattern, text: str, ends: Iterable[int]) -> Iterator[regex.Match]:
+    """The longest match of a pattern ending at each offset, searched backwards from it: a name is looked
+    for only where its bracket or head word stands, not tried at every capital of the text."""
+    for end in ends:
+        m = reversed_pattern.search(text, max(0, end - _LONGEST_NAME), end)
+        if m is not None and m.end() == end:
+            yield m
 
 
 def merge_names(lexicon_hits: list[_Hit], defined: list[_Hit]) -> list[_Hit]:

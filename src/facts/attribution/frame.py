@@ -73,12 +73,13 @@ def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: dat
     spans = articles or [(0, len(text))]
     starts = [0] + [s for s, _ in spans[1:]]
     frames = []
+    every_paragraph = _paragraphs(text)
     for (start, end), lo, hi in zip(spans, starts, [*starts[1:], len(text)]):
         own = [m for m in mentions if lo <= m.start < hi]
         written = article_date(text[start:end], [m.model_copy(update={"start": m.start - start, "end": m.end - start})
                                                  for m in own if start <= m.start and m.end <= end]) or page
         day, source = written if written else ((reference, "reference date") if reference else (None, None))
-        paragraphs = [p for p in _paragraphs(text) if lo <= p[0] < hi] or [(lo, hi)]
+        paragraphs = [p for p in every_paragraph if lo <= p[0] < hi] or [(lo, hi)]
         # A short report states the period it is written in in its lead; a long essay ranges over years.
         year = day.year if day else _writing_year(own, lo + _LEAD_CHARS) if hi - lo <= reach else None
         headline = _headline(text, paragraphs)

@@ -121,8 +121,10 @@ class Attribution:
     period_signal: Pattern
     occasion: Pattern
     source: Pattern
-    defined_acronym: Pattern
-    headed_name: Pattern
+    # Searched backwards from a bracket or a head word (`entities._ending_at`).
+    defined_acronym_reversed: regex.Pattern
+    headed_name_reversed: regex.Pattern
+    name_head: Pattern
     located: Pattern
     bilateral_metrics: frozenset[str]
     timeless_metrics: frozenset[str]
@@ -302,8 +304,9 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         period_signal=_compile_fast(spec.period_signal, path, top, "period_signal", sub),
         occasion=_compile_fast(spec.occasion, path, top, "occasion", sub),
         source=_compile_fast(spec.source, path, top, "source", sub),
-        defined_acronym=_compile_fast(spec.defined_acronym, path, top, "defined_acronym", sub),
-        headed_name=_compile_fast(spec.headed_name, path, top, "headed_name", sub),
+        defined_acronym_reversed=_compile(f"(?r){spec.defined_acronym}", path, top, "defined_acronym", sub),
+        headed_name_reversed=_compile(f"(?r){spec.headed_name}", path, top, "headed_name", sub),
+        name_head=_compile_fast(r"(?<![\w-])(?:{name_head})(?![\w-])", path, top, "name_head", sub),
         located=_compile_fast(spec.located, path, top, "located", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         timeless_metrics=frozenset(spec.timeless_metrics),

@@ -71,6 +71,23 @@ class _SentenceHits:
                 for h in self.sentence(i) if start <= h.start and h.end <= end]
 
 
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans merged where they overlap."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _inside_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of disjoint sorted spans."""
+    i = bisect_right(spans, (start, float("inf"))) - 1
+    return i >= 0 and end <= spans[i][1]
+
+
 class _Text:
     """Entities, cues and dates of one text, indexed by position so each lookup is a bisect."""
 
@@ -85,9 +102,9 @@ class _Text:
         # ("according to the World Bank", "Trend reports") says who reported it: neither is what it is about.
         sources = [m.span() for m in att.source.finditer(text)]
         # "the poor Central Asian country" describes the country the text is about: its adjective names no one.
-        sources += [m.span() for m in att.anaphor["description"].finditer(text)]
+        sources = _union(sources + [m.span() for m in att.anaphor["description"].finditer(text)])
         named = [h for h in att.entity.hits(padded)
-                 if not self._inside_value(h.start, h.end) and not any(s <= h.start and h.end <= e for s, e in sources)]
+                 if not self._inside_value(h.start, h.end) and not _inside_any(sources, h.start, h.end)]
         defined, self.defined_types = defined_names(text, att)
         self.entities = merge_names(named, defined)
         # The value a time stands for: its own, resolved where the article fixes its year (`frame` sets it).

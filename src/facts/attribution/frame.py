@@ -18,7 +18,7 @@ from ..models import Mention
 from ..resolve import article_date, resolve_value, stored_date
 from ..rules import Lexicon
 from .period import is_base
-from .sentences import _hard_breaks
+from .sentences import _hard_breaks, spans_between
 from .text import _Text
 
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
@@ -131,18 +131,8 @@ def _year_settles(m: Mention, lex: Lexicon) -> bool:
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """Blocks between blank lines, and between lines broken on purpose (`_hard_breaks`): a page that puts
     each paragraph on a line of its own, or wraps them, has the same paragraphs."""
-    cuts = sorted({*(m.end() for m in _BLANK_LINE.finditer(text)), *_hard_breaks(text)})
-    spans, at = [], 0
-    for cut in [*cuts, len(text)]:
-        s, e = at, cut
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
-        at = cut
-    return spans or [(0, len(text))]
+    cuts = [*(m.end() for m in _BLANK_LINE.finditer(text)), *_hard_breaks(text)]
+    return spans_between(text, cuts) or [(0, len(text))]
 
 
 def _headline(text: str, paragraphs: list[tuple[int, int]]) -> tuple[int, int] | None:

@@ -91,6 +91,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue
         cuts.append(m.end())
+    return spans_between(text, cuts)
+
+
+def spans_between(text: str, cuts: list[int]) -> list[tuple[int, int]]:
+    """The parts of a text between cuts, stripped of surrounding space; empty parts left out."""
     spans = []
     start = 0
     for cut in sorted(set(cuts)) + [len(text)]:

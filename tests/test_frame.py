@@ -184,3 +184,16 @@ def test_a_run_on_sentence_keeps_every_claim_inside_it():
     assert len(claims) == 400
     assert all(c.sentence_start <= c.mention.start < c.mention.end <= c.sentence_end for c in claims)
     assert all(c.sentence_end - c.sentence_start <= 1300 for c in claims)
+
+
+def test_a_figure_with_no_measure_takes_the_one_in_force():
+    text = ("Kazakhstan reported a decrease in oil production. Over 10 months of this year, it amounted to "
+            "73.5 million tons.")
+    c = claim(text, "73.5 million tons", reference_date="2024-11-25")
+    assert (c.metric, c.why["metric"], c.period) == ("production", "sentence before", "2024-01/2024-10")
+
+
+def test_a_figure_with_no_measure_takes_the_figure_before_it():
+    text = "Uzbekistan's exports reached $24.4 billion in 2023. The year before, they came to $19.3 billion."
+    c = claim(text, "$19.3 billion")
+    assert (c.metric, c.why["metric"]) == ("exports", "previous figure")

@@ -39,8 +39,35 @@ def attribute(text: str, mentions: list[Mention], *, rules: RuleSet | None = Non
     att = _cached_attribution(rules)
     t = _Text(text, mentions, att)
     frames = build_frames(t, mentions, rules.lexicon, parse_reference(reference_date), articles, att.lead_reach)
-    return [_in_frame(t, frames.at(claim.mention.start), att, claim, index)
-            for claim, index in read_sentences(t, mentions)]
+    claims: list[tuple[Claim, int]] = []
+    for claim, index in read_sentences(t, mentions):
+        frame = frames.at(claim.mention.start)
+        if claim.metric is None and claim.mention.kind not in _RELATIVE_KINDS:
+            claim = _metric_in_force(t, frame, claim, index, claims)
+        claims.append((_in_frame(t, frame, att, claim, index), index))
+    return [claim for claim, _ in claims]
+
+
+def _metric_in_force(t: _Text, frame: Frame, claim: Claim, index: int, before: list[tuple[Claim, int]]) -> Claim:
+    """A figure whose clause names no measure ("Over 10 months, it amounted to 73.5 million tons") measures
+    what the figure before it in its paragraph, in its sentence or the one before, measured; else what the
+    sentence before names last; else what the headline names."""
+    paragraph = frame.paragraph(claim.mention.start)
+    for earlier, i in reversed(before):
+        if index - i > 1 or earlier.mention.start < paragraph[0]:
+            break
+        if earlier.metric and earlier.mention.kind not in _RELATIVE_KINDS:
+            return replace(claim, metric=earlier.metric, outlook=claim.outlook or earlier.outlook,
+                           why={**claim.why, "metric": "previous figure"})
+    if index and t.spans[index - 1][0] >= paragraph[0]:
+        cues = [c for c in t.att.metric_cue.hits(t.padded, t.spans[index - 1]) if c.value not in t.att.change_metrics]
+        if cues:
+            return replace(claim, metric=cues[-1].value, why={**claim.why, "metric": "sentence before"})
+    if frame.headline and not frame.headline[0] <= claim.mention.start < frame.headline[1]:
+        cues = t.att.metric_cue.hits(t.padded, frame.headline)
+        if cues:
+            return replace(claim, metric=cues[0].value, why={**claim.why, "metric": "headline"})
+    return claim
 
 
 # Times date events themselves; a multiplier relates two figures that carry their own times.
@@ -62,8 +89,6 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
         return claim
     period, step = inherited_period(t, frame, m, index, att.lead_reach, stock=m.kind == "count")
     return replace(claim, period=period, why={**claim.why, "period": step}) if period else claim
-
-
 
 
 def _timeless(metric: str | None, att: Attribution) -> bool:

@@ -255,7 +255,8 @@ class Lexicon:
         body = f"(?i:{body})" if table.case == "insensitive" else f"(?:{body})"
         self.patterns[name] = _first_char_guard(phrases, table.case == "insensitive") + body
         if table.case == "insensitive":
-            phrases = {v for p in phrases for v in (p, p.capitalize(), p.title(), p.upper())}
+            # As running text writes them, and as the entry does ("GDP per capita" is none of the others).
+            phrases = {v for p in phrases for v in (p, p.capitalize(), p.title(), p.upper())} | set(table.entries)
         self.written[name] = _first_char_guard(phrases, False) + "(?:" + trie_pattern(phrases) + ")"
         self.written_phrases[name] = frozenset(phrases)
 

@@ -114,7 +114,10 @@ class _Text:
         self.all_events = _SentenceHits(att.event_cue, padded, self.spans, self.starts)
         # The cues of the sentences that hold a figure, as a figure's cues are those of its own sentence.
         figured = sorted({self.sentence_index(m.start) for m in mentions} if self.spans else ())
-        self.metrics = [h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])]
+        # A cue inside a name ("Aviation Industry Corporation") names no measure.
+        names = _union([(h.start, h.end) for h in self.entities])
+        self.metrics = [h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])
+                        if not _inside_any(names, h.start, h.end)]
         self.events = [h for i in figured for h in self.all_events.sentence(i)]
         # A dateline dates the article (`frame`), not a figure of its first sentence.
         self.times = sorted((m for m in mentions if m.kind in TIME_KINDS and not is_dateline(text, m)),

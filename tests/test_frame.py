@@ -120,6 +120,13 @@ def test_a_name_with_a_telling_head_is_not_split_into_its_countries():
     assert claim(text, "$8 billion").subject == ["TAPI"]
 
 
+def test_a_name_and_what_it_is_also_known_as_are_one_entity():
+    text = ("The Trans-Caspian International Transport Route, also known as the Middle Corridor, carried 4.5 "
+            "million tons in 2024. Cargo on the Middle Corridor rose 60 percent.")
+    assert claim(text, "4.5 million tons").subject == ["Trans-Caspian International Transport Route"]
+    assert claim(text, "60 percent").subject == ["Trans-Caspian International Transport Route"]
+
+
 def test_a_description_stands_for_the_country_the_article_is_about():
     text = ("Tajikistan depends on money sent home. Last year, remittances were $3.8 billion, or 47 percent "
             "of the GDP of the poor Central Asian country.")

@@ -5,6 +5,8 @@ grows. Two kinds are read from the text itself, for that text only:
 
 - a name with its acronym in brackets ("the China-Pakistan Economic Corridor (CPEC)", "Caspian
   Pipeline Consortium (CPC)"): both stand for one entity, named by the acronym;
+- a name and what it is "also known as" ("the Trans-Caspian International Transport Route, also known as
+  the Middle Corridor"): one entity, named as the lexicon names either, else by the first;
 - a proper name ending in a telling head (`Corridor`, `Pipeline`, `Port`, `Bank`, `Company`, ...,
   lexicon `name_head`): an entity of its own, never split into the countries or seas in it.
 
@@ -44,6 +46,22 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
         aliases[name] = aliases[acronym] = known or acronym
         if not known:
             types.setdefault(acronym, _type_of(name, att))
+    for k in att.also_known_as.finditer(text):
+        # "the Trans-Caspian International Transport Route, also known as the Middle Corridor": one entity.
+        end = k.start()
+        while end and text[end - 1] in ", \t\n\u00a0":
+            end -= 1
+        before = next(_ending_at(att.proper_name_reversed, text, (end,)), None)
+        after = att.proper_name.match(text, k.end())
+        if before is None or after is None:
+            continue
+        first, second = (_SPACES.sub(" ", n.group()).removeprefix("The ") for n in (before, after))
+        known = att.lookup("entity", first) or att.lookup("entity", second) or aliases.get(first) or aliases.get(second)
+        if isinstance(known, list) or " " not in first + second:
+            continue
+        aliases[first] = aliases[second] = known or first
+        if not known:
+            types.setdefault(first, _type_of(first, att))
     for m in _ending_at(att.headed_name_reversed, text, (h.end() for h in att.name_head.finditer(text))):
         name = _SPACES.sub(" ", m.group("name"))
         if name.split()[0].casefold() == "the":

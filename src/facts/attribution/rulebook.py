@@ -70,6 +70,8 @@ class AttributionFile(BaseModel):
     defined_acronym: str
     headed_name: str
     located: str
+    also_known_as: str
+    proper_name: str
     bilateral_metrics: list[str] = []
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
@@ -126,6 +128,9 @@ class Attribution:
     headed_name_reversed: regex.Pattern
     name_head: Pattern
     located: Pattern
+    also_known_as: Pattern
+    proper_name: Pattern
+    proper_name_reversed: regex.Pattern
     bilateral_metrics: frozenset[str]
     timeless_metrics: frozenset[str]
     lead_reach: int
@@ -308,6 +313,9 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         headed_name_reversed=_compile(f"(?r){spec.headed_name}", path, top, "headed_name", sub),
         name_head=_compile_fast(r"(?:{name_head})(?![\w-])", path, top, "name_head", sub),
         located=_compile_fast(spec.located, path, top, "located", sub),
+        also_known_as=_compile_fast(spec.also_known_as, path, top, "also_known_as", sub),
+        proper_name=_compile_fast(spec.proper_name, path, top, "proper_name", sub),
+        proper_name_reversed=_compile(f"(?r){spec.proper_name}", path, top, "proper_name", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,

@@ -42,7 +42,7 @@ def attribute(text: str, mentions: list[Mention], *, rules: RuleSet | None = Non
     claims: list[tuple[Claim, int]] = []
     for claim, index in read_sentences(t, mentions):
         frame = frames.at(claim.mention.start)
-        if claim.metric is None and claim.mention.kind not in _RELATIVE_KINDS:
+        if claim.metric in (None, claim.outlook) and claim.mention.kind not in _RELATIVE_KINDS:
             claim = _metric_in_force(t, frame, claim, index, claims)
         claims.append((_in_frame(t, frame, att, claim, index), index))
     return [claim for claim, _ in claims]
@@ -57,17 +57,24 @@ def _metric_in_force(t: _Text, frame: Frame, claim: Claim, index: int, before: l
         if index - i > 1 or earlier.mention.start < paragraph[0]:
             break
         if earlier.metric and earlier.mention.kind not in _RELATIVE_KINDS:
-            return replace(claim, metric=earlier.metric, outlook=claim.outlook or earlier.outlook,
-                           why={**claim.why, "metric": "previous figure"})
+            return _measuring(claim, earlier.metric, "previous figure")
     if index and t.spans[index - 1][0] >= paragraph[0]:
         cues = [c for c in t.att.metric_cue.hits(t.padded, t.spans[index - 1]) if c.value not in t.att.change_metrics]
         if cues:
-            return replace(claim, metric=cues[-1].value, why={**claim.why, "metric": "sentence before"})
-    if frame.headline and not frame.headline[0] <= claim.mention.start < frame.headline[1]:
+            return _measuring(claim, cues[-1].value, "sentence before")
+    if frame.headline and not frame.headline[0] <= claim.mention.start < frame.headline[1] and frame.near_lead(
+            claim.mention.start, t.att.lead_reach):
         cues = t.att.metric_cue.hits(t.padded, frame.headline)
         if cues:
-            return replace(claim, metric=cues[0].value, why={**claim.why, "metric": "headline"})
+            return _measuring(claim, cues[0].value, "headline")
     return claim
+
+
+def _measuring(claim: Claim, metric: str, step: str) -> Claim:
+    """A claim given the measure in force, keeping its own outlook ("estimated at 6%": `... estimate`)."""
+    if claim.outlook and not metric.endswith(claim.outlook):
+        metric = f"{metric} {claim.outlook}"
+    return replace(claim, metric=metric, why={**claim.why, "metric": step})
 
 
 # Times date events themselves; a multiplier relates two figures that carry their own times.
@@ -92,17 +99,19 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
 
 
 def _timeless(metric: str | None, att: Attribution) -> bool:
-    return metric is not None and any(word in att.timeless_metrics for word in metric.split())
+    """A measure of what stays, by its head word: `pipeline capacity` is, `population growth` is not."""
+    return metric is not None and metric.split()[-1] in att.timeless_metrics
 
 
-def claim_rows(doc: str | None, text: str, mentions: list[Mention], *, rules: RuleSet | None = None) -> list[dict]:
-    """Ledger rows: the mention fields of FORMAT.md plus subject, metric, period, event and why."""
+def claim_rows(doc: str | None, text: str, mentions: list[Mention], *, rules: RuleSet | None = None,
+               reference_date: str | date | None = None, articles: list[tuple[int, int]] | None = None) -> list[dict]:
+    """Ledger rows: the mention fields of FORMAT.md plus subject, metric, period, event, why and outlook."""
     rows = []
-    for c in attribute(text, mentions, rules=rules):
+    for c in attribute(text, mentions, rules=rules, reference_date=reference_date, articles=articles):
         row = c.mention.model_dump(mode="json")
         if doc is not None:
             row["doc"] = doc
         row.update(subject=c.subject, metric=c.metric, period=c.period,
-                   event=c.event.as_dict() if c.event else None, why=c.why)
+                   event=c.event.as_dict() if c.event else None, why=c.why, outlook=c.outlook)
         rows.append(row)
     return rows

@@ -118,7 +118,8 @@ def _named_with(t: _Text, before: int, head: str, exclude: set[str], kinds: froz
     after it ("the TAPI gas pipeline"), hold that head noun; "the project" stands for the last one."""
     for h in reversed(t.within(t.entities, max(0, before - 4000), before)):
         if h.value not in exclude and t.kind_of(h.value) in kinds and (
-                head in _ANY_HEAD or head in t.text[h.start:h.end + 30].casefold()):
+                head in _ANY_HEAD or regex.search(rf"(?<![\w-]){regex.escape(head)}(?![\w-])",
+                                                  t.text[h.start:h.end + 30].casefold())):
             return [h.value]
     return []
 

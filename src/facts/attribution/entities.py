@@ -39,6 +39,8 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
         if name is None:
             continue
         acronym = m.group("acronym")
+        if att.lookup("metric_cue", name) or att.lookup("metric_cue", acronym):
+            continue  # "Gross Domestic Product (GDP)" names a measure, not an entity
         # A name the lexicon knows keeps its canonical name ("Chengdu Aircraft Corporation (CAC)").
         known = att.lookup("entity", name) or att.lookup("entity", acronym)
         if isinstance(known, list):
@@ -69,8 +71,8 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
         if name in aliases or " " not in name:
             continue
         known = att.lookup("entity", name) or _project_named(name, att)
-        if isinstance(known, list):
-            continue
+        if isinstance(known, list) or _countries_in(name, att) > 1:
+            continue  # "Kazakhstan And China Open New Railway" is a headline, not a name
         kind = _type_of(name, att)
         # A place ("Baku International Sea Port") stands for the one country its name puts it in.
         place = _country_in(name, att) if kind == "place" and known is None else None
@@ -153,10 +155,18 @@ def _project_named(name: str, att: Attribution) -> str | None:
     return None
 
 
+def _countries(name: str, att: Attribution) -> set[str]:
+    return {v for h in att.entity.hits("\n" + name) for v in [h.value]
+            if att.lookup("entity_type", v, "country") == "country"}
+
+
+def _countries_in(name: str, att: Attribution) -> int:
+    return len(_countries(name, att))
+
+
 def _country_in(name: str, att: Attribution) -> str | None:
     """The one country the lexicon names inside a name, else None."""
-    found = {v for h in att.entity.hits("\n" + name) for v in [h.value]
-             if att.lookup("entity_type", v, "country") == "country"}
+    found = _countries(name, att)
     return found.pop() if len(found) == 1 else None
 
 

@@ -179,11 +179,15 @@ def _measure_changed(t: _Text, ctx: _Context, m: Mention, cues: list, previous: 
 
 
 def _outlook(t: _Text, m: Mention, own: tuple[int, int]) -> str | None:
-    """`plan`, `target`, `forecast` or `estimate` where the figure's own part of the clause, before it, says
-    the figure is one ("plans to produce 90 Mt", "the annual production target of 88.4 Mt", "is poised to
-    transport 61 Mt")."""
-    hits = t.att.outlook_cue.hits(t.padded, (own[0], m.start))
-    return hits[-1].value if hits else None
+    """`plan`, `target`, `forecast` or `estimate` where the words just before the figure in its own part of
+    the clause, with no other figure between, say the figure is one ("plans to produce 90 Mt", "the annual
+    production target of 88.4 Mt", "is poised to transport 61 Mt")."""
+    hits = t.att.outlook_cue.hits(t.padded, (max(own[0], m.start - t.att.outlook_window), m.start))
+    if not hits:
+        return None
+    # "plans to produce 90 Mt in 2025, up from 88 Mt in 2023": the plan is the first figure's only.
+    i = bisect_left(t.value_starts, hits[-1].end)
+    return hits[-1].value if i >= len(t.values) or t.values[i].start >= m.start else None
 
 
 _WORD = regex.compile(r"\s*\w+")

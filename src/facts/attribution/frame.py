@@ -46,6 +46,12 @@ class Frame:
     topic: list[str]
     _paragraph_starts: list[int] = field(default_factory=list, repr=False)
 
+    def near_lead(self, offset: int, reach: int) -> bool:
+        """Whether an offset is within `reach` characters after the lead: a report's headline and lead hold
+        for the report, not for a long essay."""
+        body = [p for p in self.paragraphs if p != self.headline]
+        return not body or offset - body[0][1] <= reach
+
     def paragraph(self, offset: int) -> tuple[int, int]:
         i = bisect_right(self._paragraph_starts, offset) - 1
         return self.paragraphs[i] if i >= 0 else (0, 0)
@@ -70,7 +76,7 @@ def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: dat
     text = t.text
     stored = stored_date(text)
     page = (stored, "metadata") if stored else None
-    spans = articles or [(0, len(text))]
+    spans = sorted(articles or [(0, len(text))])
     starts = [0] + [s for s, _ in spans[1:]]
     frames = []
     every_paragraph = _paragraphs(text)
@@ -114,6 +120,8 @@ def _time_value(m: Mention, frame: Frame, lex: Lexicon) -> str:
         value = resolve_value(m, frame.date, lex) or value
     elif "X" in value and frame.year is not None and _year_settles(m, lex):
         value = resolve_value(m, date(frame.year, 1, 1), lex) or value
+    elif "X" in value and m.resolved:
+        value = m.resolved
     whole = _FULL_YEAR.fullmatch(value)
     return whole.group(1) if whole else value
 
@@ -178,19 +186,19 @@ def inherited_period(t: _Text, frame: Frame, m: Mention, sentence_index: int, re
     paragraph = frame.paragraph(m.start)
     for i in range(sentence_index - 1, -1, -1) if not stock else ():
         s, e = t.spans[i]
-        if e <= paragraph[0]:
+        if e <= paragraph[0] or m.start - e > reach:  # a run-on paragraph is read no further back than `reach`
             break
         found = _in_force(t, s, e, months=False)
         if found is not None:
             return (found, "paragraph") if found else (None, "none")
     in_headline = frame.headline is not None and frame.headline[0] <= m.start < frame.headline[1]
+    leads = [p for p in frame.paragraphs[:4] if p != frame.headline and (in_headline or p[1] <= paragraph[0])][:3]
+    if not frame.near_lead(m.start, reach):
+        return None, "none"
     if frame.headline and not in_headline and not stock:
         found = _in_force(t, *frame.headline)
         if found:
             return found, "headline"
-    leads = [p for p in frame.paragraphs[:4] if p != frame.headline and (in_headline or p[1] <= paragraph[0])][:3]
-    if leads and m.start - leads[0][1] > reach:
-        return None, "none"
     for s, e in leads if not stock else ():
         found = _in_force(t, s, e)
         if found is not None:

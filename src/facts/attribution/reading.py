@@ -7,7 +7,7 @@ from .context import _Context
 from .events import _event
 from .figures import _value_claim
 from .period import _period
-from .text import _part, _Text
+from .text import _part, _Sentence, _Text
 
 
 def read_sentences(t: _Text, mentions: list[Mention]) -> list[tuple[Claim, int]]:
@@ -18,7 +18,7 @@ def read_sentences(t: _Text, mentions: list[Mention]) -> list[tuple[Claim, int]]
         index, whole = t.sentence(m.start)
         # A figure reads its sentence no further than a window around it: a run-on "sentence" of a scraped
         # table or list then costs what a sentence does, and attribution stays linear in the text's length.
-        lo, hi = max(whole.start, m.start - t.att.figure_window), min(whole.end, m.end + t.att.figure_window)
+        lo, hi = _window(t.text, whole, m, t.att.figure_window)
         sentence = whole._replace(start=lo, end=hi)
         ctx = _Context(sentence, index, _clamp(_part(whole.clauses, m.start), lo, hi),
                        _clamp(_part(whole.segments, m.start), lo, hi))
@@ -46,3 +46,15 @@ def read_sentences(t: _Text, mentions: list[Mention]) -> list[tuple[Claim, int]]
 
 def _clamp(span: tuple[int, int], lo: int, hi: int) -> tuple[int, int]:
     return max(span[0], lo), min(span[1], hi)
+
+
+def _window(text: str, whole: _Sentence, m: Mention, width: int) -> tuple[int, int]:
+    """The part of a sentence within `width` characters of a figure, cut between words."""
+    lo, hi = max(whole.start, m.start - width), min(whole.end, m.end + width)
+    if lo > whole.start:
+        space = text.find(" ", lo, m.start)
+        lo = space + 1 if space >= 0 else lo
+    if hi < whole.end:
+        space = text.rfind(" ", m.end, hi)
+        hi = space if space >= 0 else hi
+    return lo, hi

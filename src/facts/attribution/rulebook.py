@@ -76,6 +76,7 @@ class AttributionFile(BaseModel):
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
     figure_window: int = 600
+    outlook_window: int = 60
     count_metrics: list[str] = []
     unit_metrics: dict[str, str] = {}
     unit_default_metrics: dict[str, str] = {}
@@ -135,6 +136,7 @@ class Attribution:
     timeless_metrics: frozenset[str]
     lead_reach: int
     figure_window: int
+    outlook_window: int
     count_metrics: frozenset[str]
     unit_metrics: dict[str, str]
     unit_default_metrics: dict[str, str]
@@ -320,6 +322,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,
         figure_window=spec.figure_window,
+        outlook_window=spec.outlook_window,
         count_metrics=frozenset(spec.count_metrics),
         unit_metrics=spec.unit_metrics,
         unit_default_metrics=spec.unit_default_metrics,

@@ -31,6 +31,8 @@ OUT = Path(__file__).resolve().parents[1] / "rules" / "lexicon" / "currencies_cl
 
 # ISO codes that are also English words or names in capitals (`ALL 5 MEMBERS`, `PHP 8`, `TOP 10`): never a code.
 NOT_CODES = {"ALL", "TOP", "CUP", "MOP", "PEN", "SOS", "MAD", "BAM", "PHP", "CVE", "BOB", "RON"}
+# Signs that are also words before a number in running text (`Le 5 mai`, `Ar 5`): never a sign.
+NOT_SIGNS = {"Le", "Ar", "Rf"}
 # Bare names that are also English words (`5 real reasons`, `10 marks`): only with their country's adjective.
 NOT_BARE = {"real", "reals", "sol", "soles", "mark", "marks", "won", "pula", "loti", "maloti", "leone", "leones",
             "dollar", "dollars", "euro", "euros", "gold", "islands dollar", "islands dollars"}
@@ -60,7 +62,8 @@ def symbols(codes: set[str]) -> dict[str, set[str]]:
             continue
         for code in get_territory_currencies(locale.territory, tender=True):
             symbol = (locale.currency_symbols.get(code) or "").strip()
-            if code not in codes or not symbol or symbol == code or not _usable(symbol, locale.language == "en"):
+            if (code not in codes or not symbol or symbol == code or symbol in NOT_SIGNS
+                    or not _usable(symbol, locale.language == "en")):
                 continue
             found[symbol].add(code)
     return found

@@ -10,11 +10,13 @@ from .rules import Lexicon, fold
 _DIGITS = regex.compile(r"[+\-\u2212]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[+\-\u2212]?\.\d+")
 _DIGIT_FRACTION = regex.compile(
     r"(?P<sign>[+\-\u2212])?(?:(?P<whole>\d+)[\s\u00a0]*)??(?:(?P<num>\d+)/(?P<den>\d+)|(?P<vulgar>\D))")
+_POWER = regex.compile(r"(?P<mantissa>.+?)[\s\u00a0]*[x×][\s\u00a0]*(?P<base>\d+)\^(?P<exponent>[+\-\u2212]?\d+)")
 _WORD_SPLIT = regex.compile(r"[\s\u00a0\-\u2010\u2011\u2013]+")
 
 
 def parse_number(text: str | None, lexicon: Lexicon) -> Decimal | None:
-    """`7,200` -> 7200, `10 1/2` -> 10.5, `twenty-five` -> 25, `4 thousand 3 hundred and 21` -> 4321."""
+    """`7,200` -> 7200, `10 1/2` -> 10.5, `1.2 x 10^6` -> 1200000, `twenty-five` -> 25,
+    `4 thousand 3 hundred and 21` -> 4321."""
     if text is None:
         return None
     text = text.strip()
@@ -23,6 +25,10 @@ def parse_number(text: str | None, lexicon: Lexicon) -> Decimal | None:
     fraction = _DIGIT_FRACTION.fullmatch(text)
     if fraction:
         return _parse_digit_fraction(fraction, lexicon)
+    power = _POWER.fullmatch(text)
+    if power and _DIGITS.fullmatch(power.group("mantissa")):
+        exponent = int(power.group("exponent").replace("\u2212", "-"))
+        return _parse_digits(power.group("mantissa")) * Decimal(power.group("base")) ** exponent
     return parse_words(text, lexicon)
 
 

@@ -339,3 +339,14 @@ def test_claims_from_a_missing_ledger(tmp_path, capsys):
     assert captured.out == ""
     assert len(captured.err.strip().splitlines()) == 1 and str(missing) in captured.err
     assert not missing.exists()
+
+
+def test_a_ledger_made_before_the_si_columns_gains_them(tmp_path):
+    path = tmp_path / "old.db"
+    with Ledger(path) as ledger:
+        ledger.db.execute("ALTER TABLE claims DROP COLUMN si_value")
+        ledger.db.execute("ALTER TABLE claims DROP COLUMN si_unit")
+    with Ledger(path) as ledger:
+        columns = {row[1] for row in ledger.db.execute("PRAGMA table_info(claims)")}
+
+    assert {"si_value", "si_unit"} <= columns

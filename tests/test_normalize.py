@@ -32,6 +32,9 @@ LEX = cached_rules().lexicon
     ("two hundred point seventy-one", "200.71"),
     ("nought point nought three", "0.03"),
     ("minus five point five", "-5.5"),
+    ("1.2 x 10^6", "1200000"),
+    ("8x2^10", "8192"),
+    ("3 × 10^-2", "0.03"),
 ])
 def test_parse_number(text, value):
     assert parse_number(text, LEX) == Decimal(value)

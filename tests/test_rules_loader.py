@@ -195,3 +195,25 @@ _SPACES = [" ", "  ", "\t", "\n", "\r", "\x0b", "\x1c", "\x85", "\xa0", "\u2009"
 @given(st.lists(st.sampled_from([*_SPACES, "a", "B", "é", "-", "5", "\x00"]), max_size=12).map("".join))
 def test_single_spaced_is_split_and_joined(text):
     assert single_spaced(text) == " ".join(text.split())
+
+
+def test_a_table_holds_its_base_under_its_own_entries(rules_copy):
+    (rules_copy / "lexicon" / "zz_base.yaml").write_text(
+        "doc: A test.\ntables:\n"
+        "  zz_generated:\n    entries:\n      furlong: {unit: fur}\n      knot: {unit: wrong}\n"
+        "  zz_hand:\n    base: zz_generated\n    entries:\n      knot: {unit: kn}\n", encoding="utf-8")
+    lexicon = load_rules(rules_copy).lexicon
+
+    assert lexicon.lookup("zz_hand", "furlong") == {"unit": "fur"}
+    assert lexicon.lookup("zz_hand", "knot") == {"unit": "kn"}
+    assert lexicon.lookup("zz_generated", "knot") == {"unit": "wrong"}
+
+
+@pytest.mark.parametrize("base", ["zz_missing", "zz_loop"])
+def test_a_base_that_is_missing_or_a_loop_names_the_table(rules_copy, base):
+    path = rules_copy / "lexicon" / "zz_base.yaml"
+    path.write_text("doc: A test.\ntables:\n"
+                    f"  zz_loop:\n    base: zz_hand\n    entries: {{a: 1}}\n"
+                    f"  zz_hand:\n    base: {base}\n    entries: {{b: 2}}\n", encoding="utf-8")
+
+    assert_points_at(load_error(rules_copy), path, 7, "base")

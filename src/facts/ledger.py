@@ -77,6 +77,8 @@ CREATE TABLE IF NOT EXISTS claims (
     mod TEXT,
     relative INTEGER NOT NULL DEFAULT 0,
     resolved TEXT,
+    si_value TEXT,
+    si_unit TEXT,
     rule TEXT NOT NULL,
     subject TEXT NOT NULL DEFAULT '[]',
     metric TEXT,
@@ -133,15 +135,18 @@ class Ledger:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(_SCHEMA)
-            # A ledger made before claims said why they were read so, or whether they are outturns, gains the
-            # columns, empty for its old claims.
-            columns = {row[1] for row in self.db.execute("PRAGMA table_info(claims)")}
-            for column in ("why", "outlook"):
-                if column not in columns:
-                    self.db.execute(f"ALTER TABLE claims ADD COLUMN {column} TEXT")
+            self._add_columns()
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"{self.path}: not a facts ledger ({exc})") from None
         self._meta_defaults()
+
+    def _add_columns(self) -> None:
+        """A ledger made before a column of `claims` was added gains it, empty (`si_value`, `si_unit`, `why`,
+        `outlook`)."""
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(claims)")}
+        for column in _ADDED_COLUMNS:
+            if column not in have:
+                self.db.execute(f"ALTER TABLE claims ADD COLUMN {column} TEXT")
 
     def _meta_defaults(self) -> None:
         with self.transaction():
@@ -369,8 +374,11 @@ def checked_value(value: str | None, unit: str | None, qualifier: str | None) ->
 
 
 _CLAIM_COLUMNS = ("id", "document_id", "article_id", "story", "start", "end", "text", "kind", "value", "unit",
-                  "qualifier", "low", "high", "mod", "relative", "resolved", "rule", "subject", "metric", "period",
-                  "event", "interval_low", "interval_high", "sentence", "sentence_start", "section", "why", "outlook")
+                  "qualifier", "low", "high", "mod", "relative", "resolved", "si_value", "si_unit", "rule", "subject",
+                  "metric", "period", "event", "interval_low", "interval_high", "sentence", "sentence_start", "section",
+                  "why", "outlook")
+# Columns added to `claims` after schema 1 was first written (`Ledger._add_columns`).
+_ADDED_COLUMNS = ("si_value", "si_unit", "why", "outlook")
 _CLAIM_INSERT = "INSERT INTO claims ({}) VALUES ({})".format(
     ", ".join(f'"{c}"' for c in _CLAIM_COLUMNS), ", ".join("?" * len(_CLAIM_COLUMNS)))
 # `json.dumps` with an option builds a new encoder per call; this is the same encoder, built once.
@@ -384,7 +392,8 @@ def _claim_params(claim: Mapping[str, Any], document_id: int, article_ids: dict[
     event = get("event")
     return (get("id"), document_id, article_ids.get(get("article")), get("story"), get("start"), get("end"),
             get("text"), get("kind"), _sql_text(get("value")), get("unit"), get("qualifier"), _sql_text(get("low")),
-            _sql_text(get("high")), get("mod"), int(bool(get("relative"))), get("resolved"), get("rule"),
+            _sql_text(get("high")), get("mod"), int(bool(get("relative"))), get("resolved"),
+            _sql_text(get("si_value")), get("si_unit"), get("rule"),
             _subject_json(tuple(get("subject") or ())), get("metric"), get("period"),
             None if event is None else _json(event), _sql_text(get("interval_low")), _sql_text(get("interval_high")),
             get("sentence"), get("sentence_start"), get("section"), _why_json(get("why")), get("outlook"))
@@ -410,7 +419,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
 
-_DECIMAL_COLUMNS = frozenset({"low", "high", "interval_low", "interval_high"})
+_DECIMAL_COLUMNS = frozenset({"low", "high", "si_value", "interval_low", "interval_high"})
 
 
 def _from_sql(column: str, value: Any, kind: str) -> Any:

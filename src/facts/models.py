@@ -32,7 +32,9 @@ class Mention(BaseModel):
 
     `value` is a Decimal for amounts and a TIMEX string (`2025-04`, `XXXX-05-07`,
     `2015/2019`, `P30Y`) for dates, periods and durations. A range keeps both
-    bounds in `low` and `high`; `value` is then the low bound.
+    bounds in `low` and `high`; `value` is then the low bound. A quantity whose
+    unit converts to SI base units carries `value` in them as `si_value`, `si_unit`
+    (`1,140 miles` -> 1834652.16 m), so quantities written in different units compare.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -50,6 +52,8 @@ class Mention(BaseModel):
     mod: Mod | None = None
     relative: bool = False
     resolved: str | None = None
+    si_value: Amount | None = None
+    si_unit: str | None = None
     rule: str
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from .matching import Candidate
-from .numbers import parse_number, scale_of
+from .numbers import as_decimal, parse_number, scale_of
 from .rules import Lexicon, fold
 from .timex import date, duration, period
 
@@ -27,7 +27,12 @@ def _amount(c: Candidate, lex: Lexicon, name: str = "number") -> Decimal | None:
 
 
 def _amount_fields(c: Candidate, lex: Lexicon) -> Fields | None:
-    """The value, or the bounds of a range (`15–20 percent`, `between $2 and $3 billion`)."""
+    """The value, or the bounds of a range (`15–20 percent`, `between $2 and $3 billion`; `tens of
+    thousands`: from the scale words' product to ten times it)."""
+    if c.has("vague"):
+        low = as_decimal(lex.lookup("vague_plural", c.group("vague"))) * (
+            as_decimal(lex.lookup("vague_plural", c.group("vague_scale"))) or 1)
+        return {"value": low, "low": low, "high": low * 10}
     if c.has("low"):
         low, high = _amount(c, lex, "low"), _amount(c, lex, "high")
         if low is None or high is None:
@@ -59,7 +64,20 @@ def money(c: Candidate, lex: Lexicon) -> Fields | None:
     code = _first(lex, ("currency_prefix", "currency_suffix", "currency_after_scale"), c.group("currency"))
     if fields is None or code is None:
         return None
-    return fields | {"unit": code}
+    if c.has("minus"):
+        fields = {k: -v for k, v in fields.items()}
+    return _per(c, lex, fields | {"unit": code})
+
+
+def _per(c: Candidate, lex: Lexicon, fields: Fields) -> Fields:
+    """A price or rate (`$3.50 per gallon`, `$1,200 a month`): the unit becomes `USD/gal`, `USD/month`; a
+    denominator with a factor (`per mcm`, a million m3) divides the value."""
+    per = lex.lookup("per_unit", c.group("per"))
+    if per is None:
+        return fields
+    factor = Decimal(str(per.get("factor", 1)))
+    return {k: v / factor for k, v in fields.items() if k in ("value", "low", "high")} | {
+        "unit": f"{fields['unit']}/{per['unit']}"}
 
 
 def percent(c: Candidate, lex: Lexicon) -> Fields | None:
@@ -77,7 +95,26 @@ def quantity(c: Candidate, lex: Lexicon) -> Fields | None:
     if fields is None or unit is None:
         return None
     factor = Decimal(str(unit.get("factor", 1)))
-    return {k: v * factor for k, v in fields.items()} | {"unit": unit["unit"]}
+    fields = {k: v * factor for k, v in fields.items()} | {"unit": unit["unit"]}
+    si = si_of(fields["unit"], lex)
+    if si is not None:
+        factor, offset, fields["si_unit"] = si
+        fields["si_value"] = fields["value"] * factor + offset
+    return fields
+
+
+def si_of(unit: str, lex: Lexicon) -> tuple[Decimal, Decimal, str] | None:
+    """How a value in `unit` becomes SI base units (`lexicon/units_registry.yaml`, table `unit_si`):
+    (factor, offset, SI unit); a rate (`bbl/d`, `t/year`) from its two parts; None for a unit with no SI
+    form (`TEU`)."""
+    si = lex.lookup("unit_si", unit)
+    if si is not None:
+        return Decimal(si["factor"]), Decimal(si.get("offset", 0)), si["unit"]
+    per, _, time = unit.partition("/")
+    top, bottom = lex.lookup("unit_si", per), lex.lookup("unit_si", time)
+    if not time or top is None or bottom is None or "offset" in top:
+        return None
+    return Decimal(top["factor"]) / Decimal(bottom["factor"]), Decimal(0), f"{top['unit']}/{bottom['unit']}"
 
 
 def count(c: Candidate, lex: Lexicon) -> Fields | None:

@@ -10,11 +10,13 @@ from .rules import Lexicon, fold
 _DIGITS = regex.compile(r"[+\-\u2212]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[+\-\u2212]?\.\d+")
 _DIGIT_FRACTION = regex.compile(
     r"(?P<sign>[+\-\u2212])?(?:(?P<whole>\d+)[\s\u00a0]*)??(?:(?P<num>\d+)/(?P<den>\d+)|(?P<vulgar>\D))")
+_POWER = regex.compile(r"(?P<mantissa>.+?)[\s\u00a0]*[x×][\s\u00a0]*(?P<base>\d+)\^(?P<exponent>[+\-\u2212]?\d+)")
 _WORD_SPLIT = regex.compile(r"[\s\u00a0\-\u2010\u2011\u2013]+")
 
 
 def parse_number(text: str | None, lexicon: Lexicon) -> Decimal | None:
-    """`7,200` -> 7200, `10 1/2` -> 10.5, `twenty-five` -> 25, `4 thousand 3 hundred and 21` -> 4321."""
+    """`7,200` -> 7200, `10 1/2` -> 10.5, `1.2 x 10^6` -> 1200000, `twenty-five` -> 25,
+    `4 thousand 3 hundred and 21` -> 4321."""
     if text is None:
         return None
     text = text.strip()
@@ -23,6 +25,10 @@ def parse_number(text: str | None, lexicon: Lexicon) -> Decimal | None:
     fraction = _DIGIT_FRACTION.fullmatch(text)
     if fraction:
         return _parse_digit_fraction(fraction, lexicon)
+    power = _POWER.fullmatch(text)
+    if power and _DIGITS.fullmatch(power.group("mantissa")):
+        exponent = int(power.group("exponent").replace("\u2212", "-"))
+        return _parse_digits(power.group("mantissa")) * Decimal(power.group("base")) ** exponent
     return parse_words(text, lexicon)
 
 
@@ -40,7 +46,7 @@ def _parse_digits(text: str) -> Decimal | None:
 def _parse_digit_fraction(m: regex.Match, lexicon: Lexicon) -> Decimal | None:
     """`1/4`, `2 1/4`, `-4/5`, `½`, `2½`: the whole part and the fraction share the sign."""
     if m.group("vulgar"):
-        part = _decimal(lexicon.lookup("vulgar_fraction", m.group("vulgar")))
+        part = as_decimal(lexicon.lookup("vulgar_fraction", m.group("vulgar")))
     else:
         den = Decimal(m.group("den"))
         part = Decimal(m.group("num")) / den if den else None
@@ -72,7 +78,7 @@ def parse_words(text: str, lexicon: Lexicon) -> Decimal | None:
         starts = not seen or after_and
         after_and = False
         if decimals is not None:
-            digit = _decimal(lexicon.lookup("number_word", token))
+            digit = as_decimal(lexicon.lookup("number_word", token))
             if digit is None and token.isdigit():
                 digit = Decimal(token)
             if digit is None:
@@ -93,18 +99,18 @@ def parse_words(text: str, lexicon: Lexicon) -> Decimal | None:
                 current, seen = current + 1, True
             continue
         digits = _parse_digits(token) if _DIGITS.fullmatch(token) else None
-        small = digits if digits is not None else _decimal(lexicon.lookup("number_word", token))
+        small = digits if digits is not None else as_decimal(lexicon.lookup("number_word", token))
         if small is not None:
             current += small
             seen, last_scale = True, None
             continue
-        denominator = _decimal(lexicon.lookup("fraction_denominator", token))
+        denominator = as_decimal(lexicon.lookup("fraction_denominator", token))
         if denominator is not None:
             numerator = (total + current) - sum(mark) or Decimal(1)
             total, current = mark[0], mark[1] + numerator / denominator
             seen, last_scale = True, None
             continue
-        big = _decimal(lexicon.lookup("number_scale_word", token))
+        big = as_decimal(lexicon.lookup("number_scale_word", token))
         if big is None:
             return None
         if current == 0 and last_scale is not None and big > last_scale:
@@ -123,9 +129,13 @@ def parse_words(text: str, lexicon: Lexicon) -> Decimal | None:
     return sign * value
 
 
-def _decimal(value) -> Decimal | None:
+def as_decimal(value) -> Decimal | None:
+    """A lexicon's number as a Decimal; a quotient written `"1/3"` is divided exactly (to Decimal precision)."""
     if value is None:
         return None
+    if isinstance(value, str) and "/" in value:
+        numerator, denominator = value.split("/")
+        return Decimal(numerator) / Decimal(denominator)
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
@@ -133,4 +143,4 @@ def scale_of(text: str | None, lexicon: Lexicon) -> Decimal:
     """The factor of a scale word or letter (`bn`, `M` -> 1e6); 1 when there is none."""
     if text is None:
         return Decimal(1)
-    return _decimal(lexicon.lookup("scale", text, lexicon.lookup("scale_letter", text))) or Decimal(1)
+    return as_decimal(lexicon.lookup("scale", text, lexicon.lookup("scale_letter", text))) or Decimal(1)

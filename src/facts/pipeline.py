@@ -235,8 +235,10 @@ def _local_currencies(claims: list[Claim], starts: list[int], rules: RuleSet) ->
         article = named.get(bisect_right(starts, c.mention.start), Counter())
         countries = [*c.subject, *(n for n, _ in article.most_common())]
         code = next((code for n in countries for code in [lex.lookup("country_currency", n)] if code in codes), None)
-        if code and code != c.mention.unit:
-            out[i] = replace(c, mention=c.mention.model_copy(update={"unit": code}))
+        currency, _, rate = (c.mention.unit or "").partition("/")
+        if code and code != currency:
+            # A rate keeps what it is per ("Rs 50 per litre" is PKR/l).
+            out[i] = replace(c, mention=c.mention.model_copy(update={"unit": f"{code}/{rate}" if rate else code}))
     return out
 
 

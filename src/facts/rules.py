@@ -118,6 +118,8 @@ class LexiconTable(BaseModel):
 
     case: Literal["insensitive", "exact"] = "insensitive"
     doc: str | None = None
+    # A table (a generated one, `units_registry.yaml`) whose entries this one starts from; its own entries win.
+    base: str | None = None
     entries: dict[str, Any]
     line: int = Field(default=0, alias="__line__")
 
@@ -248,15 +250,17 @@ class Lexicon:
     # Those phrases themselves, for scans that build their own pattern of them.
     written_phrases: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def add(self, name: str, table: LexiconTable) -> None:
-        self.tables[name] = {fold(k): _strip_lines(v) for k, v in table.entries.items()}
-        phrases = {p.casefold() if table.case == "insensitive" else p for p in table.entries}
+    def add(self, name: str, table: LexiconTable, entries: dict[str, Any] | None = None) -> None:
+        """A table, with `entries` in place of its own where given (its base's under its own)."""
+        entries = table.entries if entries is None else entries
+        self.tables[name] = {fold(k): _strip_lines(v) for k, v in entries.items()}
+        phrases = {p.casefold() if table.case == "insensitive" else p for p in entries}
         body = trie_pattern(phrases)
         body = f"(?i:{body})" if table.case == "insensitive" else f"(?:{body})"
         self.patterns[name] = _first_char_guard(phrases, table.case == "insensitive") + body
         if table.case == "insensitive":
             # As running text writes them, and as the entry does ("GDP per capita" is none of the others).
-            phrases = {v for p in phrases for v in (p, p.capitalize(), p.title(), p.upper())} | set(table.entries)
+            phrases = {v for p in phrases for v in (p, p.capitalize(), p.title(), p.upper())} | set(entries)
         self.written[name] = _first_char_guard(phrases, False) + "(?:" + trie_pattern(phrases) + ")"
         self.written_phrases[name] = frozenset(phrases)
 
@@ -470,15 +474,7 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
     root = Path(root) if root is not None else default_rules_dir()
     if not (root / "patterns.yaml").is_file():
         raise RuleError(root, None, "no patterns.yaml here: not a rules folder")
-    lexicon = Lexicon()
-    table_lines: dict[str, tuple[Path, int]] = {}
-    for path in sorted((root / "lexicon").glob("*.yaml")):
-        lex = _validated(LexiconFile, read_yaml(path), path)
-        for name, table in lex.tables.items():
-            if name in table_lines:
-                raise RuleError(path, table.line, f"lexicon table {name!r} is also defined in {table_lines[name][0]}")
-            table_lines[name] = (path, table.line)
-            lexicon.add(name, table)
+    lexicon = _load_lexicon(root / "lexicon")
 
     patterns_path = root / "patterns.yaml"
     shared = _validated(PatternsFile, read_yaml(patterns_path), patterns_path)
@@ -513,6 +509,33 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
                       anchored_kinds=anchored)
     _compile_kinds(ruleset)
     return ruleset
+
+
+def _load_lexicon(folder: Path) -> Lexicon:
+    """Every table of every lexicon file; a table with a `base` holds that table's entries under its own."""
+    tables: dict[str, tuple[Path, LexiconTable]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        lex = _validated(LexiconFile, read_yaml(path), path)
+        for name, table in lex.tables.items():
+            if name in tables:
+                raise RuleError(path, table.line, f"lexicon table {name!r} is also defined in {tables[name][0]}")
+            tables[name] = (path, table)
+    merged: dict[str, dict[str, Any]] = {}
+
+    def entries(name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+        if name not in merged:
+            path, table = tables[name]
+            base = tables.get(table.base, (None, None))[1] if table.base else None
+            if table.base and (base is None or table.base in seen or base.case != table.case):
+                raise RuleError(path, table.line, f"base {table.base!r}: no table of that name and case, "
+                                                  "or one that is based on this one")
+            merged[name] = (entries(table.base, seen + (name,)) if base else {}) | table.entries
+        return merged[name]
+
+    lexicon = Lexicon()
+    for name, (_, table) in tables.items():
+        lexicon.add(name, table, entries(name))
+    return lexicon
 
 
 def _fingerprint(root: Path) -> str:

@@ -23,7 +23,8 @@ def _tool(name: str, monkeypatch):
     return module
 
 
-@pytest.mark.parametrize(("tool", "package"), [("gen_units", "pint"), ("gen_currencies", "babel")])
+@pytest.mark.parametrize(("tool", "package"), [("gen_units", "pint"), ("gen_currencies", "babel"),
+                                               ("gen_countries", "countryinfo")])
 def test_the_committed_file_is_what_the_tool_writes(tool, package, monkeypatch):
     pytest.importorskip(package)
     assert _tool(tool, monkeypatch).main(["--check"]) == 0, f"run python tools/{tool}.py"
@@ -70,3 +71,11 @@ def test_shared_signs_stay_readable_by_country():
     assert set(LEX.lookup("shared_currency", "¥")) == {"CNY", "JPY"}
     assert LEX.lookup("shared_currency", "$") is None  # the reserve currencies are not read by country
     assert LEX.lookup("country_currency", "Japan") == "JPY"
+
+
+@pytest.mark.parametrize(("alias", "canonical"), [
+    ("Russian Federation", "Russia"), ("Viet Nam", "Vietnam"), ("Holland", "Netherlands"), ("Hungarians", "Hungary"),
+    ("Türkiye", "Turkey"), ("Budapest", "Hungary"), ("Kazakhstani", "Kazakhstan"), ("Chad", "Chad"),
+])
+def test_every_country_is_named_as_the_hand_table_names_it(alias, canonical):
+    assert LEX.lookup("entity", alias) == canonical

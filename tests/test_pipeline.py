@@ -236,7 +236,7 @@ def test_explicit_rules_give_the_same_result_as_the_default():
 
 
 @pytest.mark.parametrize("text, units", [
-    ("Pakistan raised petrol prices by Rs 7.45 to Rs 259.10 a litre.", ["PKR", "PKR"]),
+    ("Pakistan raised petrol prices by Rs 7.45 to Rs 259.10 a litre.", ["PKR", "PKR/l"]),
     ("India's budget gave Rs 5 lakh crore to defence.", ["INR"]),
     ("Nepal's budget of Rs 1.8 trillion was passed. The budget of Nepal grew.", ["NPR"]),
     ("The Turkmen budget is 100 billion manat. Turkmenistan plans growth.", ["TMT"]),

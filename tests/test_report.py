@@ -105,3 +105,8 @@ def test_report_command_writes_html(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "r.html").read_text(encoding="utf-8").count('class="claim ') > 0
+
+
+def test_the_tooltip_says_why_a_claim_was_read_so(seed_report):
+    html = seed_report.read_text(encoding="utf-8")
+    assert re.search(r"why: subject: [a-z ]+; metric: [a-z, ]+; period: [a-z ]+", html)

@@ -244,3 +244,9 @@ def test_report_command_writes_a_workbook_from_paths(tmp_path):
     assert run.returncode == 0, run.stderr
     with Ledger(ledger) as held:
         assert import_verdicts(book, held).stored == 0
+
+
+def test_every_claim_says_why_it_was_read_so(seed_book):
+    rows = list(seed_book["Claims"].iter_rows(min_row=2, values_only=True))
+    why = [r[COLUMN["Why"]] for r in rows]
+    assert all(w and w.startswith("subject: ") and "; metric: " in w and "; period: " in w for w in why)

@@ -18,7 +18,7 @@ from ..models import Mention
 from ..resolve import article_date, resolve_value, stored_date
 from ..rules import Lexicon
 from .period import is_base
-from .sentences import _hard_breaks, spans_between
+from .sentences import spans_between
 from .text import _Text
 
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
@@ -79,7 +79,7 @@ def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: dat
     spans = sorted(articles or [(0, len(text))])
     starts = [0] + [s for s, _ in spans[1:]]
     frames = []
-    every_paragraph = _paragraphs(text)
+    every_paragraph = _paragraphs(text, t.hard_breaks)
     for (start, end), lo, hi in zip(spans, starts, [*starts[1:], len(text)]):
         own = [m for m in mentions if lo <= m.start < hi]
         written = article_date(text[start:end], [m.model_copy(update={"start": m.start - start, "end": m.end - start})
@@ -136,10 +136,10 @@ def _year_settles(m: Mention, lex: Lexicon) -> bool:
     return str(m.value).startswith("XXXX-") and regex.search(lex.patterns["relative_date"], m.text) is not None
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
+def _paragraphs(text: str, hard_breaks: list[int]) -> list[tuple[int, int]]:
     """Blocks between blank lines, and between lines broken on purpose (`_hard_breaks`): a page that puts
     each paragraph on a line of its own, or wraps them, has the same paragraphs."""
-    cuts = [*(m.end() for m in _BLANK_LINE.finditer(text)), *_hard_breaks(text)]
+    cuts = [*(m.end() for m in _BLANK_LINE.finditer(text)), *hard_breaks]
     return spans_between(text, cuts) or [(0, len(text))]
 
 

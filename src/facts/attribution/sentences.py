@@ -63,7 +63,7 @@ def _plainly_no_abbreviation(text: str, at: int) -> bool:
         at > _LONGEST_ABBREVIATION and text[at - _LONGEST_ABBREVIATION - 1:at].replace(".", "a").isalnum())
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: str, hard_breaks: list[int] | None = None) -> list[tuple[int, int]]:
     """Sentence spans, stripped of surrounding space.
 
     A period ends a sentence only before a space and a capital or digit, and not
@@ -79,7 +79,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     # (a lower-case word or a comma before it, a lower-case word after it).
     cuts = [m.end() for m in _PARAGRAPH.finditer(text)
             if not (_CONTINUES.search(_last_char(text, m.start())) and text[m.end():m.end() + 1].islower())]
-    for at in _hard_breaks(text):
+    for at in _hard_breaks(text) if hard_breaks is None else hard_breaks:
         before = _last_char(text, at)
         if not (_CONTINUES.search(before) and text[at:at + 1].islower()):
             cuts.append(at)

@@ -16,7 +16,7 @@ from ..rules import Pattern
 from .claim import TIME_KINDS
 from .rulebook import Attribution, _Hit, _WordScan
 from .entities import defined_names, merge_names
-from .sentences import split_sentences
+from .sentences import _hard_breaks, split_sentences
 
 # --- one text ------------------------------------------------------------------------------------
 
@@ -93,7 +93,9 @@ class _Text:
 
     def __init__(self, text: str, mentions: list[Mention], att: Attribution):
         self.text, self.att = text, att
-        self.spans = split_sentences(text)
+        # Lines broken on purpose end sentences and paragraphs (`frame`): found once for both.
+        self.hard_breaks = _hard_breaks(text)
+        self.spans = split_sentences(text, self.hard_breaks)
         self.starts = [s for s, _ in self.spans]
         self.padded = padded = "\n" + text
         self.values = sorted((m for m in mentions if m.kind not in TIME_KINDS), key=lambda m: m.start)

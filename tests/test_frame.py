@@ -204,3 +204,10 @@ def test_a_figure_with_no_measure_takes_the_figure_before_it():
     text = "Uzbekistan's exports reached $24.4 billion in 2023. The year before, they came to $19.3 billion."
     c = claim(text, "$19.3 billion")
     assert (c.metric, c.why["metric"]) == ("exports", "previous figure")
+
+
+def test_the_same_period_last_year_is_last_years_months():
+    text = ("Turkmenistan supplied 2.9 bcm of gas to China in March 2023. Exports were 20.8 percent more than "
+            "in the same period last year (2.4 billion cubic meters).")
+    assert claim(text, "2.4 billion cubic meters", reference_date="2023-05-26").period == "2022-03"
+    assert claim(text, "20.8 percent", reference_date="2023-05-26").period == "2023-03"

@@ -52,6 +52,23 @@ def _own_times(t: _Text, m: Mention, found: list[Mention], clause: tuple[int, in
     return own
 
 
+_SAME_PERIOD = regex.compile(r"(?i:\bsame\s+(?:period|months?|quarter)\s+(?:(?:of|in)\s+)?\Z)")
+_MONTHS = regex.compile(r"\d{4}(-\d\d)(?:/\d{4}(-\d\d))?")
+
+
+def _same_months(t: _Text, ctx: _Context, c: Mention, value: str) -> str:
+    """"the same period last year" is last year's months of the period the sentence before speaks of
+    ("in March 2023 ... 20.8 percent more than in the same period last year": 2022-03)."""
+    if len(value) != 4 or not _SAME_PERIOD.search(t.text, max(0, c.start - 30), c.start):
+        return value
+    before = _previous_times(t, ctx)
+    months = _MONTHS.fullmatch(before) if before else None
+    if months is None:
+        return value
+    first, last = months.group(1), months.group(2)
+    return f"{value}{first}/{value}{last}" if last else f"{value}{first}"
+
+
 def _previous_times(t: _Text, ctx: _Context) -> str | None:
     """The time an anaphor ("the same period", "that day") points to: the dates of the sentences before."""
     for i in (ctx.index - 1, ctx.index - 2):
@@ -100,7 +117,8 @@ def _period(t: _Text, ctx: _Context, m: Mention, dated: dict[str, tuple[int, str
     for (start, end), step in ((ctx.clause, "clause"), (ctx.segment, "sentence part"), (fronted, "sentence opening")):
         found = _own_times(t, m, t.times_within(start, end, exclude=m), ctx.clause)
         if found:
-            return t.time_value(min(found, key=lambda c: _time_score(t, m, c))), step
+            chosen = min(found, key=lambda c: _time_score(t, m, c))
+            return _same_months(t, ctx, chosen, t.time_value(chosen)), step
         if t.att.anaphor["period"].search(t.text, start, end):
             previous = _previous_times(t, ctx)
             if previous:

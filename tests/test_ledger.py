@@ -25,7 +25,7 @@ import pytest
 from facts import Ledger, load_document, process_document, process_paths
 from facts.cli import main
 from facts.pipeline import Summary
-from facts.rules import cached_rules
+from facts.rules import cached_rules, default_rules_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
@@ -254,7 +254,7 @@ def test_documents_read_with_other_rules_are_read_again(seeds, tmp_path, capsys,
         (claim_id,) = trade_claims(ledger)["id"]
 
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    shutil.copytree(default_rules_dir(), rules)
     metrics = rules / "lexicon" / "metrics.yaml"
     text = metrics.read_text(encoding="utf-8")
     assert text.count("\n      trade: trade\n") == 1

@@ -6,9 +6,11 @@ current content.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,29 @@ _SPACES = [" ", "  ", "\t", "\n", "\r", "\x0b", "\x1c", "\x85", "\xa0", "\u2009"
 @given(st.lists(st.sampled_from([*_SPACES, "a", "B", "é", "-", "5", "\x00"]), max_size=12).map("".join))
 def test_single_spaced_is_split_and_joined(text):
     assert single_spaced(text) == " ".join(text.split())
+
+
+def test_installing_without_e_ships_the_rules_in_the_wheel(tmp_path):
+    """A plain install has no checkout around it: the rules must come inside the package.
+    The wheel is built from a clean copy: a build/ or egg-info left by an earlier build would hide a gap."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("facts-*.whl")
+    installed = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(installed)
+    shipped = {p.relative_to(installed / "facts" / "rules") for p in (installed / "facts" / "rules").rglob("*.yaml")}
+    assert shipped == {p.relative_to(RULES) for p in RULES.rglob("*.yaml")}
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "FACTS_RULES"} | {"PYTHONPATH": str(installed)}
+    result = subprocess.run([sys.executable, "-m", "facts", "extract", "--stdin"], input="Trade reached $3 million.",
+                            capture_output=True, text=True, timeout=120, cwd=elsewhere, env=env)
+    assert result.returncode == 0, result.stderr
+    assert '"text": "$3 million"' in result.stdout

@@ -231,6 +231,21 @@ def test_missing_path_is_a_clear_error_and_the_others_still_run(news, tmp_path):
     assert {r["doc"] for r in jsonl(result.stdout)} == {SMALL[0].name}
 
 
+def test_check_and_report_exit_1_on_a_missing_input_and_still_read_the_others(news, tmp_path):
+    missing = tmp_path / "no-such-file.txt"
+    report = tmp_path / "report.html"
+
+    checked = run("check", str(missing), str(news / SMALL[0].name), "--format", "jsonl")
+    reported = run("report", str(missing), str(news / SMALL[0].name), "-o", str(report))
+
+    for result in (checked, reported):
+        assert result.returncode == 1, result.stderr
+        assert [line for line in result.stderr.splitlines() if str(missing) in line] == [
+            f"facts: {missing}: no such file or directory"]
+        assert "Traceback" not in result.stderr
+    assert SMALL[0].name in report.read_text(encoding="utf-8")
+
+
 def test_extract_without_input_says_what_to_give():
     result = run("extract")
 

@@ -112,8 +112,9 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
-def _claims_of(args: argparse.Namespace) -> tuple[list, dict[str, str]]:
-    """Claims (and article titles by story) from the paths given, or from a ledger."""
+def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[str, str]]:
+    """Claims (and article titles by story) from the paths given, or from a ledger; inputs
+    that cannot be read are reported and kept in `summary.failed`, the others still read."""
     if args.ledger and not args.paths:
         if not os.path.exists(args.ledger):
             raise LedgerError(f"{args.ledger}: no such ledger")
@@ -122,7 +123,7 @@ def _claims_of(args: argparse.Namespace) -> tuple[list, dict[str, str]]:
     claims, titles = [], {}
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
-        for item in process_paths(args.paths, rules=load_rules(args.rules), ledger=ledger):
+        for item in process_paths(args.paths, rules=load_rules(args.rules), ledger=ledger, summary=summary):
             if isinstance(item, InputError):
                 _warn(str(item))
                 continue
@@ -137,7 +138,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.paths and not args.ledger:
         _warn("check: give files or folders, or --ledger FILE")
         return 2
-    claims, titles = _claims_of(args)
+    summary = Summary()
+    claims, titles = _claims_of(args, summary)
     from .checks import find_flags
 
     flags = find_flags(claims, rules=load_rules(args.rules), titles=titles)
@@ -148,7 +150,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{len(flags)} flags on {len(claims)} claims", file=sys.stderr)
     else:
         _write(flags, args)
-    return 1 if flags and args.fail_on_conflict else 0
+    return 1 if (flags and args.fail_on_conflict) or summary.failed else 0
 
 
 def _changes(args: argparse.Namespace) -> list:
@@ -220,7 +222,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                 _warn("report: no --ledger, so verdicts filled in this workbook cannot be imported later")
         ledger = stack.enter_context(Ledger(path))
         rules = load_rules(args.rules)
-        for item in process_paths(args.paths, rules=rules, ledger=ledger) if args.paths else ():
+        summary = Summary()
+        for item in process_paths(args.paths, rules=rules, ledger=ledger, summary=summary) if args.paths else ():
             if isinstance(item, InputError):
                 _warn(str(item))
         claims = ledger.claim_records()
@@ -231,7 +234,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         for write, output in writers:
             write(ledger, output, flags=flags, corroboration=counts)
             _warn(f"wrote {output}")
-    return 0
+    return 1 if summary.failed else 0
 
 
 def cmd_verdicts_import(args: argparse.Namespace) -> int:

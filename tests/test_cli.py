@@ -7,8 +7,10 @@ import io
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -121,6 +123,48 @@ def test_output_file_is_replaced_whole_and_only_on_success(news, folder_rows, tm
         (r["doc"], r["start"], r["end"], r["text"], r["kind"]) for r in folder_rows]
     assert sorted(p.name for p in target.parent.iterdir()) == ["mentions.jsonl"]
     assert str(target) in done.stderr
+
+
+STDIN_TEXT = "Trade reached $3 million in 2024."
+
+
+def test_output_to_a_fifo_is_written_through_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+
+    result = run("extract", "--stdin", "-o", str(fifo), stdin=STDIN_TEXT)
+    reader.join(timeout=30)
+
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert [r["text"] for r in jsonl(received[0])] == ["$3 million", "2024"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "real" / "mentions.jsonl"
+    target.parent.mkdir()
+    target.write_text("previous run\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+
+    result = run("extract", "--stdin", "-o", str(link), stdin=STDIN_TEXT)
+
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == target
+    assert [r["text"] for r in jsonl(target.read_text(encoding="utf-8"))] == ["$3 million", "2024"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["mentions.jsonl"]
+
+
+def test_output_dash_is_stdout(tmp_path):
+    result = run("extract", "--stdin", "-o", "-", stdin=STDIN_TEXT, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert [r["text"] for r in jsonl(result.stdout)] == ["$3 million", "2024"]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_output_to_a_folder_is_a_clear_error(news, tmp_path):

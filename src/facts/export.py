@@ -11,6 +11,8 @@ import errno
 import io
 import json
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -73,15 +75,30 @@ def _umask() -> int:
 
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
-    """Open a temporary file beside `path`; it replaces `path` only if the block succeeds."""
-    path = Path(path)
-    if path.is_dir():
+    """Open a temporary file beside `path`; it replaces `path` only if the block succeeds.
+
+    `-` is standard output; a device or FIFO is written to as it is (replacing it would
+    turn /dev/null into a file); a symlink's target is replaced, never the link.
+    """
+    encoding = None if "b" in mode else "utf-8"
+    newline = None if "b" in mode else ""
+    if str(path) == "-":
+        yield _stdout(mode)
+        return
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with open(path, mode, encoding=encoding, newline=newline) as fh:
+            yield fh
+        return
+    path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        encoding = None if "b" in mode else "utf-8"
-        newline = None if "b" in mode else ""
         with io.open(fd, mode, encoding=encoding, newline=newline) as fh:
             yield fh
         # mkstemp makes the file private; give it the permissions a plain open() would.
@@ -90,6 +107,12 @@ def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _stdout(mode: str) -> IO:
+    """Standard output, left open: binary output (a workbook) goes to its buffer."""
+    sys.stdout.flush()
+    return sys.stdout.buffer if "b" in mode else sys.stdout
 
 
 _MAX_COLUMN_WIDTH = 60

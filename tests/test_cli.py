@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import fcntl
 import io
 import json
 import os
@@ -165,6 +166,20 @@ def test_output_dash_is_stdout(tmp_path):
     assert result.returncode == 0, result.stderr
     assert [r["text"] for r in jsonl(result.stdout)] == ["$3 million", "2024"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_leftover_temporary_files_of_a_killed_run_are_removed_by_the_next_run(tmp_path):
+    target = tmp_path / "mentions.jsonl"
+    killed = tmp_path / ".mentions.jsonl.k1ll3d.tmp"
+    killed.write_text('{"half": ', encoding="utf-8")
+    live = tmp_path / ".mentions.jsonl.l1v3.tmp"
+    with live.open("w") as writing:
+        fcntl.flock(writing, fcntl.LOCK_EX)  # as a run writing it now holds it
+
+        result = run("extract", "--stdin", "-o", str(target), stdin=STDIN_TEXT)
+
+        assert result.returncode == 0, result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, target.name]
 
 
 def test_output_to_a_folder_is_a_clear_error(news, tmp_path):

@@ -1,13 +1,16 @@
 """Write mentions (and later claims) as JSON Lines, JSON or CSV, safely.
 
 Files are written to a temporary file beside the target and moved into place,
-so a crash never leaves a half-written output. Text that a spreadsheet would
-run as a formula is written as text.
+so a crash never leaves a half-written output (and the next run removes the
+temporary file a killed run left). Text that a spreadsheet would run as a
+formula is written as text.
 """
 from __future__ import annotations
 
 import csv
 import errno
+import fcntl
+import glob
 import io
 import json
 import os
@@ -97,13 +100,17 @@ def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
         return
     path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # Held until the file is closed or the process dies: a rerun tells a live writer's file from a leftover.
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with io.open(fd, mode, encoding=encoding, newline=newline) as fh:
             yield fh
-        # mkstemp makes the file private; give it the permissions a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+            fh.flush()
+            # mkstemp makes the file private; give it the permissions a plain open() would.
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -113,6 +120,22 @@ def _stdout(mode: str) -> IO:
     """Standard output, left open: binary output (a workbook) goes to its buffer."""
     sys.stdout.flush()
     return sys.stdout.buffer if "b" in mode else sys.stdout
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove the temporary files of killed runs beside `path`: those no live writer holds locked."""
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            fd = os.open(leftover, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass  # a run writing it now
+        finally:
+            os.close(fd)
 
 
 _MAX_COLUMN_WIDTH = 60

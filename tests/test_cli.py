@@ -290,6 +290,22 @@ def test_missing_path_is_a_clear_error_and_the_others_still_run(news, tmp_path):
     assert {r["doc"] for r in jsonl(result.stdout)} == {SMALL[0].name}
 
 
+def test_a_folder_scan_skips_the_runs_own_output_and_ledger(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(SMALL[0], folder / SMALL[0].name)
+    output, ledger = folder / "mentions.jsonl", folder / "ledger.db"
+
+    first = run("extract", str(folder), "-o", str(output))
+    again = run("extract", str(folder), "-o", str(output), "--ledger", str(ledger))
+
+    assert (first.returncode, again.returncode) == (0, 0), again.stderr
+    assert {r["doc"] for r in jsonl(output.read_text(encoding="utf-8"))} == {SMALL[0].name}
+    with_ledger = run("extract", str(folder), "-o", str(output), "--ledger", str(ledger))  # now in the folder
+    assert with_ledger.returncode == 0, with_ledger.stderr
+    assert with_ledger.stderr.startswith("facts: 1 files;"), with_ledger.stderr
+
+
 def test_check_and_report_exit_1_on_a_missing_input_and_still_read_the_others(news, tmp_path):
     missing = tmp_path / "no-such-file.txt"
     report = tmp_path / "report.html"

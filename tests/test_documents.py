@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import os
+from pathlib import Path
 
 import pytest
 
@@ -186,6 +188,35 @@ def test_iter_paths_missing_path_raises(tmp_path):
         list(iter_paths([missing]))
 
     assert caught.value.path == str(missing)
+
+
+def test_an_unreadable_subfolder_is_reported_and_the_rest_still_read(tmp_path, monkeypatch):
+    root = tmp_path / "in"
+    write(root / "a.txt", b"First.")
+    write(root / "locked" / "b.txt", b"Hidden.")
+    write(root / "z.txt", b"Last.")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == root / "locked":  # as for a folder without read permission (tests may run as root)
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    results = list(load_documents([root]))
+
+    assert [r.doc for r in results if isinstance(r, Document)] == ["a.txt", "z.txt"]
+    assert [str(r) for r in results if isinstance(r, InputError)] == [f"{root / 'locked'}: Permission denied"]
+
+
+def test_a_folder_is_read_without_the_files_to_skip(tmp_path):
+    root = tmp_path / "in"
+    write(root / "a.txt", b"First.")
+    write(root / "mentions.jsonl", b'{"text": "$3 million"}')
+    link = tmp_path / "out.jsonl"
+    link.symlink_to(root / "mentions.jsonl")
+
+    assert [r.doc for r in load_documents([root], skip=[link])] == ["a.txt"]
 
 
 def test_load_documents_reports_errors_in_place_and_goes_on(tmp_path):

@@ -52,7 +52,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     summary = Summary()
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
-        results = process_paths(args.paths, rules=rules, reference_date=reference, ledger=ledger, summary=summary)
+        results = process_paths(args.paths, rules=rules, reference_date=reference, ledger=ledger, summary=summary,
+                                outputs=[args.output] if args.output else [])
         n = _write(_rows(_with_progress(results, args)), args)
     if args.output or args.ledger or args.summary:
         _warn(f"{summary}" + (f"; wrote {n} rows to {args.output}" if args.output else "")
@@ -123,7 +124,8 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
     claims, titles = [], {}
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
-        for item in process_paths(args.paths, rules=load_rules(args.rules), ledger=ledger, summary=summary):
+        for item in process_paths(args.paths, rules=load_rules(args.rules), ledger=ledger, summary=summary,
+                                  outputs=[args.output] if args.output else []):
             if isinstance(item, InputError):
                 _warn(str(item))
                 continue
@@ -223,7 +225,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         ledger = stack.enter_context(Ledger(path))
         rules = load_rules(args.rules)
         summary = Summary()
-        for item in process_paths(args.paths, rules=rules, ledger=ledger, summary=summary) if args.paths else ():
+        processed = process_paths(args.paths, rules=rules, ledger=ledger, summary=summary, outputs=args.output)
+        for item in processed if args.paths else ():
             if isinstance(item, InputError):
                 _warn(str(item))
         claims = ledger.claim_records()

@@ -174,42 +174,54 @@ def html_to_text(html: str) -> str:
     return inscriptis.get_text(html)
 
 
-def _walk(root: Path) -> list[tuple[Path, str]]:
-    def fail(err: OSError) -> None:
-        raise InputError(err.filename or str(root), _os_reason(err))
+def _walk(root: Path, skip: frozenset[str]) -> list[tuple[Path, str] | InputError]:
+    """The files below `root`, sorted, then an error for each subfolder that cannot be listed
+    (one unreadable subfolder must not cost the rest); files whose real path is in `skip` are left out."""
+    errors: list[InputError] = []
+
+    def report(err: OSError) -> None:
+        errors.append(InputError(err.filename or str(root), _os_reason(err)))
 
     found = []
-    for folder, dirs, files in os.walk(root, onerror=fail):
+    for folder, dirs, files in os.walk(root, onerror=report):
         # Pruning in place keeps os.walk out of .git and the like.
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for file in files:
-            if not file.startswith("."):
-                path = Path(folder, file)
+            path = Path(folder, file)
+            if not file.startswith(".") and os.path.realpath(path) not in skip:
                 found.append((path, path.relative_to(root).as_posix()))
     # Sorting by components lists a folder's contents together, whatever characters the names hold.
     found.sort(key=lambda item: item[1].split("/"))
-    return found
+    return [*found, *errors]
 
 
-def iter_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
-    """Expand the command-line paths into (file, name to show); names of files in a folder are relative to it."""
+def iter_paths(paths: Iterable[str | Path], skip: Iterable[str | Path] = ()) -> Iterator[tuple[Path, str] | InputError]:
+    """Expand the command-line paths into (file, name to show); names of files in a folder are relative to it.
+    A folder's subfolders that cannot be listed come as errors in place; files in `skip` (the run's own
+    outputs) are left out of folders."""
+    skipped = frozenset(os.path.realpath(p) for p in skip)
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path)
+            yield from _walk(path, skipped)
         elif path.exists():
             yield path, path.name
         else:
             raise InputError(str(given), "no such file or directory")
 
 
-def load_documents(paths: Iterable[str | Path]) -> Iterator[Document | InputError]:
-    """Load every file, handing back failures in place so one bad file does not stop a batch."""
+def load_documents(paths: Iterable[str | Path], skip: Iterable[str | Path] = ()) -> Iterator[Document | InputError]:
+    """Load every file, handing back failures in place so one bad file does not stop a batch;
+    files in `skip` (the run's own outputs) are not read from folders."""
+    skip = list(skip)
     for given in paths:
         try:
-            for path, doc in iter_paths([given]):
+            for found in iter_paths([given], skip):
+                if isinstance(found, InputError):
+                    yield found
+                    continue
                 try:
-                    yield load_document(path, doc)
+                    yield load_document(*found)
                 except InputError as err:
                     yield err
         except InputError as err:

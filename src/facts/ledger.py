@@ -151,6 +151,10 @@ class Ledger:
     def ledger_id(self) -> str:
         return self.meta("ledger_id") or ""
 
+    def files(self) -> list[Path]:
+        """The database and the files SQLite keeps beside it (never inputs of a run)."""
+        return [self.path, *(self.path.with_name(self.path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+
     def close(self) -> None:
         self.db.close()
 

@@ -284,10 +284,12 @@ class Summary:
 
 
 def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, reference_date: str | date | None = None,
-                  ledger: Ledger | None = None, summary: Summary | None = None
+                  ledger: Ledger | None = None, summary: Summary | None = None, outputs: Iterable[str] = ()
                   ) -> Iterator[ProcessedDocument | InputError]:
     """Process every file; with a ledger, store each document in its own transaction and
-    skip documents it holds already. Copies are recognised across the run and the ledger."""
+    skip documents it holds already. Copies are recognised across the run and the ledger.
+    Folders are read without the run's own files (`outputs` and the ledger): a previous run's
+    output would be read as an article."""
     rules = rules or cached_rules()
     summary = summary if summary is not None else Summary()
     stories = StoryIndex()
@@ -295,7 +297,8 @@ def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, referen
         for story, fingerprint, shingles in ledger.stories():
             stories.add(story, Article(start=0, end=0, fingerprint=fingerprint, shingles=shingles))
     seen_stories: set[str] = set(stories.known())
-    for item in load_documents(paths):
+    own_files = [*outputs, *(ledger.files() if ledger is not None else ())]
+    for item in load_documents(paths, skip=own_files):
         if isinstance(item, InputError):
             summary.failed.append(item)
             yield item

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from facts import extract
 from facts.documents import Document, InputError, decode_bytes, iter_paths, load_document, load_documents
 
 RUSSIAN = (
@@ -70,6 +71,40 @@ def test_utf16_with_bom(tmp_path, codec):
     assert doc.text == text
     assert doc.encoding == "utf-16"
     assert "utf-16" in doc.warnings[0]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", [WESTERN, RUSSIAN], ids=["western", "russian"])
+def test_utf16_without_bom_is_detected_not_refused_as_binary(tmp_path, codec, text):
+    path = write(tmp_path / "u16.txt", text.encode(codec))
+
+    doc = load_document(path)
+
+    assert (doc.text, doc.encoding) == (text, codec)
+    assert "no byte order mark" in doc.warnings[0]
+
+
+def test_utf8_with_a_stray_byte_is_utf8_with_a_warning_naming_the_offset(tmp_path):
+    before, after = "Shipments reached 8\u00a0800 tonnes in 2024, ", "up from 7\u00a0100 tonnes.\n"
+    data = before.encode("utf-8") + b"\x9d" + after.encode("utf-8")
+    path = write(tmp_path / "stray.txt", data)
+
+    doc = load_document(path)
+
+    assert (doc.text, doc.encoding) == (before + "\ufffd" + after, "utf-8")
+    assert doc.warnings == [f"not valid UTF-8 at byte offset {len(before.encode('utf-8'))}: decoded as UTF-8, "
+                            "1 bad byte sequence(s) replaced with U+FFFD"]
+    assert "8\u00a0800 tonnes" in [m.text for m in extract(doc.text)]
+
+
+def test_a_single_nul_byte_does_not_make_a_text_file_binary(tmp_path):
+    text = "Exports rose 4 percent in 2024.\x00 Imports fell.\n"
+    path = write(tmp_path / "nul.txt", text.encode("utf-8"))
+
+    doc = load_document(path)
+
+    assert doc.text == text
+    assert [m.text for m in extract(doc.text)] == [m.text for m in extract(text.replace("\x00", " "))]
 
 
 def test_utf32_with_bom(tmp_path):

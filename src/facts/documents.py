@@ -32,6 +32,10 @@ _BOMS = (
 # C0/C1 control characters other than the whitespace ones (tab to CR) that real text contains.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_SHARE = 0.05
+# UTF-16 of Latin text has a NUL in every pair; a quarter is still Cyrillic or Greek with spaces and digits.
+_UTF16_NUL_SHARE = 0.25
+# More bad sequences than this in UTF-8-looking bytes is an other encoding, not a stray byte.
+_MAX_STRAY_BYTES = 16
 # Western European text often scores the same in cp1252 and cp1250 (say German with
 # no letters that tell them apart); cp1252 is by far the likelier one then.
 _TIE_PREFERENCE = "cp1252"
@@ -86,6 +90,43 @@ def _detect(data: bytes) -> tuple[str, str] | None:
         return None
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when NULs sit at odd or even positions only, as the
+    high bytes of Latin, digits and punctuation do, and the bytes decode as such."""
+    if len(data) % 2 or b"\x00" not in data:
+        return None
+    pairs = len(data) // 2
+    nul_even, nul_odd = data[0::2].count(0), data[1::2].count(0)
+    for codec, nuls, other in (("utf-16-le", nul_odd, nul_even), ("utf-16-be", nul_even, nul_odd)):
+        if nuls >= pairs * _UTF16_NUL_SHARE and other <= pairs * _MAX_CONTROL_SHARE:
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return codec
+    return None
+
+
+def _utf8_with_stray_bytes(data: bytes) -> tuple[str, list[int]] | None:
+    """UTF-8 text with a few stray bytes, each replaced by U+FFFD, and their byte offsets;
+    None when the bad bytes are many or outnumber the valid non-ASCII characters: that is
+    a legacy encoding (one in which 'café' is one bad byte and no valid one), for detection."""
+    parts, offsets, at = [], [], 0
+    while True:
+        try:
+            parts.append(data[at:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as err:
+            if len(offsets) == _MAX_STRAY_BYTES:
+                return None
+            parts.append(data[at:at + err.start].decode("utf-8") + "\ufffd")
+            offsets.append(at + err.start)
+            at += err.end
+    text = "".join(parts)
+    non_ascii = sum(1 for ch in text if ord(ch) > 127) - len(offsets)
+    return (text, offsets) if non_ascii > len(offsets) else None
+
+
 def _fallback(data: bytes) -> tuple[str, str]:
     """Decode as cp1252, or latin-1 where cp1252 leaves a byte undefined (latin-1 never fails)."""
     try:
@@ -103,12 +144,21 @@ def _decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
                 raise InputError(path, f"not valid {codec} despite its byte order mark ({err.reason})") from None
             warnings = [] if codec == "utf-8-sig" else [f"decoded as {codec} (byte order mark), not UTF-8"]
             return text, codec, warnings
-    if b"\x00" in data:
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return data.decode(utf16), utf16, [f"decoded as {utf16} (no byte order mark; detected by its NUL bytes)"]
+    if data.count(b"\x00") > len(data) * _MAX_CONTROL_SHARE:
         raise InputError(path, _BINARY)
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    stray = _utf8_with_stray_bytes(data)
+    if stray is not None:
+        text, offsets = stray
+        shown = ", ".join(map(str, offsets[:5])) + (", ..." if len(offsets) > 5 else "")
+        return text, "utf-8", [f"not valid UTF-8 at byte offset {shown}: decoded as UTF-8, "
+                               f"{len(offsets)} bad byte sequence(s) replaced with U+FFFD"]
     detected = _detect(data)
     if detected is not None:
         text, encoding = detected

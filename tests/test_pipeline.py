@@ -101,6 +101,34 @@ def test_crlf_and_nbsp_inside_figures_stay_in_the_span():
                                                      ("40\u00a0per cent", "percent")]
 
 
+# --- values ------------------------------------------------------------------------------------
+
+
+def test_more_than_28_significant_digits_are_not_rounded():
+    text = "It holds $1234567890123456789012345678901 and $1234567890123456789.0123456789012 billion."
+
+    values = [m.value for m in extract(text)]
+
+    assert values == [Decimal("1234567890123456789012345678901"), Decimal("1234567890123456789012345678.9012")]
+
+
+def test_non_ascii_digits_are_left_out_never_misread():
+    mentions = extract("Trade reached ٣٫٧٤ billion dollars in 2024; ٢٠٢٣ saw ٥ deals.")
+
+    assert [(m.text, m.value) for m in mentions] == [("2024", "2024")]
+
+
+def test_invisible_characters_inside_numbers_are_dropped_and_spans_stay_exact():
+    text = "Builders put up 3\ufeff000 homes, 4\u200b500 roads and 12\u00ad000 schools by 2024."
+
+    mentions = extract(text)
+
+    assert_valid(text, mentions)
+    assert [(m.text, m.value) for m in mentions] == [
+        ("3\ufeff000", Decimal(3000)), ("4\u200b500", Decimal(4500)), ("12\u00ad000", Decimal(12000)),
+        ("2024", "2024")]
+
+
 # --- any text ----------------------------------------------------------------------------------
 
 # Astral characters (emoji, mathematical digits) and the odd spaces are where offset bugs hide.
@@ -109,6 +137,7 @@ PIECES = st.sampled_from([
     "5", "12", "1,000", "3.74", "2024", "2015–2019", "June 25", "May", "7", "$", "US$", "€", "%", " percent",
     " billion", " million", " tons", " km", "-", "–", "about ", "over ", "nearly ", "three", " times", "fold",
     " ", "\u00a0", "\u202f", "\t", "\r\n", "\n", ",", ".", "🚀", "𝟚", "٣", "½", "Published ", "last year",
+    "\ufeff", "\u200b", "\u00ad",
 ])
 
 

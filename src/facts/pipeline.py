@@ -73,16 +73,35 @@ def extract(text: str, *, reference_date: str | date | None = None, rules: RuleS
     """Every figure and date in `text`, sorted by position, spans exact: `text[m.start:m.end] == m.text`."""
     rules = rules or cached_rules()
     reference = parse_reference(reference_date)
-    candidates, vetoes = scan(text, rules)
+    matched, kept = _without_invisible(text)
+    candidates, vetoes = scan(matched, rules)
     chosen, valued = _select_valid(candidates, vetoes, rules)
     mentions = []
     for c in chosen:
         fields = valued[id(c)]
         if c.kind in AMOUNT_KINDS:
-            fields["qualifier"] = _qualifier(text, c.start, c.end, rules)
-        mentions.append(Mention(doc=doc, start=c.start, end=c.end, text=text[c.start:c.end], kind=c.kind,
+            fields["qualifier"] = _qualifier(matched, c.start, c.end, rules)
+        mentions.append(Mention(doc=doc, start=c.start, end=c.end, text=matched[c.start:c.end], kind=c.kind,
                                 rule=c.rule.id, **fields))
-    return resolve(text, mentions, rules.lexicon, reference)
+    mentions = resolve(matched, mentions, rules.lexicon, reference)
+    if kept is None:
+        return mentions
+    return [m.model_copy(update={"start": kept[m.start], "end": kept[m.end - 1] + 1,
+                                 "text": text[kept[m.start]:kept[m.end - 1] + 1]}) for m in mentions]
+
+
+# Invisible format characters (a BOM, a zero-width space, a soft hyphen) right after a digit of a number.
+_INVISIBLE_IN_NUMBER = regex.compile(r"(?<=\d)\p{Cf}+(?=[.,\u00a0\u202f]?\d)")
+
+
+def _without_invisible(text: str) -> tuple[str, list[int] | None]:
+    """The text to match, with invisible characters inside numbers dropped (`3\ufeff000` is 3000,
+    not 3 and 0), and where each of its characters stands in `text` (None when nothing was dropped)."""
+    if _INVISIBLE_IN_NUMBER.search(text) is None:
+        return text, None
+    dropped = {i for m in _INVISIBLE_IN_NUMBER.finditer(text) for i in range(*m.span())}
+    kept = [i for i in range(len(text)) if i not in dropped]
+    return "".join(text[i] for i in kept), kept
 
 
 class StoryIndex:

@@ -182,6 +182,14 @@ def test_leftover_temporary_files_of_a_killed_run_are_removed_by_the_next_run(tm
         assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, target.name]
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full, the full disk of a test")
+def test_a_full_disk_is_one_line_naming_the_output():
+    result = run("extract", "--stdin", "-o", "/dev/full", stdin=STDIN_TEXT)
+
+    assert result.returncode == 2
+    assert result.stderr == "facts: /dev/full: No space left on device\n"
+
+
 def test_output_to_a_folder_is_a_clear_error(news, tmp_path):
     result = run("extract", str(news / SMALL[0].name), "-o", str(tmp_path))
 

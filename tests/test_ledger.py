@@ -332,6 +332,40 @@ def test_claims_as_json_lines_are_strict_json(seed_ledger, capsys):
         strict_json(line)
 
 
+@pytest.fixture
+def read_only_ledger(seed_ledger, tmp_path):
+    """A copy of the seed ledger in a folder nobody may write: immutable for root, whom modes do not stop."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    path = folder / "ledger.db"
+    shutil.copy(seed_ledger, path)
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(path), str(folder)], capture_output=True).returncode:
+            pytest.skip("chattr +i is not allowed here")
+        yield path
+        subprocess.run(["chattr", "-i", str(path), str(folder)], check=True)
+    else:
+        path.chmod(0o444)
+        folder.chmod(0o555)
+        yield path
+        folder.chmod(0o755)
+
+
+def test_a_read_only_ledger_opens_read_only_for_claims_and_check(read_only_ledger, capsys):
+    assert main(["claims", "--ledger", str(read_only_ledger), *QUERY, "--format", "jsonl"]) == 0
+    assert any(json.loads(line)["text"] == TRADE_FIGURE for line in capsys.readouterr().out.splitlines())
+    assert main(["check", "--ledger", str(read_only_ledger), "--format", "jsonl"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out and captured.err == ""
+
+
+def test_a_ledger_that_cannot_be_written_is_one_line_naming_it(read_only_ledger, capsys):
+    assert main(["extract", str(SEEDS[1]), "--ledger", str(read_only_ledger), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith(f"facts: {read_only_ledger}: "), err
+    assert "not a facts ledger" not in err, err  # it is one, only not writable
+
+
 def test_claims_from_a_missing_ledger(tmp_path, capsys):
     missing = tmp_path / "nowhere.db"
     assert main(["claims", "--ledger", str(missing), *QUERY]) == 2

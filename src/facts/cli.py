@@ -102,7 +102,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     if not os.path.exists(args.ledger):
         _warn(f"{args.ledger}: no such ledger (make one with `facts extract PATH --ledger {args.ledger}`)")
         return 2
-    with Ledger(args.ledger) as ledger:
+    with Ledger(args.ledger, read_only=True) as ledger:
         frame = ledger.claims(subject=args.subject, metric=args.metric, period=args.period, kind=args.kind)
     if args.format == "table":
         columns = ["doc", "start", "end", "text", "kind", "value", "unit", "qualifier", "subject", "metric", "period"]
@@ -119,7 +119,7 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
     if args.ledger and not args.paths:
         if not os.path.exists(args.ledger):
             raise LedgerError(f"{args.ledger}: no such ledger")
-        with Ledger(args.ledger) as ledger:
+        with Ledger(args.ledger, read_only=True) as ledger:
             return ledger.claim_records(), ledger.titles()
     claims, titles = [], {}
     with ExitStack() as stack:
@@ -175,10 +175,10 @@ def _changes(args: argparse.Namespace) -> list:
     return diff_paths(old, new, rules=rules, reference_date=_reference(args))
 
 
-def _existing_ledger(path: str) -> Ledger:
+def _existing_ledger(path: str, read_only: bool = True) -> Ledger:
     if not os.path.isfile(path):
         raise InputError(path, "no such ledger")
-    return Ledger(path)
+    return Ledger(path, read_only=read_only)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -222,7 +222,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             path = os.path.join(stack.enter_context(tempfile.TemporaryDirectory()), "ledger.db")
             if any(output.lower().endswith(".xlsx") for _, output in writers):
                 _warn("report: no --ledger, so verdicts filled in this workbook cannot be imported later")
-        ledger = stack.enter_context(Ledger(path))
+        ledger = stack.enter_context(Ledger(path, read_only=bool(args.ledger and not args.paths)))
         rules = load_rules(args.rules)
         summary = Summary()
         processed = process_paths(args.paths, rules=rules, ledger=ledger, summary=summary, outputs=args.output)
@@ -241,7 +241,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_verdicts_import(args: argparse.Namespace) -> int:
-    with _existing_ledger(args.ledger) as ledger:
+    with _existing_ledger(args.ledger, read_only=False) as ledger:
         from .workbook import import_verdicts
 
         result = import_verdicts(args.file, ledger)

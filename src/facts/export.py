@@ -81,8 +81,20 @@ def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside `path`; it replaces `path` only if the block succeeds.
 
     `-` is standard output; a device or FIFO is written to as it is (replacing it would
-    turn /dev/null into a file); a symlink's target is replaced, never the link.
+    turn /dev/null into a file); a symlink's target is replaced, never the link. An OS
+    error in writing (a full disk) names `path`, so the CLI can say it on one line.
     """
+    try:
+        with _open_to_replace(path, mode) as fh:
+            yield fh
+    except OSError as exc:
+        if exc.filename is not None or exc.errno is None:
+            raise
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+
+
+@contextmanager
+def _open_to_replace(path: str | Path, mode: str) -> Iterator[IO]:
     encoding = None if "b" in mode else "utf-8"
     newline = None if "b" in mode else ""
     if str(path) == "-":

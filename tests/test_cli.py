@@ -329,6 +329,36 @@ def test_check_and_report_exit_1_on_a_missing_input_and_still_read_the_others(ne
     assert SMALL[0].name in report.read_text(encoding="utf-8")
 
 
+def test_reference_date_is_taken_by_check_report_and_diff(tmp_path):
+    article = tmp_path / "visit.txt"
+    article.write_text("President to visit Baku\n\nThe President will visit Baku on 7 May, officials said on Tuesday.\n\n"
+                       "Trade between the two countries reached $3 billion last year, up 12 percent, the ministry "
+                       "said. The two sides will sign 14 agreements during the visit.\n", encoding="utf-8")
+    ledgers = {command: tmp_path / f"{command}.db" for command in ("check", "report")}
+
+    checked = run("check", str(article), "--ledger", str(ledgers["check"]), "--reference-date", "2025-03-01")
+    reported = run("report", str(article), "--ledger", str(ledgers["report"]), "--reference-date", "2025-03-01",
+                   "-o", str(tmp_path / "report.html"))
+    diffed = run("diff", str(article), str(article), "--reference-date", "2025-03-01")
+
+    assert (checked.returncode, reported.returncode, diffed.returncode) == (0, 0, 0), checked.stderr + reported.stderr
+    for ledger in ledgers.values():
+        claims = jsonl(run("claims", "--ledger", str(ledger), "--format", "jsonl").stdout)
+        assert [(c["text"], c["resolved"]) for c in claims if c["kind"] == "date"] == [("last year", "2024")]
+
+
+def test_check_table_with_o_writes_the_table_to_the_file(tmp_path):
+    table = tmp_path / "flags.txt"
+
+    to_file = run("check", str(SEEDS), "--format", "table", "-o", str(table))
+    to_stdout = run("check", str(SEEDS), "--format", "table")
+
+    assert (to_file.returncode, to_stdout.returncode) == (0, 0), to_file.stderr
+    assert to_file.stdout == ""
+    assert "flags on" in to_file.stderr
+    assert to_stdout.stdout and table.read_text(encoding="utf-8") == to_stdout.stdout
+
+
 def test_extract_without_input_says_what_to_give():
     result = run("extract")
 

@@ -124,8 +124,8 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
     claims, titles = [], {}
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
-        for item in process_paths(args.paths, rules=load_rules(args.rules), ledger=ledger, summary=summary,
-                                  outputs=[args.output] if args.output else []):
+        for item in process_paths(args.paths, rules=load_rules(args.rules), reference_date=_reference(args),
+                                  ledger=ledger, summary=summary, outputs=[args.output] if args.output else []):
             if isinstance(item, InputError):
                 _warn(str(item))
                 continue
@@ -146,9 +146,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     flags = find_flags(claims, rules=load_rules(args.rules), titles=titles)
     if args.format == "table":
-        for f in flags:
-            print(f"[{f.severity}] {f.kind}: {f.why}\n    a: {f.a.doc}:{f.a.start}-{f.a.end} {f.a.text!r}"
-                  f"\n    b: {f.b.doc}:{f.b.start}-{f.b.end} {f.b.text!r}")
+        table = "".join(f"[{f.severity}] {f.kind}: {f.why}\n    a: {f.a.doc}:{f.a.start}-{f.a.end} {f.a.text!r}"
+                        f"\n    b: {f.b.doc}:{f.b.start}-{f.b.end} {f.b.text!r}\n" for f in flags)
+        with atomic_open(args.output or "-") as out:
+            out.write(table)
         print(f"{len(flags)} flags on {len(claims)} claims", file=sys.stderr)
     else:
         _write(flags, args)
@@ -225,7 +226,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         ledger = stack.enter_context(Ledger(path, read_only=bool(args.ledger and not args.paths)))
         rules = load_rules(args.rules)
         summary = Summary()
-        processed = process_paths(args.paths, rules=rules, ledger=ledger, summary=summary, outputs=args.output)
+        processed = process_paths(args.paths, rules=rules, reference_date=_reference(args), ledger=ledger,
+                                  summary=summary, outputs=args.output)
         for item in processed if args.paths else ():
             if isinstance(item, InputError):
                 _warn(str(item))
@@ -249,6 +251,9 @@ def cmd_verdicts_import(args: argparse.Namespace) -> int:
     return 1 if result.invalid else 0
 
 
+REFERENCE_HELP = "anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="facts", description="Check the numbers in a pile of articles: extract every figure and date with its "
@@ -263,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--ledger", help="also add the claims to this ledger file (SQLite), e.g. outputs/ledger.db")
     ex.add_argument("--stdin", action="store_true", help="read one text from stdin")
     ex.add_argument("--batch", action="store_true", help='read JSON Lines {"id","text","reference"?} from stdin')
-    ex.add_argument("--reference-date", help="anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE")
+    ex.add_argument("--reference-date", help=REFERENCE_HELP)
     ex.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ex.add_argument("--summary", action="store_true", help="print what the run did on stderr")
     ex.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -274,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--ledger", help="check the claims of this ledger (with paths: add them to it first)")
     ck.add_argument("--format", choices=("table",) + FORMATS, default="table")
     ck.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
+    ck.add_argument("--reference-date", help=REFERENCE_HELP)
     ck.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ck.add_argument("--fail-on-conflict", action="store_true", help="exit 1 when anything is flagged (for CI)")
     ck.set_defaults(func=cmd_check)
@@ -284,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     df.add_argument("--article", help="a story id, or the ledger id of one of its articles")
     df.add_argument("--format", choices=("text", "jsonl", "xlsx"), default="text")
     df.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
-    df.add_argument("--reference-date", help="anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE")
+    df.add_argument("--reference-date", help=REFERENCE_HELP)
     df.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     df.set_defaults(func=cmd_diff)
 
@@ -303,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--ledger", help="report on this ledger (with paths: add them to it first)")
     rp.add_argument("-o", "--output", required=True, action="append",
                     help="FILE.xlsx or FILE.html, written atomically (give -o again for both)")
+    rp.add_argument("--reference-date", help=REFERENCE_HELP)
     rp.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     rp.set_defaults(func=cmd_report)
 

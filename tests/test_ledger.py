@@ -201,6 +201,31 @@ def test_extracting_twice_adds_nothing(seeds, tmp_path, capsys, monkeypatch):
     assert counts(ledger) == before
 
 
+def test_two_concurrent_writers_give_copies_of_one_article_one_story(tmp_path):
+    """Writer `a` holds a page, writer `b` a later version of it (a figure corrected, so no
+    fingerprint is shared: only the stories held tell its articles are copies). Run at once,
+    they must make the stories that one run after the other makes."""
+    page = TRADE_SEED.read_text(encoding="utf-8")
+    folders = {name: tmp_path / name for name in ("a", "b")}
+    for name, text in (("a", page), ("b", page.replace(TRADE_FIGURE, "US$ 3.9 billion"))):
+        folders[name].mkdir()
+        (folders[name] / f"{name}.txt").write_text(text, encoding="utf-8")
+
+    def stories(ledger: Path) -> int:
+        return sql(ledger, "SELECT count(DISTINCT story) FROM articles")[0][0]
+
+    sequential = tmp_path / "sequential.db"
+    for folder in folders.values():
+        subprocess.run(extract_command(folder, sequential), env=clean_env(), capture_output=True, check=True)
+    concurrent = tmp_path / "concurrent.db"
+    writers = [subprocess.Popen(extract_command(folder, concurrent), env=clean_env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE) for folder in folders.values()]
+    for writer in writers:
+        assert writer.wait(timeout=300) == 0, writer.stderr.read()
+
+    assert stories(concurrent) == stories(sequential) < len(sql(sequential, "SELECT id FROM articles"))
+
+
 def test_a_changed_text_is_a_new_version_and_the_old_one_stays(seeds, tmp_path):
     ledger_path = tmp_path / "ledger.db"
     page = seeds / TRADE_SEED.name

@@ -9,6 +9,7 @@ new version while the old one stays queryable.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import sqlite3
@@ -170,8 +171,19 @@ class Ledger:
         return self.meta("ledger_id") or ""
 
     def files(self) -> list[Path]:
-        """The database and the files SQLite keeps beside it (never inputs of a run)."""
-        return [self.path, *(self.path.with_name(self.path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+        """The database, the files SQLite keeps beside it and the run lock (never inputs of a run)."""
+        return [self.path, *(self.path.with_name(self.path.name + suffix)
+                             for suffix in ("-wal", "-shm", "-journal", "-lock"))]
+
+    @contextmanager
+    def run_lock(self) -> Iterator[None]:
+        """Held by a run that adds to the ledger, from before it reads the stories held until it
+        ends: a second writer waits, then sees the first one's stories, so copies of one article
+        get one story and one claim id. The lock is on a file beside the ledger (`NAME-lock`),
+        not the database, whose locks are SQLite's; it goes when the process does."""
+        with open(self.path.with_name(self.path.name + "-lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def close(self) -> None:
         self.db.close()

@@ -6,7 +6,7 @@ import hashlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -311,27 +311,29 @@ def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, referen
     output would be read as an article."""
     rules = rules or cached_rules()
     summary = summary if summary is not None else Summary()
-    stories = StoryIndex()
-    if ledger is not None:
-        for story, fingerprint, shingles in ledger.stories():
-            stories.add(story, Article(start=0, end=0, fingerprint=fingerprint, shingles=shingles))
-    seen_stories: set[str] = set(stories.known())
-    own_files = [*outputs, *(ledger.files() if ledger is not None else ())]
-    for item in load_documents(paths, skip=own_files):
-        if isinstance(item, InputError):
-            summary.failed.append(item)
-            yield item
-            continue
-        summary.files += 1
-        if ledger is not None and ledger.holds(item.doc, text_sha256(item.text), rules.fingerprint):
-            summary.held += 1
-            continue
-        with _collector_paused():
-            processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
-            summary.articles += len(processed.articles)
-            summary.copies += sum(1 for s in processed.stories if s in seen_stories)
-            seen_stories.update(processed.stories)
-            summary.claims.update(c.kind for c in processed.claims)
-            if ledger is not None:
-                ledger.add_processed(processed)
-        yield processed
+    # A second writer of the same ledger waits here, so that it sees the first one's stories.
+    with ledger.run_lock() if ledger is not None else nullcontext():
+        stories = StoryIndex()
+        if ledger is not None:
+            for story, fingerprint, shingles in ledger.stories():
+                stories.add(story, Article(start=0, end=0, fingerprint=fingerprint, shingles=shingles))
+        seen_stories: set[str] = set(stories.known())
+        own_files = [*outputs, *(ledger.files() if ledger is not None else ())]
+        for item in load_documents(paths, skip=own_files):
+            if isinstance(item, InputError):
+                summary.failed.append(item)
+                yield item
+                continue
+            summary.files += 1
+            if ledger is not None and ledger.holds(item.doc, text_sha256(item.text), rules.fingerprint):
+                summary.held += 1
+                continue
+            with _collector_paused():
+                processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
+                summary.articles += len(processed.articles)
+                summary.copies += sum(1 for s in processed.stories if s in seen_stories)
+                seen_stories.update(processed.stories)
+                summary.claims.update(c.kind for c in processed.claims)
+                if ledger is not None:
+                    ledger.add_processed(processed)
+            yield processed

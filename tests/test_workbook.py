@@ -226,6 +226,28 @@ def test_unknown_verdicts_are_reported_not_stored(hostile_ledger, tmp_path):
         assert {i: v["verdict"] for i, v in ledger.verdicts().items()} == {"hostile1": "correct"}
 
 
+def test_a_formula_in_a_verdict_checker_or_notes_cell_is_refused_not_stored_as_blank(hostile_ledger, tmp_path):
+    book = write(hostile_ledger, tmp_path / "claims.xlsx")
+    fill(book, {"hostile1": ("correct", "Ana", "seen"), "hostile2": ("incorrect", "Ben", None)})
+    with Ledger(hostile_ledger) as ledger:
+        assert import_verdicts(book, ledger).stored == 2
+    wb = load_workbook(book)
+    ws = wb["Claims"]
+    by_id = {row[0].value: row[0].row for row in ws.iter_rows(min_row=2)}
+    ws.cell(by_id["hostile1"], COLUMN["Verdict"] + 1, '=IF(1,"incorrect","")')  # no value is stored with it
+    ws.cell(by_id["hostile2"], COLUMN["Notes"] + 1, "=A1")
+    wb.save(book)
+
+    with Ledger(hostile_ledger) as ledger:
+        result = import_verdicts(book, ledger)
+        held = {i: (v["verdict"], v["checker"], v["notes"]) for i, v in ledger.verdicts().items()}
+
+    assert result.stored == 0
+    assert sorted(result.invalid) == sorted([f"row {by_id['hostile1']}: a formula in Verdict, not read",
+                                             f"row {by_id['hostile2']}: a formula in Notes, not read"])
+    assert held == {"hostile1": ("correct", "Ana", "seen"), "hostile2": ("incorrect", "Ben", None)}
+
+
 def test_a_workbook_from_another_ledger_is_refused(seed_ledger, tmp_path):
     book = write(seed_ledger, tmp_path / "claims.xlsx")
     with Ledger(tmp_path / "other.db") as other, pytest.raises(WorkbookError, match="another ledger"):

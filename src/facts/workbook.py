@@ -277,7 +277,8 @@ class ImportResult:
         if self.unknown:
             parts.append(f"{len(self.unknown)} rows for claims no longer in the ledger skipped")
         if self.invalid:
-            parts.append(f"{len(self.invalid)} rows with an unknown verdict skipped ({'; '.join(self.invalid[:5])})")
+            parts.append(f"{len(self.invalid)} rows with an unknown verdict or a formula skipped "
+                         f"({'; '.join(self.invalid[:5])})")
         return "; ".join(parts)
 
 
@@ -286,10 +287,12 @@ def import_verdicts(path: str | Path, ledger: Ledger) -> ImportResult:
 
     Rows may be deleted or reordered; a blank verdict is `unchecked`. A row that says
     what the ledger holds is left alone, so a claim changed since it was checked keeps
-    its mark until the checker edits its row or clears its Status.
+    its mark until the checker edits its row or clears its Status. A row with a formula
+    in Verdict, Checker or Notes is refused: its value may be stored nowhere in the file
+    (it would read as blank and overwrite the verdict held), and text is what was meant.
     """
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
         raise WorkbookError(f"{path}: cannot read it as an .xlsx workbook ({exc})") from None
     try:
@@ -301,8 +304,8 @@ def import_verdicts(path: str | Path, ledger: Ledger) -> ImportResult:
                 f"{path} was made from another ledger ({meta.get('ledger', '?')}, id {meta.get('ledger_id')}), not"
                 f" from {ledger.path} (id {ledger.ledger_id}); refusing to import its verdicts. Make a workbook"
                 f" from this ledger with `facts report --ledger {ledger.path} -o FILE.xlsx`")
-        rows = wb["Claims"].iter_rows(values_only=True)
-        header = [str(h) if h is not None else "" for h in next(rows, ())]
+        rows = wb["Claims"].iter_rows()
+        header = [str(h.value) if h.value is not None else "" for h in next(rows, ())]
         missing = {"ID", "Verdict", "Checker", "Notes"} - set(header)
         if missing:
             raise WorkbookError(f"{path}: the Claims sheet has lost its {', '.join(sorted(missing))} column(s)")
@@ -311,9 +314,14 @@ def import_verdicts(path: str | Path, ledger: Ledger) -> ImportResult:
         result, updates = ImportResult(), []
         now, held = ledger.checked_values(), ledger.verdicts()
         for n, row in enumerate(rows, 2):
-            cells = {name: _text(row[i]) if i < len(row) else None for name, i in index.items()}
+            cells = {name: _text(row[i].value) if i < len(row) else None for name, i in index.items()}
             claim_id = cells["ID"]
             if claim_id is None:
+                continue
+            formulas = [name for name in ("Verdict", "Checker", "Notes")
+                        if index[name] < len(row) and row[index[name]].data_type == "f"]
+            if formulas:
+                result.invalid.append(f"row {n}: a formula in {', '.join(formulas)}, not read")
                 continue
             verdict = (cells["Verdict"] or "unchecked").lower()
             if verdict not in VERDICTS:

@@ -11,12 +11,14 @@ import pytest
 from conftest import HOSTILE, SEEDS
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.utils import column_index_from_string as column_index
 from openpyxl.utils import get_column_letter
 
 from facts import Ledger, process_paths
 from facts.export import spreadsheet_safe
 from facts.ledger import VERDICTS
-from facts.workbook import CHANGED, CLAIM_COLUMNS, META_SHEET, WorkbookError, import_verdicts, to_xlsx
+from facts.workbook import (CHANGED, CLAIM_COLUMNS, META_SHEET, MIN_PRINT_SCALE, PAGE_WIDTH, WorkbookError,
+                            import_verdicts, to_xlsx)
 
 COLUMN = {name: i for i, (name, _) in enumerate(CLAIM_COLUMNS)}
 
@@ -140,6 +142,29 @@ def test_text_that_looks_like_a_formula_stays_text(hostile_ledger, tmp_path):
     assert rows[3][COLUMN["As written"]].value == "-2" and rows[3][COLUMN["As written"]].data_type == "s"
     plain = load_workbook(tmp_path / "hostile.xlsx")["Claims"]
     assert all(c.data_type != "f" for row in plain.iter_rows() for c in row)
+
+
+def test_rich_text_sentences_and_article_titles_that_start_like_formulas_keep_the_quote_prefix(hostile_ledger,
+                                                                                                tmp_path):
+    book = load_workbook(write(hostile_ledger, tmp_path / "hostile.xlsx"))
+    claims = list(book["Claims"].iter_rows(min_row=2))
+    (title,) = [row[0] for row in book["Articles"].iter_rows(min_row=2)]
+
+    assert claims[0][COLUMN["Sentence"]].value.startswith("=HYPERLINK")
+    assert [row[COLUMN["Sentence"]].quotePrefix for row in claims[:3]] == [True, True, True]
+    assert (title.value, title.quotePrefix, title.hyperlink.location) == ("=1+2", True, "Claims!A2")
+
+
+def test_the_claims_print_through_period_and_no_sheet_prints_unreadably_small(seed_book):
+    def last_printed(ws) -> str:
+        return re.search(r":\$?([A-Z]+)", ws.print_area)[1] if ws.print_area else get_column_letter(ws.max_column)
+
+    assert last_printed(seed_book["Claims"]) == letter("Period")
+    for ws in seed_book.worksheets[:4]:
+        columns = range(1, column_index(last_printed(ws)) + 1)
+        width = sum(ws.column_dimensions[get_column_letter(i)].width for i in columns)
+        pages = ws.page_setup.fitToWidth
+        assert ws.page_setup.orientation == "landscape" and pages * PAGE_WIDTH / width >= MIN_PRINT_SCALE, ws.title
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-2", "@SUM(A1)", "\t=1", "\r=1"])

@@ -182,17 +182,22 @@ def sheet_cell(ws: Any, value: Any, **style: Any) -> Any:
     text when edited, and characters a workbook cannot hold are dropped."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.rich_text import CellRichText
 
     risky = False
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         risky = formula_like(value) or value in ERROR_CODES
+    elif isinstance(value, CellRichText):  # stored as text, but a formula once its cell is edited
+        risky = formula_like(str(value))
     if not (style or risky):
         return value
     cell = WriteOnlyCell(ws, value)
-    if risky:
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    for name, setting in style.items():
+    # A named style (`style="Hyperlink"`) replaces the cell's whole format, so it goes first.
+    for name, setting in sorted(style.items(), key=lambda item: item[0] != "style"):
         setattr(cell, name, setting)
+    if risky:
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cell.quotePrefix = True
     return cell

@@ -331,7 +331,8 @@ def test_check_and_report_exit_1_on_a_missing_input_and_still_read_the_others(ne
 
 def test_reference_date_is_taken_by_check_report_and_diff(tmp_path):
     article = tmp_path / "visit.txt"
-    article.write_text("President to visit Baku\n\nThe President will visit Baku on 7 May, officials said on Tuesday.\n\n"
+    article.write_text("President to visit Baku\n\n"
+                       "The President will visit Baku on 7 May, officials said on Tuesday.\n\n"
                        "Trade between the two countries reached $3 billion last year, up 12 percent, the ministry "
                        "said. The two sides will sign 14 agreements during the visit.\n", encoding="utf-8")
     ledgers = {command: tmp_path / f"{command}.db" for command in ("check", "report")}
@@ -357,6 +358,20 @@ def test_check_table_with_o_writes_the_table_to_the_file(tmp_path):
     assert to_file.stdout == ""
     assert "flags on" in to_file.stderr
     assert to_stdout.stdout and table.read_text(encoding="utf-8") == to_stdout.stdout
+
+
+def test_a_file_over_the_size_limit_is_refused_by_name_and_max_size_raises_it(tmp_path):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(17 * 1024 * 1024)  # sparse: over the default 16 MB without writing it
+
+    refused = run("extract", str(big))
+    raised = run("extract", str(big), "--max-size", "32")
+
+    assert refused.returncode == raised.returncode == 1
+    limits = f"({17 * 1024 * 1024} bytes > {16 * 1024 * 1024} limit; --max-size MB raises it)"
+    assert f"{big}: file too large {limits}" in refused.stderr
+    assert f"{big}: binary file" in raised.stderr  # read, then found to be all NULs
 
 
 def test_extract_without_input_says_what_to_give():

@@ -153,7 +153,7 @@ def test_empty_file_is_refused(tmp_path, data):
 def test_too_large_file_is_refused(tmp_path):
     path = write(tmp_path / "big.txt", b"x" * 101)
 
-    with pytest.raises(InputError, match=r"file too large \(101 bytes > 100 limit\)"):
+    with pytest.raises(InputError, match=r"file too large \(101 bytes > 100 limit; --max-size MB raises it\)"):
         load_document(path, max_bytes=100)
 
 

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
-from .documents import InputError
+from .documents import DEFAULT_MAX_BYTES, InputError
 from .export import FORMATS, atomic_open, write_rows, write_xlsx
 from .ledger import Ledger, LedgerError, records
 from .pipeline import ProcessedDocument, Summary, extract, process_paths
@@ -25,6 +25,10 @@ def _warn(message: str) -> None:
 
 def _reference(args: argparse.Namespace) -> str | None:
     return args.reference_date or os.environ.get("REFERENCE_DATE") or None
+
+
+def _max_bytes(args: argparse.Namespace) -> int:
+    return int(args.max_size * 1024 * 1024)
 
 
 def _write(rows, args: argparse.Namespace) -> int:
@@ -53,7 +57,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
         results = process_paths(args.paths, rules=rules, reference_date=reference, ledger=ledger, summary=summary,
-                                outputs=[args.output] if args.output else [])
+                                outputs=[args.output] if args.output else [], max_bytes=_max_bytes(args))
         n = _write(_rows(_with_progress(results, args)), args)
     if args.output or args.ledger or args.summary:
         _warn(f"{summary}" + (f"; wrote {n} rows to {args.output}" if args.output else "")
@@ -125,7 +129,8 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
         for item in process_paths(args.paths, rules=load_rules(args.rules), reference_date=_reference(args),
-                                  ledger=ledger, summary=summary, outputs=[args.output] if args.output else []):
+                                  ledger=ledger, summary=summary, outputs=[args.output] if args.output else [],
+                                  max_bytes=_max_bytes(args)):
             if isinstance(item, InputError):
                 _warn(str(item))
                 continue
@@ -227,7 +232,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         rules = load_rules(args.rules)
         summary = Summary()
         processed = process_paths(args.paths, rules=rules, reference_date=_reference(args), ledger=ledger,
-                                  summary=summary, outputs=args.output)
+                                  summary=summary, outputs=args.output, max_bytes=_max_bytes(args))
         for item in processed if args.paths else ():
             if isinstance(item, InputError):
                 _warn(str(item))
@@ -252,6 +257,8 @@ def cmd_verdicts_import(args: argparse.Namespace) -> int:
 
 
 REFERENCE_HELP = "anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE"
+DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / 1024 / 1024
+MAX_SIZE_HELP = "refuse files larger than this (default: %(default)g MB, which keeps a run under 500 MB of memory)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -269,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--stdin", action="store_true", help="read one text from stdin")
     ex.add_argument("--batch", action="store_true", help='read JSON Lines {"id","text","reference"?} from stdin')
     ex.add_argument("--reference-date", help=REFERENCE_HELP)
+    ex.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
     ex.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ex.add_argument("--summary", action="store_true", help="print what the run did on stderr")
     ex.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -280,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--format", choices=("table",) + FORMATS, default="table")
     ck.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
     ck.add_argument("--reference-date", help=REFERENCE_HELP)
+    ck.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
     ck.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ck.add_argument("--fail-on-conflict", action="store_true", help="exit 1 when anything is flagged (for CI)")
     ck.set_defaults(func=cmd_check)
@@ -310,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("-o", "--output", required=True, action="append",
                     help="FILE.xlsx or FILE.html, written atomically (give -o again for both)")
     rp.add_argument("--reference-date", help=REFERENCE_HELP)
+    rp.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
     rp.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     rp.set_defaults(func=cmd_report)
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 import regex
 
 from .claims import Claim, attribute
-from .documents import Document, InputError, load_documents
+from .documents import DEFAULT_MAX_BYTES, Document, InputError, load_documents
 from .intervals import value_interval
 from .ledger import Ledger, text_sha256
 from .matching import Candidate, scan, select
@@ -303,12 +303,12 @@ class Summary:
 
 
 def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, reference_date: str | date | None = None,
-                  ledger: Ledger | None = None, summary: Summary | None = None, outputs: Iterable[str] = ()
-                  ) -> Iterator[ProcessedDocument | InputError]:
+                  ledger: Ledger | None = None, summary: Summary | None = None, outputs: Iterable[str] = (),
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ProcessedDocument | InputError]:
     """Process every file; with a ledger, store each document in its own transaction and
     skip documents it holds already. Copies are recognised across the run and the ledger.
     Folders are read without the run's own files (`outputs` and the ledger): a previous run's
-    output would be read as an article."""
+    output would be read as an article. A file over `max_bytes` is refused by name."""
     rules = rules or cached_rules()
     summary = summary if summary is not None else Summary()
     # A second writer of the same ledger waits here, so that it sees the first one's stories.
@@ -319,7 +319,7 @@ def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, referen
                 stories.add(story, Article(start=0, end=0, fingerprint=fingerprint, shingles=shingles))
         seen_stories: set[str] = set(stories.known())
         own_files = [*outputs, *(ledger.files() if ledger is not None else ())]
-        for item in load_documents(paths, skip=own_files):
+        for item in load_documents(paths, skip=own_files, max_bytes=max_bytes):
             if isinstance(item, InputError):
                 summary.failed.append(item)
                 yield item

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facts import Mention, extract
+from facts import Document, Mention, extract, process_document
 from facts.rules import cached_rules
 
 RULES = cached_rules()
@@ -158,6 +158,25 @@ def test_figure_like_text_gives_valid_spans(text):
 def test_any_text_around_the_seed_corpus(before, after):
     text = before + SEED_TEXT[:3000] + after
     assert_valid(text, extract(text))
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(PIECES, st.text(ANY_CHAR, max_size=3)), max_size=40).map("".join),
+       st.integers(0, 2500), st.lists(st.one_of(PIECES, st.text(ANY_CHAR, max_size=3)), max_size=40).map("".join))
+def test_the_whole_pipeline_gives_claims_inside_their_sentences_sorted_and_deterministic(before, cut, after):
+    """Not only extract: segmenting, attribution and claim assembly on any text around a real page."""
+    text = before + SEED_TEXT[cut:cut + 3000] + after
+    document = Document(doc="any.txt", path="any.txt", text=text, encoding="utf-8")
+
+    claims = process_document(document).claims
+
+    assert [c.model_dump() for c in claims] == [c.model_dump() for c in process_document(document).claims]
+    assert [c.start for c in claims] == sorted(c.start for c in claims)
+    for c in claims:
+        assert text[c.start:c.end] == c.text
+        assert c.sentence is not None and c.sentence_start is not None
+        assert text[c.sentence_start:c.sentence_start + len(c.sentence)] == c.sentence
+        assert c.sentence_start <= c.start and c.end <= c.sentence_start + len(c.sentence)
 
 
 def _big_cases() -> list:

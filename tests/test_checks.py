@@ -12,7 +12,7 @@ import pytest
 from facts.checks import Corpus, corroboration, find_flags, load_checks
 from facts.documents import Document
 from facts.pipeline import StoryIndex, process_document
-from facts.rules import RuleError, cached_rules
+from facts.rules import RuleError, cached_rules, default_rules_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = cached_rules()
@@ -103,7 +103,7 @@ def test_check_command_prints_the_contract_and_fails_on_conflict_when_asked():
 
 def test_a_broken_checks_file_names_its_line(tmp_path):
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    shutil.copytree(default_rules_dir(), rules)
     path = rules / "checks.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if line.strip() == "checker: value_conflict")

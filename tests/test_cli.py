@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import fcntl
 import io
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -123,6 +126,70 @@ def test_output_file_is_replaced_whole_and_only_on_success(news, folder_rows, tm
     assert str(target) in done.stderr
 
 
+STDIN_TEXT = "Trade reached $3 million in 2024."
+
+
+def test_output_to_a_fifo_is_written_through_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+
+    result = run("extract", "--stdin", "-o", str(fifo), stdin=STDIN_TEXT)
+    reader.join(timeout=30)
+
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert [r["text"] for r in jsonl(received[0])] == ["$3 million", "2024"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "real" / "mentions.jsonl"
+    target.parent.mkdir()
+    target.write_text("previous run\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+
+    result = run("extract", "--stdin", "-o", str(link), stdin=STDIN_TEXT)
+
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == target
+    assert [r["text"] for r in jsonl(target.read_text(encoding="utf-8"))] == ["$3 million", "2024"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["mentions.jsonl"]
+
+
+def test_output_dash_is_stdout(tmp_path):
+    result = run("extract", "--stdin", "-o", "-", stdin=STDIN_TEXT, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert [r["text"] for r in jsonl(result.stdout)] == ["$3 million", "2024"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_leftover_temporary_files_of_a_killed_run_are_removed_by_the_next_run(tmp_path):
+    target = tmp_path / "mentions.jsonl"
+    killed = tmp_path / ".mentions.jsonl.k1ll3d.tmp"
+    killed.write_text('{"half": ', encoding="utf-8")
+    live = tmp_path / ".mentions.jsonl.l1v3.tmp"
+    with live.open("w") as writing:
+        fcntl.flock(writing, fcntl.LOCK_EX)  # as a run writing it now holds it
+
+        result = run("extract", "--stdin", "-o", str(target), stdin=STDIN_TEXT)
+
+        assert result.returncode == 0, result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, target.name]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full, the full disk of a test")
+def test_a_full_disk_is_one_line_naming_the_output():
+    result = run("extract", "--stdin", "-o", "/dev/full", stdin=STDIN_TEXT)
+
+    assert result.returncode == 2
+    assert result.stderr == "facts: /dev/full: No space left on device\n"
+
+
 def test_output_to_a_folder_is_a_clear_error(news, tmp_path):
     result = run("extract", str(news / SMALL[0].name), "-o", str(tmp_path))
 
@@ -229,6 +296,82 @@ def test_missing_path_is_a_clear_error_and_the_others_still_run(news, tmp_path):
     assert result.returncode == 1
     assert f"{missing}: no such file or directory" in result.stderr
     assert {r["doc"] for r in jsonl(result.stdout)} == {SMALL[0].name}
+
+
+def test_a_folder_scan_skips_the_runs_own_output_and_ledger(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(SMALL[0], folder / SMALL[0].name)
+    output, ledger = folder / "mentions.jsonl", folder / "ledger.db"
+
+    first = run("extract", str(folder), "-o", str(output))
+    again = run("extract", str(folder), "-o", str(output), "--ledger", str(ledger))
+
+    assert (first.returncode, again.returncode) == (0, 0), again.stderr
+    assert {r["doc"] for r in jsonl(output.read_text(encoding="utf-8"))} == {SMALL[0].name}
+    with_ledger = run("extract", str(folder), "-o", str(output), "--ledger", str(ledger))  # now in the folder
+    assert with_ledger.returncode == 0, with_ledger.stderr
+    assert with_ledger.stderr.startswith("facts: 1 files;"), with_ledger.stderr
+
+
+def test_check_and_report_exit_1_on_a_missing_input_and_still_read_the_others(news, tmp_path):
+    missing = tmp_path / "no-such-file.txt"
+    report = tmp_path / "report.html"
+
+    checked = run("check", str(missing), str(news / SMALL[0].name), "--format", "jsonl")
+    reported = run("report", str(missing), str(news / SMALL[0].name), "-o", str(report))
+
+    for result in (checked, reported):
+        assert result.returncode == 1, result.stderr
+        assert [line for line in result.stderr.splitlines() if str(missing) in line] == [
+            f"facts: {missing}: no such file or directory"]
+        assert "Traceback" not in result.stderr
+    assert SMALL[0].name in report.read_text(encoding="utf-8")
+
+
+def test_reference_date_is_taken_by_check_report_and_diff(tmp_path):
+    article = tmp_path / "visit.txt"
+    article.write_text("President to visit Baku\n\n"
+                       "The President will visit Baku on 7 May, officials said on Tuesday.\n\n"
+                       "Trade between the two countries reached $3 billion last year, up 12 percent, the ministry "
+                       "said. The two sides will sign 14 agreements during the visit.\n", encoding="utf-8")
+    ledgers = {command: tmp_path / f"{command}.db" for command in ("check", "report")}
+
+    checked = run("check", str(article), "--ledger", str(ledgers["check"]), "--reference-date", "2025-03-01")
+    reported = run("report", str(article), "--ledger", str(ledgers["report"]), "--reference-date", "2025-03-01",
+                   "-o", str(tmp_path / "report.html"))
+    diffed = run("diff", str(article), str(article), "--reference-date", "2025-03-01")
+
+    assert (checked.returncode, reported.returncode, diffed.returncode) == (0, 0, 0), checked.stderr + reported.stderr
+    for ledger in ledgers.values():
+        claims = jsonl(run("claims", "--ledger", str(ledger), "--format", "jsonl").stdout)
+        assert [(c["text"], c["resolved"]) for c in claims if c["kind"] == "date"] == [("last year", "2024")]
+
+
+def test_check_table_with_o_writes_the_table_to_the_file(tmp_path):
+    table = tmp_path / "flags.txt"
+
+    to_file = run("check", str(SEEDS), "--format", "table", "-o", str(table))
+    to_stdout = run("check", str(SEEDS), "--format", "table")
+
+    assert (to_file.returncode, to_stdout.returncode) == (0, 0), to_file.stderr
+    assert to_file.stdout == ""
+    assert "flags on" in to_file.stderr
+    assert to_stdout.stdout and table.read_text(encoding="utf-8") == to_stdout.stdout
+
+
+def test_a_file_over_the_size_limit_is_refused_by_name_and_max_size_raises_it(tmp_path):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(17 * 1024 * 1024)  # sparse: over the default 16 MB without writing it
+
+    refused = run("extract", str(big))
+    raised = run("extract", str(big), "--max-size", "32")
+
+    assert refused.returncode == raised.returncode == 1
+    limits = f"({17 * 1024 * 1024} bytes > {16 * 1024 * 1024} limit; --max-size MB raises it)"
+    assert f"{big}: file too large {limits}" in refused.stderr
+    assert f"{big}: binary file" in raised.stderr  # read, then found to be all NULs
 
 
 def test_extract_without_input_says_what_to_give():

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import os
+from pathlib import Path
 
 import pytest
 
+from facts import extract
 from facts.documents import Document, InputError, decode_bytes, iter_paths, load_document, load_documents
 
 RUSSIAN = (
@@ -70,6 +73,40 @@ def test_utf16_with_bom(tmp_path, codec):
     assert "utf-16" in doc.warnings[0]
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", [WESTERN, RUSSIAN], ids=["western", "russian"])
+def test_utf16_without_bom_is_detected_not_refused_as_binary(tmp_path, codec, text):
+    path = write(tmp_path / "u16.txt", text.encode(codec))
+
+    doc = load_document(path)
+
+    assert (doc.text, doc.encoding) == (text, codec)
+    assert "no byte order mark" in doc.warnings[0]
+
+
+def test_utf8_with_a_stray_byte_is_utf8_with_a_warning_naming_the_offset(tmp_path):
+    before, after = "Shipments reached 8\u00a0800 tonnes in 2024, ", "up from 7\u00a0100 tonnes.\n"
+    data = before.encode("utf-8") + b"\x9d" + after.encode("utf-8")
+    path = write(tmp_path / "stray.txt", data)
+
+    doc = load_document(path)
+
+    assert (doc.text, doc.encoding) == (before + "\ufffd" + after, "utf-8")
+    assert doc.warnings == [f"not valid UTF-8 at byte offset {len(before.encode('utf-8'))}: decoded as UTF-8, "
+                            "1 bad byte sequence(s) replaced with U+FFFD"]
+    assert "8\u00a0800 tonnes" in [m.text for m in extract(doc.text)]
+
+
+def test_a_single_nul_byte_does_not_make_a_text_file_binary(tmp_path):
+    text = "Exports rose 4 percent in 2024.\x00 Imports fell.\n"
+    path = write(tmp_path / "nul.txt", text.encode("utf-8"))
+
+    doc = load_document(path)
+
+    assert doc.text == text
+    assert [m.text for m in extract(doc.text)] == [m.text for m in extract(text.replace("\x00", " "))]
+
+
 def test_utf32_with_bom(tmp_path):
     path = write(tmp_path / "u32.txt", "Up 7 % 🚀\n".encode("utf-32"))
 
@@ -116,7 +153,7 @@ def test_empty_file_is_refused(tmp_path, data):
 def test_too_large_file_is_refused(tmp_path):
     path = write(tmp_path / "big.txt", b"x" * 101)
 
-    with pytest.raises(InputError, match=r"file too large \(101 bytes > 100 limit\)"):
+    with pytest.raises(InputError, match=r"file too large \(101 bytes > 100 limit; --max-size MB raises it\)"):
         load_document(path, max_bytes=100)
 
 
@@ -186,6 +223,35 @@ def test_iter_paths_missing_path_raises(tmp_path):
         list(iter_paths([missing]))
 
     assert caught.value.path == str(missing)
+
+
+def test_an_unreadable_subfolder_is_reported_and_the_rest_still_read(tmp_path, monkeypatch):
+    root = tmp_path / "in"
+    write(root / "a.txt", b"First.")
+    write(root / "locked" / "b.txt", b"Hidden.")
+    write(root / "z.txt", b"Last.")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == root / "locked":  # as for a folder without read permission (tests may run as root)
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    results = list(load_documents([root]))
+
+    assert [r.doc for r in results if isinstance(r, Document)] == ["a.txt", "z.txt"]
+    assert [str(r) for r in results if isinstance(r, InputError)] == [f"{root / 'locked'}: Permission denied"]
+
+
+def test_a_folder_is_read_without_the_files_to_skip(tmp_path):
+    root = tmp_path / "in"
+    write(root / "a.txt", b"First.")
+    write(root / "mentions.jsonl", b'{"text": "$3 million"}')
+    link = tmp_path / "out.jsonl"
+    link.symlink_to(root / "mentions.jsonl")
+
+    assert [r.doc for r in load_documents([root], skip=[link])] == ["a.txt"]
 
 
 def test_load_documents_reports_errors_in_place_and_goes_on(tmp_path):

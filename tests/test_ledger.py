@@ -25,7 +25,7 @@ import pytest
 from facts import Ledger, load_document, process_document, process_paths
 from facts.cli import main
 from facts.pipeline import Summary
-from facts.rules import cached_rules
+from facts.rules import cached_rules, default_rules_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
@@ -201,6 +201,31 @@ def test_extracting_twice_adds_nothing(seeds, tmp_path, capsys, monkeypatch):
     assert counts(ledger) == before
 
 
+def test_two_concurrent_writers_give_copies_of_one_article_one_story(tmp_path):
+    """Writer `a` holds a page, writer `b` a later version of it (a figure corrected, so no
+    fingerprint is shared: only the stories held tell its articles are copies). Run at once,
+    they must make the stories that one run after the other makes."""
+    page = TRADE_SEED.read_text(encoding="utf-8")
+    folders = {name: tmp_path / name for name in ("a", "b")}
+    for name, text in (("a", page), ("b", page.replace(TRADE_FIGURE, "US$ 3.9 billion"))):
+        folders[name].mkdir()
+        (folders[name] / f"{name}.txt").write_text(text, encoding="utf-8")
+
+    def stories(ledger: Path) -> int:
+        return sql(ledger, "SELECT count(DISTINCT story) FROM articles")[0][0]
+
+    sequential = tmp_path / "sequential.db"
+    for folder in folders.values():
+        subprocess.run(extract_command(folder, sequential), env=clean_env(), capture_output=True, check=True)
+    concurrent = tmp_path / "concurrent.db"
+    writers = [subprocess.Popen(extract_command(folder, concurrent), env=clean_env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE) for folder in folders.values()]
+    for writer in writers:
+        assert writer.wait(timeout=300) == 0, writer.stderr.read()
+
+    assert stories(concurrent) == stories(sequential) < len(sql(sequential, "SELECT id FROM articles"))
+
+
 def test_a_changed_text_is_a_new_version_and_the_old_one_stays(seeds, tmp_path):
     ledger_path = tmp_path / "ledger.db"
     page = seeds / TRADE_SEED.name
@@ -254,7 +279,7 @@ def test_documents_read_with_other_rules_are_read_again(seeds, tmp_path, capsys,
         (claim_id,) = trade_claims(ledger)["id"]
 
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    shutil.copytree(default_rules_dir(), rules)
     metrics = rules / "lexicon" / "metrics.yaml"
     text = metrics.read_text(encoding="utf-8")
     assert text.count("\n      trade: trade\n") == 1
@@ -330,6 +355,40 @@ def test_claims_as_json_lines_are_strict_json(seed_ledger, capsys):
     assert main(["claims", "--ledger", str(seed_ledger), *QUERY, "--format", "jsonl"]) == 0
     for line in capsys.readouterr().out.splitlines():
         strict_json(line)
+
+
+@pytest.fixture
+def read_only_ledger(seed_ledger, tmp_path):
+    """A copy of the seed ledger in a folder nobody may write: immutable for root, whom modes do not stop."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    path = folder / "ledger.db"
+    shutil.copy(seed_ledger, path)
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(path), str(folder)], capture_output=True).returncode:
+            pytest.skip("chattr +i is not allowed here")
+        yield path
+        subprocess.run(["chattr", "-i", str(path), str(folder)], check=True)
+    else:
+        path.chmod(0o444)
+        folder.chmod(0o555)
+        yield path
+        folder.chmod(0o755)
+
+
+def test_a_read_only_ledger_opens_read_only_for_claims_and_check(read_only_ledger, capsys):
+    assert main(["claims", "--ledger", str(read_only_ledger), *QUERY, "--format", "jsonl"]) == 0
+    assert any(json.loads(line)["text"] == TRADE_FIGURE for line in capsys.readouterr().out.splitlines())
+    assert main(["check", "--ledger", str(read_only_ledger), "--format", "jsonl"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out and captured.err == ""
+
+
+def test_a_ledger_that_cannot_be_written_is_one_line_naming_it(read_only_ledger, capsys):
+    assert main(["extract", str(SEEDS[1]), "--ledger", str(read_only_ledger), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith(f"facts: {read_only_ledger}: "), err
+    assert "not a facts ledger" not in err, err  # it is one, only not writable
 
 
 def test_claims_from_a_missing_ledger(tmp_path, capsys):

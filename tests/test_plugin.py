@@ -69,3 +69,28 @@ def test_snapshot_fails_with_a_claim_diff_after_a_rule_changes(pytester, monkeyp
     pytester.runpytest_subprocess("--force-regen").assert_outcomes(failed=1)
     assert "qualifier: approx" in snapshot.read_text(encoding="utf-8")
     pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_snapshot_paths_are_relative_to_the_rootdir_not_the_cwd(pytester, monkeypatch):
+    pytester.makeini("[pytest]\n")  # the rootdir, wherever pytest runs from
+    pytester.makepyfile(test_claims='def test_article(facts_snapshot):\n    facts_snapshot.check("articles/")\n')
+    (pytester.path / "articles").mkdir()
+    (pytester.path / "articles" / "article.txt").write_text(mongolia(), encoding="utf-8")
+    pytester.runpytest_subprocess().assert_outcomes(failed=1)  # the first run writes the snapshot
+
+    elsewhere = pytester.path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    pytester.runpytest_subprocess(str(pytester.path / "test_claims.py")).assert_outcomes(passed=1)
+
+
+def test_the_plugin_loads_no_rules_until_a_test_asks_for_facts_snapshot(pytester):
+    pytester.makepyfile(test_other="""
+        import sys
+
+        def test_unrelated():
+            assert "facts.pytest_plugin" in sys.modules
+            assert not {"facts.rules", "facts.pipeline", "facts.diff"} & set(sys.modules)
+    """)
+
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)

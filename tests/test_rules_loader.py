@@ -6,9 +6,11 @@ current content.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -217,3 +219,29 @@ def test_a_base_that_is_missing_or_a_loop_names_the_table(rules_copy, base):
                     f"  zz_hand:\n    base: {base}\n    entries: {{b: 2}}\n", encoding="utf-8")
 
     assert_points_at(load_error(rules_copy), path, 7, "base")
+
+
+def test_installing_without_e_ships_the_rules_in_the_wheel(tmp_path):
+    """A plain install has no checkout around it: the rules must come inside the package.
+    The wheel is built from a clean copy: a build/ or egg-info left by an earlier build would hide a gap."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("facts-*.whl")
+    installed = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(installed)
+    shipped = {p.relative_to(installed / "facts" / "rules") for p in (installed / "facts" / "rules").rglob("*.yaml")}
+    assert shipped == {p.relative_to(RULES) for p in RULES.rglob("*.yaml")}
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "FACTS_RULES"} | {"PYTHONPATH": str(installed)}
+    result = subprocess.run([sys.executable, "-m", "facts", "extract", "--stdin"], input="Trade reached $3 million.",
+                            capture_output=True, text=True, timeout=120, cwd=elsewhere, env=env)
+    assert result.returncode == 0, result.stderr
+    assert '"text": "$3 million"' in result.stdout

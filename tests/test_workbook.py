@@ -11,12 +11,14 @@ import pytest
 from conftest import HOSTILE, SEEDS
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.utils import column_index_from_string as column_index
 from openpyxl.utils import get_column_letter
 
 from facts import Ledger, process_paths
 from facts.export import spreadsheet_safe
 from facts.ledger import VERDICTS
-from facts.workbook import CHANGED, CLAIM_COLUMNS, META_SHEET, WorkbookError, import_verdicts, to_xlsx
+from facts.workbook import (CHANGED, CLAIM_COLUMNS, META_SHEET, MIN_PRINT_SCALE, PAGE_WIDTH, WorkbookError,
+                            import_verdicts, to_xlsx)
 
 COLUMN = {name: i for i, (name, _) in enumerate(CLAIM_COLUMNS)}
 
@@ -142,6 +144,29 @@ def test_text_that_looks_like_a_formula_stays_text(hostile_ledger, tmp_path):
     assert all(c.data_type != "f" for row in plain.iter_rows() for c in row)
 
 
+def test_rich_text_sentences_and_article_titles_that_start_like_formulas_keep_the_quote_prefix(hostile_ledger,
+                                                                                                tmp_path):
+    book = load_workbook(write(hostile_ledger, tmp_path / "hostile.xlsx"))
+    claims = list(book["Claims"].iter_rows(min_row=2))
+    (title,) = [row[0] for row in book["Articles"].iter_rows(min_row=2)]
+
+    assert claims[0][COLUMN["Sentence"]].value.startswith("=HYPERLINK")
+    assert [row[COLUMN["Sentence"]].quotePrefix for row in claims[:3]] == [True, True, True]
+    assert (title.value, title.quotePrefix, title.hyperlink.location) == ("=1+2", True, "Claims!A2")
+
+
+def test_the_claims_print_through_period_and_no_sheet_prints_unreadably_small(seed_book):
+    def last_printed(ws) -> str:
+        return re.search(r":\$?([A-Z]+)", ws.print_area)[1] if ws.print_area else get_column_letter(ws.max_column)
+
+    assert last_printed(seed_book["Claims"]) == letter("Period")
+    for ws in seed_book.worksheets[:4]:
+        columns = range(1, column_index(last_printed(ws)) + 1)
+        width = sum(ws.column_dimensions[get_column_letter(i)].width for i in columns)
+        pages = ws.page_setup.fitToWidth
+        assert ws.page_setup.orientation == "landscape" and pages * PAGE_WIDTH / width >= MIN_PRINT_SCALE, ws.title
+
+
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-2", "@SUM(A1)", "\t=1", "\r=1"])
 def test_csv_cells_that_look_like_formulas_are_quoted(text):
     assert spreadsheet_safe(text) == "'" + text
@@ -224,6 +249,28 @@ def test_unknown_verdicts_are_reported_not_stored(hostile_ledger, tmp_path):
         result = import_verdicts(book, ledger)
         assert result.stored == 1 and result.invalid == ["row 2: 'probably'"]
         assert {i: v["verdict"] for i, v in ledger.verdicts().items()} == {"hostile1": "correct"}
+
+
+def test_a_formula_in_a_verdict_checker_or_notes_cell_is_refused_not_stored_as_blank(hostile_ledger, tmp_path):
+    book = write(hostile_ledger, tmp_path / "claims.xlsx")
+    fill(book, {"hostile1": ("correct", "Ana", "seen"), "hostile2": ("incorrect", "Ben", None)})
+    with Ledger(hostile_ledger) as ledger:
+        assert import_verdicts(book, ledger).stored == 2
+    wb = load_workbook(book)
+    ws = wb["Claims"]
+    by_id = {row[0].value: row[0].row for row in ws.iter_rows(min_row=2)}
+    ws.cell(by_id["hostile1"], COLUMN["Verdict"] + 1, '=IF(1,"incorrect","")')  # no value is stored with it
+    ws.cell(by_id["hostile2"], COLUMN["Notes"] + 1, "=A1")
+    wb.save(book)
+
+    with Ledger(hostile_ledger) as ledger:
+        result = import_verdicts(book, ledger)
+        held = {i: (v["verdict"], v["checker"], v["notes"]) for i, v in ledger.verdicts().items()}
+
+    assert result.stored == 0
+    assert sorted(result.invalid) == sorted([f"row {by_id['hostile1']}: a formula in Verdict, not read",
+                                             f"row {by_id['hostile2']}: a formula in Notes, not read"])
+    assert held == {"hostile1": ("correct", "Ana", "seen"), "hostile2": ("incorrect", "Ben", None)}
 
 
 def test_a_workbook_from_another_ledger_is_refused(seed_ledger, tmp_path):

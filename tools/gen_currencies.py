@@ -27,7 +27,7 @@ from babel.numbers import get_currency_name, get_territory_currencies
 
 from lexicon_file import dump, write_or_check
 
-OUT = Path(__file__).resolve().parents[1] / "rules" / "lexicon" / "currencies_cldr.yaml"
+OUT = Path(__file__).resolve().parents[1] / "src" / "facts" / "rules" / "lexicon" / "currencies_cldr.yaml"
 
 # ISO codes that are also English words or names in capitals (`ALL 5 MEMBERS`, `PHP 8`, `TOP 10`): never a code.
 NOT_CODES = {"ALL", "TOP", "CUP", "MOP", "PEN", "SOS", "MAD", "BAM", "PHP", "CVE", "BOB", "RON"}

@@ -24,7 +24,7 @@ import pint
 
 from lexicon_file import dump, write_or_check
 
-OUT = Path(__file__).resolve().parents[1] / "rules" / "lexicon" / "units_registry.yaml"
+OUT = Path(__file__).resolve().parents[1] / "src" / "facts" / "rules" / "lexicon" / "units_registry.yaml"
 
 # class -> (pint unit, prefixes news writes it with); the selection is ours, every spelling is pint's.
 UNITS: dict[str, list[tuple[str, str]]] = {

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
-from .documents import InputError
+from .documents import DEFAULT_MAX_BYTES, InputError
 from .export import FORMATS, atomic_open, write_rows, write_xlsx
 from .ledger import Ledger, LedgerError, records
 from .pipeline import ProcessedDocument, Summary, extract, process_paths
@@ -25,6 +25,10 @@ def _warn(message: str) -> None:
 
 def _reference(args: argparse.Namespace) -> str | None:
     return args.reference_date or os.environ.get("REFERENCE_DATE") or None
+
+
+def _max_bytes(args: argparse.Namespace) -> int:
+    return int(args.max_size * 1024 * 1024)
 
 
 def _write(rows, args: argparse.Namespace) -> int:
@@ -52,7 +56,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     summary = Summary()
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
-        results = process_paths(args.paths, rules=rules, reference_date=reference, ledger=ledger, summary=summary)
+        results = process_paths(args.paths, rules=rules, reference_date=reference, ledger=ledger, summary=summary,
+                                outputs=[args.output] if args.output else [], max_bytes=_max_bytes(args))
         n = _write(_rows(_with_progress(results, args)), args)
     if args.output or args.ledger or args.summary:
         _warn(f"{summary}" + (f"; wrote {n} rows to {args.output}" if args.output else "")
@@ -101,7 +106,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     if not os.path.exists(args.ledger):
         _warn(f"{args.ledger}: no such ledger (make one with `facts extract PATH --ledger {args.ledger}`)")
         return 2
-    with Ledger(args.ledger) as ledger:
+    with Ledger(args.ledger, read_only=True) as ledger:
         frame = ledger.claims(subject=args.subject, metric=args.metric, period=args.period, kind=args.kind)
     if args.format == "table":
         columns = ["doc", "start", "end", "text", "kind", "value", "unit", "qualifier", "subject", "metric", "period"]
@@ -112,17 +117,20 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
-def _claims_of(args: argparse.Namespace) -> tuple[list, dict[str, str]]:
-    """Claims (and article titles by story) from the paths given, or from a ledger."""
+def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[str, str]]:
+    """Claims (and article titles by story) from the paths given, or from a ledger; inputs
+    that cannot be read are reported and kept in `summary.failed`, the others still read."""
     if args.ledger and not args.paths:
         if not os.path.exists(args.ledger):
             raise LedgerError(f"{args.ledger}: no such ledger")
-        with Ledger(args.ledger) as ledger:
+        with Ledger(args.ledger, read_only=True) as ledger:
             return ledger.claim_records(), ledger.titles()
     claims, titles = [], {}
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
-        for item in process_paths(args.paths, rules=load_rules(args.rules), ledger=ledger):
+        for item in process_paths(args.paths, rules=load_rules(args.rules), reference_date=_reference(args),
+                                  ledger=ledger, summary=summary, outputs=[args.output] if args.output else [],
+                                  max_bytes=_max_bytes(args)):
             if isinstance(item, InputError):
                 _warn(str(item))
                 continue
@@ -137,18 +145,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.paths and not args.ledger:
         _warn("check: give files or folders, or --ledger FILE")
         return 2
-    claims, titles = _claims_of(args)
+    summary = Summary()
+    claims, titles = _claims_of(args, summary)
     from .checks import find_flags
 
     flags = find_flags(claims, rules=load_rules(args.rules), titles=titles)
     if args.format == "table":
-        for f in flags:
-            print(f"[{f.severity}] {f.kind}: {f.why}\n    a: {f.a.doc}:{f.a.start}-{f.a.end} {f.a.text!r}"
-                  f"\n    b: {f.b.doc}:{f.b.start}-{f.b.end} {f.b.text!r}")
+        table = "".join(f"[{f.severity}] {f.kind}: {f.why}\n    a: {f.a.doc}:{f.a.start}-{f.a.end} {f.a.text!r}"
+                        f"\n    b: {f.b.doc}:{f.b.start}-{f.b.end} {f.b.text!r}\n" for f in flags)
+        with atomic_open(args.output or "-") as out:
+            out.write(table)
         print(f"{len(flags)} flags on {len(claims)} claims", file=sys.stderr)
     else:
         _write(flags, args)
-    return 1 if flags and args.fail_on_conflict else 0
+    return 1 if (flags and args.fail_on_conflict) or summary.failed else 0
 
 
 def _changes(args: argparse.Namespace) -> list:
@@ -171,10 +181,10 @@ def _changes(args: argparse.Namespace) -> list:
     return diff_paths(old, new, rules=rules, reference_date=_reference(args))
 
 
-def _existing_ledger(path: str) -> Ledger:
+def _existing_ledger(path: str, read_only: bool = True) -> Ledger:
     if not os.path.isfile(path):
         raise InputError(path, "no such ledger")
-    return Ledger(path)
+    return Ledger(path, read_only=read_only)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -218,9 +228,12 @@ def cmd_report(args: argparse.Namespace) -> int:
             path = os.path.join(stack.enter_context(tempfile.TemporaryDirectory()), "ledger.db")
             if any(output.lower().endswith(".xlsx") for _, output in writers):
                 _warn("report: no --ledger, so verdicts filled in this workbook cannot be imported later")
-        ledger = stack.enter_context(Ledger(path))
+        ledger = stack.enter_context(Ledger(path, read_only=bool(args.ledger and not args.paths)))
         rules = load_rules(args.rules)
-        for item in process_paths(args.paths, rules=rules, ledger=ledger) if args.paths else ():
+        summary = Summary()
+        processed = process_paths(args.paths, rules=rules, reference_date=_reference(args), ledger=ledger,
+                                  summary=summary, outputs=args.output, max_bytes=_max_bytes(args))
+        for item in processed if args.paths else ():
             if isinstance(item, InputError):
                 _warn(str(item))
         claims = ledger.claim_records()
@@ -231,16 +244,21 @@ def cmd_report(args: argparse.Namespace) -> int:
         for write, output in writers:
             write(ledger, output, flags=flags, corroboration=counts)
             _warn(f"wrote {output}")
-    return 0
+    return 1 if summary.failed else 0
 
 
 def cmd_verdicts_import(args: argparse.Namespace) -> int:
-    with _existing_ledger(args.ledger) as ledger:
+    with _existing_ledger(args.ledger, read_only=False) as ledger:
         from .workbook import import_verdicts
 
         result = import_verdicts(args.file, ledger)
     _warn(f"{args.file}: {result}")
     return 1 if result.invalid else 0
+
+
+REFERENCE_HELP = "anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE"
+DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / 1024 / 1024
+MAX_SIZE_HELP = "refuse files larger than this (default: %(default)g MB, which keeps a run under 500 MB of memory)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -257,7 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--ledger", help="also add the claims to this ledger file (SQLite), e.g. outputs/ledger.db")
     ex.add_argument("--stdin", action="store_true", help="read one text from stdin")
     ex.add_argument("--batch", action="store_true", help='read JSON Lines {"id","text","reference"?} from stdin')
-    ex.add_argument("--reference-date", help="anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE")
+    ex.add_argument("--reference-date", help=REFERENCE_HELP)
+    ex.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
     ex.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ex.add_argument("--summary", action="store_true", help="print what the run did on stderr")
     ex.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -268,6 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--ledger", help="check the claims of this ledger (with paths: add them to it first)")
     ck.add_argument("--format", choices=("table",) + FORMATS, default="table")
     ck.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
+    ck.add_argument("--reference-date", help=REFERENCE_HELP)
+    ck.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
     ck.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ck.add_argument("--fail-on-conflict", action="store_true", help="exit 1 when anything is flagged (for CI)")
     ck.set_defaults(func=cmd_check)
@@ -278,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     df.add_argument("--article", help="a story id, or the ledger id of one of its articles")
     df.add_argument("--format", choices=("text", "jsonl", "xlsx"), default="text")
     df.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
-    df.add_argument("--reference-date", help="anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE")
+    df.add_argument("--reference-date", help=REFERENCE_HELP)
     df.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     df.set_defaults(func=cmd_diff)
 
@@ -297,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--ledger", help="report on this ledger (with paths: add them to it first)")
     rp.add_argument("-o", "--output", required=True, action="append",
                     help="FILE.xlsx or FILE.html, written atomically (give -o again for both)")
+    rp.add_argument("--reference-date", help=REFERENCE_HELP)
+    rp.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
     rp.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     rp.set_defaults(func=cmd_report)
 

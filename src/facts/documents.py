@@ -18,7 +18,10 @@ import charset_normalizer
 import inscriptis
 from pydantic import BaseModel, ConfigDict
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+# The pipeline holds about 21 MB per MB of text on top of 133 MB (8 MB of articles: 297 MB at
+# peak), so 16 MiB keeps any admitted file under 500 MB; `--max-size` raises it for a bigger machine.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+_RAISE_LIMIT = "--max-size MB raises it"
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 # Checked in this order: the UTF-32 LE BOM starts with the UTF-16 LE one.
@@ -32,6 +35,10 @@ _BOMS = (
 # C0/C1 control characters other than the whitespace ones (tab to CR) that real text contains.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_SHARE = 0.05
+# UTF-16 of Latin text has a NUL in every pair; a quarter is still Cyrillic or Greek with spaces and digits.
+_UTF16_NUL_SHARE = 0.25
+# More bad sequences than this in UTF-8-looking bytes is an other encoding, not a stray byte.
+_MAX_STRAY_BYTES = 16
 # Western European text often scores the same in cp1252 and cp1250 (say German with
 # no letters that tell them apart); cp1252 is by far the likelier one then.
 _TIE_PREFERENCE = "cp1252"
@@ -86,6 +93,43 @@ def _detect(data: bytes) -> tuple[str, str] | None:
         return None
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when NULs sit at odd or even positions only, as the
+    high bytes of Latin, digits and punctuation do, and the bytes decode as such."""
+    if len(data) % 2 or b"\x00" not in data:
+        return None
+    pairs = len(data) // 2
+    nul_even, nul_odd = data[0::2].count(0), data[1::2].count(0)
+    for codec, nuls, other in (("utf-16-le", nul_odd, nul_even), ("utf-16-be", nul_even, nul_odd)):
+        if nuls >= pairs * _UTF16_NUL_SHARE and other <= pairs * _MAX_CONTROL_SHARE:
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return codec
+    return None
+
+
+def _utf8_with_stray_bytes(data: bytes) -> tuple[str, list[int]] | None:
+    """UTF-8 text with a few stray bytes, each replaced by U+FFFD, and their byte offsets;
+    None when the bad bytes are many or outnumber the valid non-ASCII characters: that is
+    a legacy encoding (one in which 'café' is one bad byte and no valid one), for detection."""
+    parts, offsets, at = [], [], 0
+    while True:
+        try:
+            parts.append(data[at:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as err:
+            if len(offsets) == _MAX_STRAY_BYTES:
+                return None
+            parts.append(data[at:at + err.start].decode("utf-8") + "\ufffd")
+            offsets.append(at + err.start)
+            at += err.end
+    text = "".join(parts)
+    non_ascii = sum(1 for ch in text if ord(ch) > 127) - len(offsets)
+    return (text, offsets) if non_ascii > len(offsets) else None
+
+
 def _fallback(data: bytes) -> tuple[str, str]:
     """Decode as cp1252, or latin-1 where cp1252 leaves a byte undefined (latin-1 never fails)."""
     try:
@@ -103,12 +147,21 @@ def _decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
                 raise InputError(path, f"not valid {codec} despite its byte order mark ({err.reason})") from None
             warnings = [] if codec == "utf-8-sig" else [f"decoded as {codec} (byte order mark), not UTF-8"]
             return text, codec, warnings
-    if b"\x00" in data:
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return data.decode(utf16), utf16, [f"decoded as {utf16} (no byte order mark; detected by its NUL bytes)"]
+    if data.count(b"\x00") > len(data) * _MAX_CONTROL_SHARE:
         raise InputError(path, _BINARY)
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    stray = _utf8_with_stray_bytes(data)
+    if stray is not None:
+        text, offsets = stray
+        shown = ", ".join(map(str, offsets[:5])) + (", ..." if len(offsets) > 5 else "")
+        return text, "utf-8", [f"not valid UTF-8 at byte offset {shown}: decoded as UTF-8, "
+                               f"{len(offsets)} bad byte sequence(s) replaced with U+FFFD"]
     detected = _detect(data)
     if detected is not None:
         text, encoding = detected
@@ -146,7 +199,7 @@ def load_document(path: str | Path, doc: str | None = None, max_bytes: int = DEF
     if not stat.S_ISREG(info.st_mode):
         raise InputError(name, "not a regular file")
     if info.st_size > max_bytes:
-        raise InputError(name, f"file too large ({info.st_size} bytes > {max_bytes} limit)")
+        raise InputError(name, f"file too large ({info.st_size} bytes > {max_bytes} limit; {_RAISE_LIMIT})")
     try:
         with open(path, "rb") as handle:
             # One byte over the limit is enough to notice a file that grew since stat.
@@ -154,7 +207,7 @@ def load_document(path: str | Path, doc: str | None = None, max_bytes: int = DEF
     except OSError as err:
         raise InputError(name, _os_reason(err)) from None
     if len(data) > max_bytes:
-        raise InputError(name, f"file too large (> {max_bytes} bytes limit)")
+        raise InputError(name, f"file too large (it grew past the {max_bytes} bytes limit; {_RAISE_LIMIT})")
     text, encoding, warnings = decode_bytes(data, name)
     markup = Path(path).suffix.lower() in HTML_SUFFIXES
     return Document(
@@ -174,42 +227,55 @@ def html_to_text(html: str) -> str:
     return inscriptis.get_text(html)
 
 
-def _walk(root: Path) -> list[tuple[Path, str]]:
-    def fail(err: OSError) -> None:
-        raise InputError(err.filename or str(root), _os_reason(err))
+def _walk(root: Path, skip: frozenset[str]) -> list[tuple[Path, str] | InputError]:
+    """The files below `root`, sorted, then an error for each subfolder that cannot be listed
+    (one unreadable subfolder must not cost the rest); files whose real path is in `skip` are left out."""
+    errors: list[InputError] = []
+
+    def report(err: OSError) -> None:
+        errors.append(InputError(err.filename or str(root), _os_reason(err)))
 
     found = []
-    for folder, dirs, files in os.walk(root, onerror=fail):
+    for folder, dirs, files in os.walk(root, onerror=report):
         # Pruning in place keeps os.walk out of .git and the like.
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for file in files:
-            if not file.startswith("."):
-                path = Path(folder, file)
+            path = Path(folder, file)
+            if not file.startswith(".") and os.path.realpath(path) not in skip:
                 found.append((path, path.relative_to(root).as_posix()))
     # Sorting by components lists a folder's contents together, whatever characters the names hold.
     found.sort(key=lambda item: item[1].split("/"))
-    return found
+    return [*found, *errors]
 
 
-def iter_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
-    """Expand the command-line paths into (file, name to show); names of files in a folder are relative to it."""
+def iter_paths(paths: Iterable[str | Path], skip: Iterable[str | Path] = ()) -> Iterator[tuple[Path, str] | InputError]:
+    """Expand the command-line paths into (file, name to show); names of files in a folder are relative to it.
+    A folder's subfolders that cannot be listed come as errors in place; files in `skip` (the run's own
+    outputs) are left out of folders."""
+    skipped = frozenset(os.path.realpath(p) for p in skip)
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path)
+            yield from _walk(path, skipped)
         elif path.exists():
             yield path, path.name
         else:
             raise InputError(str(given), "no such file or directory")
 
 
-def load_documents(paths: Iterable[str | Path]) -> Iterator[Document | InputError]:
-    """Load every file, handing back failures in place so one bad file does not stop a batch."""
+def load_documents(paths: Iterable[str | Path], skip: Iterable[str | Path] = (),
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | InputError]:
+    """Load every file, handing back failures in place so one bad file does not stop a batch;
+    files in `skip` (the run's own outputs) are not read from folders."""
+    skip = list(skip)
     for given in paths:
         try:
-            for path, doc in iter_paths([given]):
+            for found in iter_paths([given], skip):
+                if isinstance(found, InputError):
+                    yield found
+                    continue
                 try:
-                    yield load_document(path, doc)
+                    yield load_document(*found, max_bytes=max_bytes)
                 except InputError as err:
                     yield err
         except InputError as err:

@@ -1,16 +1,21 @@
 """Write mentions (and later claims) as JSON Lines, JSON or CSV, safely.
 
 Files are written to a temporary file beside the target and moved into place,
-so a crash never leaves a half-written output. Text that a spreadsheet would
-run as a formula is written as text.
+so a crash never leaves a half-written output (and the next run removes the
+temporary file a killed run left). Text that a spreadsheet would run as a
+formula is written as text.
 """
 from __future__ import annotations
 
 import csv
 import errno
+import fcntl
+import glob
 import io
 import json
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -73,23 +78,76 @@ def _umask() -> int:
 
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO]:
-    """Open a temporary file beside `path`; it replaces `path` only if the block succeeds."""
-    path = Path(path)
-    if path.is_dir():
+    """Open a temporary file beside `path`; it replaces `path` only if the block succeeds.
+
+    `-` is standard output; a device or FIFO is written to as it is (replacing it would
+    turn /dev/null into a file); a symlink's target is replaced, never the link. An OS
+    error in writing (a full disk) names `path`, so the CLI can say it on one line.
+    """
+    try:
+        with _open_to_replace(path, mode) as fh:
+            yield fh
+    except OSError as exc:
+        if exc.filename is not None or exc.errno is None:
+            raise
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+
+
+@contextmanager
+def _open_to_replace(path: str | Path, mode: str) -> Iterator[IO]:
+    encoding = None if "b" in mode else "utf-8"
+    newline = None if "b" in mode else ""
+    if str(path) == "-":
+        yield _stdout(mode)
+        return
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with open(path, mode, encoding=encoding, newline=newline) as fh:
+            yield fh
+        return
+    path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        encoding = None if "b" in mode else "utf-8"
-        newline = None if "b" in mode else ""
+        # Held until the file is closed or the process dies: a rerun tells a live writer's file from a leftover.
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with io.open(fd, mode, encoding=encoding, newline=newline) as fh:
             yield fh
-        # mkstemp makes the file private; give it the permissions a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+            fh.flush()
+            # mkstemp makes the file private; give it the permissions a plain open() would.
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _stdout(mode: str) -> IO:
+    """Standard output, left open: binary output (a workbook) goes to its buffer."""
+    sys.stdout.flush()
+    return sys.stdout.buffer if "b" in mode else sys.stdout
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove the temporary files of killed runs beside `path`: those no live writer holds locked."""
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            fd = os.open(leftover, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass  # a run writing it now
+        finally:
+            os.close(fd)
 
 
 _MAX_COLUMN_WIDTH = 60
@@ -124,17 +182,22 @@ def sheet_cell(ws: Any, value: Any, **style: Any) -> Any:
     text when edited, and characters a workbook cannot hold are dropped."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.rich_text import CellRichText
 
     risky = False
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         risky = formula_like(value) or value in ERROR_CODES
+    elif isinstance(value, CellRichText):  # stored as text, but a formula once its cell is edited
+        risky = formula_like(str(value))
     if not (style or risky):
         return value
     cell = WriteOnlyCell(ws, value)
-    if risky:
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    for name, setting in style.items():
+    # A named style (`style="Hyperlink"`) replaces the cell's whole format, so it goes first.
+    for name, setting in sorted(style.items(), key=lambda item: item[0] != "style"):
         setattr(cell, name, setting)
+    if risky:
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cell.quotePrefix = True
     return cell

@@ -9,6 +9,7 @@ new version while the old one stays queryable.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import sqlite3
@@ -121,24 +122,22 @@ def text_sha256(text: str) -> str:
 class Ledger:
     """An open ledger file. Use as a context manager, or call `close()`."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        """`read_only` for the commands that only read: a ledger on a read-only disk, or one
+        the user may not write, is then still readable."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            # Under WAL, NORMAL syncs the log at checkpoints, not at every commit (an fsync per
-            # document made its commit 3x dearer). It is still safe against a killed process: a
-            # commit has written the whole transaction to the log file (the OS keeps it when the
-            # process dies) before COMMIT returns, and a reader or the next run replays it. Only a
-            # power cut or OS crash can lose the last commits, and then whole ones, never part of one.
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.executescript(_SCHEMA)
-            self._add_columns()
+            if read_only:
+                self.db = self._connect_read_only()
+            else:
+                self._connect()
+            version = int(self.meta("schema") or 0)
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(f"{self.path}: not a facts ledger ({exc})") from None
-        self._meta_defaults()
+            # A ledger that opens but cannot be written (read-only, disk full) is no format problem.
+            unwritable = isinstance(exc, sqlite3.OperationalError) and not read_only
+            raise LedgerError(f"{self.path}: {exc}" if unwritable else f"{self.path}: not a facts ledger ({exc})") from None
+        if version != SCHEMA_VERSION:
+            raise LedgerError(f"{self.path}: ledger schema {version}, this facts reads {SCHEMA_VERSION}")
 
     def _add_columns(self) -> None:
         """A ledger made before a column of `claims` was added gains it, empty (`si_value`, `si_unit`, `why`,
@@ -148,13 +147,33 @@ class Ledger:
             if column not in have:
                 self.db.execute(f"ALTER TABLE claims ADD COLUMN {column} TEXT")
 
-    def _meta_defaults(self) -> None:
+    def _connect(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # Under WAL, NORMAL syncs the log at checkpoints, not at every commit (an fsync per
+        # document made its commit 3x dearer). It is still safe against a killed process: a
+        # commit has written the whole transaction to the log file (the OS keeps it when the
+        # process dies) before COMMIT returns, and a reader or the next run replays it. Only a
+        # power cut or OS crash can lose the last commits, and then whole ones, never part of one.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(_SCHEMA)
+        self._add_columns()
         with self.transaction():
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('ledger_id', ?)", (uuid.uuid4().hex,))
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        version = int(self.meta("schema"))
-        if version != SCHEMA_VERSION:
-            raise LedgerError(f"{self.path}: ledger schema {version}, this facts reads {SCHEMA_VERSION}")
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Opened read-only; where SQLite cannot make the shared-memory file a WAL ledger needs
+        (a read-only folder or disk), as immutable, which needs none."""
+        uri = self.path.resolve().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+            db.execute("SELECT value FROM meta LIMIT 1")  # connecting opens nothing yet; this does
+            return db
+        except sqlite3.OperationalError:
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -163,6 +182,21 @@ class Ledger:
     @property
     def ledger_id(self) -> str:
         return self.meta("ledger_id") or ""
+
+    def files(self) -> list[Path]:
+        """The database, the files SQLite keeps beside it and the run lock (never inputs of a run)."""
+        return [self.path, *(self.path.with_name(self.path.name + suffix)
+                             for suffix in ("-wal", "-shm", "-journal", "-lock"))]
+
+    @contextmanager
+    def run_lock(self) -> Iterator[None]:
+        """Held by a run that adds to the ledger, from before it reads the stories held until it
+        ends: a second writer waits, then sees the first one's stories, so copies of one article
+        get one story and one claim id. The lock is on a file beside the ledger (`NAME-lock`),
+        not the database, whose locks are SQLite's; it goes when the process does."""
+        with open(self.path.with_name(self.path.name + "-lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def close(self) -> None:
         self.db.close()
@@ -175,14 +209,19 @@ class Ledger:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: a killed process leaves the ledger as it was before."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """All or nothing: a killed process leaves the ledger as it was before. A ledger that
+        cannot be written (read-only, disk full) is a LedgerError naming the file."""
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if self.db.in_transaction:  # SQLite may have rolled back already (a full disk)
+                    self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise LedgerError(f"{self.path}: {exc}") from None
 
     # ---- writing ------------------------------------------------------------------
 

@@ -7,8 +7,10 @@ a number that does not parse), and the candidate is then dropped.
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Callable
+
+import regex
 
 from .matching import Candidate
 from .numbers import as_decimal, parse_number, scale_of
@@ -162,5 +164,19 @@ NORMALIZERS: dict[str, Callable[[Candidate, Lexicon], Fields | None]] = {
 }
 
 
+# Digits of other scripts: Python reads them, but the rules know none of their separators
+# (`٣٫٧٤` would be read as 74), so a figure written in them is left out.
+_OTHER_DIGITS = regex.compile(r"[\p{Nd}--[0-9]]", regex.VERSION1)
+
+
 def normalize(c: Candidate, lex: Lexicon) -> Fields | None:
-    return NORMALIZERS[c.kind](c, lex)
+    """The candidate's typed value, or None to drop it. A figure longer than the decimal
+    context's 28 significant digits is computed with room for all of them, not rounded."""
+    written = c.match.string[c.start:c.end]
+    if _OTHER_DIGITS.search(written):
+        return None
+    digits = sum(ch.isdigit() for ch in written)
+    with localcontext() as context:
+        if digits > context.prec:
+            context.prec += digits  # the digits written, and as many again for a scale or a unit's factor
+        return NORMALIZERS[c.kind](c, lex)

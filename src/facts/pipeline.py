@@ -6,7 +6,7 @@ import hashlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -14,7 +14,7 @@ from functools import lru_cache
 import regex
 
 from .attribution import Claim, attribute
-from .documents import Document, InputError, load_documents
+from .documents import DEFAULT_MAX_BYTES, Document, InputError, load_documents
 from .intervals import value_interval
 from .ledger import Ledger, text_sha256
 from .matching import Candidate, scan, select
@@ -73,16 +73,35 @@ def extract(text: str, *, reference_date: str | date | None = None, rules: RuleS
     """Every figure and date in `text`, sorted by position, spans exact: `text[m.start:m.end] == m.text`."""
     rules = rules or cached_rules()
     reference = parse_reference(reference_date)
-    candidates, vetoes = scan(text, rules)
+    matched, kept = _without_invisible(text)
+    candidates, vetoes = scan(matched, rules)
     chosen, valued = _select_valid(candidates, vetoes, rules)
     mentions = []
     for c in chosen:
         fields = valued[id(c)]
         if c.kind in AMOUNT_KINDS:
-            fields["qualifier"] = _qualifier(text, c.start, c.end, rules)
-        mentions.append(Mention(doc=doc, start=c.start, end=c.end, text=text[c.start:c.end], kind=c.kind,
+            fields["qualifier"] = _qualifier(matched, c.start, c.end, rules)
+        mentions.append(Mention(doc=doc, start=c.start, end=c.end, text=matched[c.start:c.end], kind=c.kind,
                                 rule=c.rule.id, **fields))
-    return resolve(text, mentions, rules.lexicon, reference)
+    mentions = resolve(matched, mentions, rules.lexicon, reference)
+    if kept is None:
+        return mentions
+    return [m.model_copy(update={"start": kept[m.start], "end": kept[m.end - 1] + 1,
+                                 "text": text[kept[m.start]:kept[m.end - 1] + 1]}) for m in mentions]
+
+
+# Invisible format characters (a BOM, a zero-width space, a soft hyphen) right after a digit of a number.
+_INVISIBLE_IN_NUMBER = regex.compile(r"(?<=\d)\p{Cf}+(?=[.,\u00a0\u202f]?\d)")
+
+
+def _without_invisible(text: str) -> tuple[str, list[int] | None]:
+    """The text to match, with invisible characters inside numbers dropped (`3\ufeff000` is 3000,
+    not 3 and 0), and where each of its characters stands in `text` (None when nothing was dropped)."""
+    if _INVISIBLE_IN_NUMBER.search(text) is None:
+        return text, None
+    dropped = {i for m in _INVISIBLE_IN_NUMBER.finditer(text) for i in range(*m.span())}
+    kept = [i for i in range(len(text)) if i not in dropped]
+    return "".join(text[i] for i in kept), kept
 
 
 class StoryIndex:
@@ -287,32 +306,37 @@ class Summary:
 
 
 def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, reference_date: str | date | None = None,
-                  ledger: Ledger | None = None, summary: Summary | None = None
-                  ) -> Iterator[ProcessedDocument | InputError]:
+                  ledger: Ledger | None = None, summary: Summary | None = None, outputs: Iterable[str] = (),
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ProcessedDocument | InputError]:
     """Process every file; with a ledger, store each document in its own transaction and
-    skip documents it holds already. Copies are recognised across the run and the ledger."""
+    skip documents it holds already. Copies are recognised across the run and the ledger.
+    Folders are read without the run's own files (`outputs` and the ledger): a previous run's
+    output would be read as an article. A file over `max_bytes` is refused by name."""
     rules = rules or cached_rules()
     summary = summary if summary is not None else Summary()
-    stories = StoryIndex()
-    if ledger is not None:
-        for story, fingerprint, shingles in ledger.stories():
-            stories.add(story, Article(start=0, end=0, fingerprint=fingerprint, shingles=shingles))
-    seen_stories: set[str] = set(stories.known())
-    for item in load_documents(paths):
-        if isinstance(item, InputError):
-            summary.failed.append(item)
-            yield item
-            continue
-        summary.files += 1
-        if ledger is not None and ledger.holds(item.doc, text_sha256(item.text), rules.fingerprint):
-            summary.held += 1
-            continue
-        with _collector_paused():
-            processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
-            summary.articles += len(processed.articles)
-            summary.copies += sum(1 for s in processed.stories if s in seen_stories)
-            seen_stories.update(processed.stories)
-            summary.claims.update(c.kind for c in processed.claims)
-            if ledger is not None:
-                ledger.add_processed(processed)
-        yield processed
+    # A second writer of the same ledger waits here, so that it sees the first one's stories.
+    with ledger.run_lock() if ledger is not None else nullcontext():
+        stories = StoryIndex()
+        if ledger is not None:
+            for story, fingerprint, shingles in ledger.stories():
+                stories.add(story, Article(start=0, end=0, fingerprint=fingerprint, shingles=shingles))
+        seen_stories: set[str] = set(stories.known())
+        own_files = [*outputs, *(ledger.files() if ledger is not None else ())]
+        for item in load_documents(paths, skip=own_files, max_bytes=max_bytes):
+            if isinstance(item, InputError):
+                summary.failed.append(item)
+                yield item
+                continue
+            summary.files += 1
+            if ledger is not None and ledger.holds(item.doc, text_sha256(item.text), rules.fingerprint):
+                summary.held += 1
+                continue
+            with _collector_paused():
+                processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
+                summary.articles += len(processed.articles)
+                summary.copies += sum(1 for s in processed.stories if s in seen_stories)
+                seen_stories.update(processed.stories)
+                summary.claims.update(c.kind for c in processed.claims)
+                if ledger is not None:
+                    ledger.add_processed(processed)
+            yield processed

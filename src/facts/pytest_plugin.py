@@ -6,24 +6,23 @@ line by line, so a reflowed or moved paragraph is no failure and a changed
 figure fails as `changed value: 94.8 billion USD -> 66.2 billion USD in '...'`.
 Files live where pytest-regressions keeps its own (a folder named after the
 test module), and `--force-regen` / `--regen-all` rewrite them as for
-`data_regression`. pytest-regressions is imported only when the fixture is used,
-so installing facts never breaks another project's pytest.
+`data_regression`. Relative paths are read from pytest's rootdir, so a snapshot
+does not depend on the folder pytest is run from. pytest-regressions, the
+pipeline and the rules are imported only when the fixture is used, so
+installing facts neither breaks nor slows another project's pytest.
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 
-from .diff import diff_claims, format_changes, plain
-from .documents import Document, InputError
-from .models import ClaimRecord, typed_value
-from .pipeline import process_document, process_paths
-from .rules import RuleSet
+if TYPE_CHECKING:
+    from .models import ClaimRecord
+    from .rules import RuleSet
 
 # What a snapshot keeps of a claim: what it says and where, never how it was found.
 SNAPSHOT_FIELDS = ("doc", "location", "text", "kind", "value", "low", "high", "mod", "unit", "qualifier", "subject",
@@ -32,6 +31,8 @@ SNAPSHOT_FIELDS = ("doc", "location", "text", "kind", "value", "low", "high", "m
 
 def snapshot_records(claims: Iterable[ClaimRecord]) -> list[dict[str, Any]]:
     """Claims as snapshot records, by document and position; empty fields are left out."""
+    from .diff import plain
+
     records = []
     for c in sorted(claims, key=lambda c: (c.doc or "", c.start)):
         record = {"doc": c.doc, "location": f"{c.doc}:{c.start}-{c.end}", "text": c.text, "kind": c.kind,
@@ -44,6 +45,8 @@ def snapshot_records(claims: Iterable[ClaimRecord]) -> list[dict[str, Any]]:
 
 def snapshot_claims(records: Iterable[dict[str, Any]]) -> list[ClaimRecord]:
     """Snapshot records back as claims, enough for `diff_claims` to compare them."""
+    from .models import ClaimRecord, typed_value
+
     claims = []
     for r in records:
         span = r["location"].rsplit(":", 1)[1]
@@ -58,6 +61,9 @@ def snapshot_claims(records: Iterable[dict[str, Any]]) -> list[ClaimRecord]:
 def claims_of(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
               rules: RuleSet | None = None) -> list[ClaimRecord]:
     """The claims of a text, or of files and folders (a str naming an existing path is a path)."""
+    from .documents import Document, InputError
+    from .pipeline import process_document, process_paths
+
     if isinstance(source, str) and not os.path.exists(source):
         document = Document(doc="text", path="<text>", text=source, encoding="utf-8")
         return process_document(document, rules=rules).claims
@@ -71,12 +77,16 @@ def claims_of(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
 
 
 def _load(path: Path) -> list[ClaimRecord]:
+    import yaml
+
     return snapshot_claims(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
 
 
 def compare_snapshots(obtained: Path, expected: Path) -> None:
     """Fail with the claims that differ, as `facts diff` shows them."""
     __tracebackhide__ = True
+    from .diff import diff_claims, format_changes
+
     changes = diff_claims(_load(expected), _load(obtained))
     if changes:
         raise AssertionError(f"claims differ from the snapshot {expected.name} (rerun with --force-regen to accept):"
@@ -95,9 +105,10 @@ class FactsSnapshot:
               *, rules: RuleSet | None = None) -> None:
         """`source` is a text, a path, or several paths; `basename` names the snapshot (default: the test)."""
         __tracebackhide__ = True
+        import yaml
         from pytest_regressions.common import perform_regression_check
 
-        records = snapshot_records(claims_of(source, rules))
+        records = snapshot_records(claims_of(_under(self.request.config.rootpath, source), rules))
 
         def dump(path: Path) -> None:
             text = yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=120)
@@ -105,6 +116,17 @@ class FactsSnapshot:
 
         perform_regression_check(datadir=self.datadir, original_datadir=self.original_datadir, request=self.request,
                                  check_fn=compare_snapshots, dump_fn=dump, extension=".yml", basename=basename)
+
+
+def _under(root: Path, source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+           ) -> str | os.PathLike[str] | list[str | os.PathLike[str]]:
+    """Relative paths as paths under pytest's rootdir; a str that names no file there is a text."""
+    if isinstance(source, os.PathLike):
+        return root / source
+    if isinstance(source, str):
+        rooted = os.path.join(root, source)
+        return rooted if os.path.exists(rooted) else source
+    return [_under(root, path) for path in source]
 
 
 @pytest.fixture

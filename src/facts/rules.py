@@ -1,4 +1,4 @@
-"""Load the rule files in `rules/`, check them, and compile them.
+"""Load the rule files in `rules/` (inside the package: `src/facts/rules/`), check them, and compile them.
 
 Rules are data: a YAML file per kind, shared named sub-patterns in
 `patterns.yaml` and lexicons in `lexicon/`. Everything a rule author can get
@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
@@ -457,16 +458,12 @@ def _compile(pattern: str, where: tuple[Path, int], what: str) -> regex.Pattern:
 
 
 def default_rules_dir() -> Path:
-    """`$FACTS_RULES`, else the `rules/` folder of the checkout the package runs from."""
+    """`$FACTS_RULES`, else the rules shipped inside the package (package data, so a
+    plain `pip install` or a wheel has them, whatever folder it runs from)."""
     env = os.environ.get("FACTS_RULES")
     if env:
         return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "rules" / "patterns.yaml").is_file():
-            return parent / "rules"
-    packaged = here.parent / "rules"
-    return packaged
+    return Path(str(files(__package__) / "rules"))
 
 
 def load_rules(root: Path | str | None = None) -> RuleSet:

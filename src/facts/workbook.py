@@ -41,7 +41,7 @@ from .review import AMOUNT_KINDS, Review, build_review
 META_SHEET = "facts"
 CHANGED = "changed since checked"
 
-# What a checker works with comes first (through Status, the printed part); the details follow.
+# What a checker works with comes first, then the details; the printed part runs through Period.
 CLAIM_COLUMNS = (
     ("ID", 17), ("Article", 28), ("Kind", 9), ("As written", 16), ("Value", 18), ("Unit", 7), ("Sentence", 70),
     ("Verdict", 12), ("Checker", 12), ("Notes", 28), ("Status", 26), ("Conflicts", 18), ("Sources", 9),
@@ -95,14 +95,17 @@ def _append(ws, values: Iterable[Any]) -> None:
     ws.append([v if isinstance(v, Cell) else sheet_cell(ws, v) for v in values])
 
 
-def _table(wb: Workbook, title: str, columns: tuple[tuple[str, float], ...], n_rows: int, freeze: str):
+def _table(wb: Workbook, title: str, columns: tuple[tuple[str, float], ...], n_rows: int, freeze: str,
+           printed: int | None = None):
     """A sheet with its header row written: widths, frozen header, autofilter over the rows to
-    come, and printed landscape, one page wide, the header on every page."""
+    come, and printed landscape (the first `printed` columns, default all), the header on every page."""
     ws = wb.create_sheet(title)
     for i, (_, width) in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = freeze
-    _print_wide(ws)
+    _print_wide(ws, sum(width for _, width in columns[:printed]))
+    if printed is not None:
+        ws.print_area = f"A1:{get_column_letter(printed)}{max(n_rows + 1, 2)}"
     ws.print_title_rows = "1:1"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n_rows + 1}"
     ws.row_dimensions[1].height = 20
@@ -110,9 +113,18 @@ def _table(wb: Workbook, title: str, columns: tuple[tuple[str, float], ...], n_r
     return ws
 
 
-def _print_wide(ws) -> None:
+# Column-width units a landscape A4 or Letter page holds at 100%, and the smallest scale still
+# readable: a sheet is printed as many pages wide as keep it at that scale or above.
+PAGE_WIDTH = 140
+MIN_PRINT_SCALE = 0.7
+
+
+def _print_wide(ws, width: float) -> None:
+    """Landscape, the printed columns (`width` units in all) fitted to the fewest pages wide that
+    keep the text readable; as many pages down as the rows need."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.fitToWidth = max(1, math.ceil(width * MIN_PRINT_SCALE / PAGE_WIDTH))
+    ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
@@ -131,7 +143,8 @@ def _letter(columns: tuple[tuple[str, float], ...], name: str) -> str:
 def _claims_sheet(wb: Workbook, review: Review) -> None:
     claims = review.claims
     last = max(len(claims) + 1, 2)
-    ws = _table(wb, "Claims", CLAIM_COLUMNS, len(claims), "B2")
+    ws = _table(wb, "Claims", CLAIM_COLUMNS, len(claims), "B2",
+                printed=[name for name, _ in CLAIM_COLUMNS].index("Period") + 1)
     end = get_column_letter(len(CLAIM_COLUMNS))
     verdict = _letter(CLAIM_COLUMNS, "Verdict")
     validation = DataValidation(type="list", formula1='"' + ",".join(VERDICTS) + '"', allow_blank=True,
@@ -140,7 +153,6 @@ def _claims_sheet(wb: Workbook, review: Review) -> None:
                                 showInputMessage=True, promptTitle="Verdict", prompt="Pick from the list")
     validation.add(f"{verdict}2:{verdict}{last}")
     ws.data_validations.append(validation)
-    ws.print_area = f"A1:{_letter(CLAIM_COLUMNS, 'Status')}{last}"
     conflicts = _letter(CLAIM_COLUMNS, "Conflicts")
     ws.conditional_formatting.add(f"A2:{end}{last}",
                                   FormulaRule(formula=[f'LEN(${conflicts}2)>0'], fill=_CONFLICT_FILL))
@@ -241,7 +253,6 @@ def _articles_sheet(wb: Workbook, review: Review, rows: dict[str, int]) -> None:
 def _summary_sheet(wb: Workbook, review: Review) -> None:
     """Count tables side by side: claims by kind, metric and subject; conflicts and verdicts."""
     ws = wb.create_sheet("Summary")
-    _print_wide(ws)
     claims = review.claims
     verdicts = claims["verdict"].fillna("unchecked")
     blocks = [
@@ -256,6 +267,7 @@ def _summary_sheet(wb: Workbook, review: Review) -> None:
         ws.column_dimensions[get_column_letter(3 * i + 1)].width = 24
         ws.column_dimensions[get_column_letter(3 * i + 2)].width = 9
         ws.column_dimensions[get_column_letter(3 * i + 3)].width = 3
+    _print_wide(ws, (24 + 9 + 3) * len(blocks))
     title = f"{len(claims)} claims in {len(review.stories)} articles, {len(review.flags)} conflicts"
     _append(ws, [sheet_cell(ws, title, font=Font(name=FONT, bold=True, size=13))])
     _append(ws, [f"ledger {review.ledger_id}, made {review.made}"])
@@ -279,7 +291,8 @@ class ImportResult:
         if self.unknown:
             parts.append(f"{len(self.unknown)} rows for claims no longer in the ledger skipped")
         if self.invalid:
-            parts.append(f"{len(self.invalid)} rows with an unknown verdict skipped ({'; '.join(self.invalid[:5])})")
+            parts.append(f"{len(self.invalid)} rows with an unknown verdict or a formula skipped "
+                         f"({'; '.join(self.invalid[:5])})")
         return "; ".join(parts)
 
 
@@ -288,10 +301,12 @@ def import_verdicts(path: str | Path, ledger: Ledger) -> ImportResult:
 
     Rows may be deleted or reordered; a blank verdict is `unchecked`. A row that says
     what the ledger holds is left alone, so a claim changed since it was checked keeps
-    its mark until the checker edits its row or clears its Status.
+    its mark until the checker edits its row or clears its Status. A row with a formula
+    in Verdict, Checker or Notes is refused: its value may be stored nowhere in the file
+    (it would read as blank and overwrite the verdict held), and text is what was meant.
     """
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
         raise WorkbookError(f"{path}: cannot read it as an .xlsx workbook ({exc})") from None
     try:
@@ -303,8 +318,8 @@ def import_verdicts(path: str | Path, ledger: Ledger) -> ImportResult:
                 f"{path} was made from another ledger ({meta.get('ledger', '?')}, id {meta.get('ledger_id')}), not"
                 f" from {ledger.path} (id {ledger.ledger_id}); refusing to import its verdicts. Make a workbook"
                 f" from this ledger with `facts report --ledger {ledger.path} -o FILE.xlsx`")
-        rows = wb["Claims"].iter_rows(values_only=True)
-        header = [str(h) if h is not None else "" for h in next(rows, ())]
+        rows = wb["Claims"].iter_rows()
+        header = [str(h.value) if h.value is not None else "" for h in next(rows, ())]
         missing = {"ID", "Verdict", "Checker", "Notes"} - set(header)
         if missing:
             raise WorkbookError(f"{path}: the Claims sheet has lost its {', '.join(sorted(missing))} column(s)")
@@ -313,9 +328,14 @@ def import_verdicts(path: str | Path, ledger: Ledger) -> ImportResult:
         result, updates = ImportResult(), []
         now, held = ledger.checked_values(), ledger.verdicts()
         for n, row in enumerate(rows, 2):
-            cells = {name: _text(row[i]) if i < len(row) else None for name, i in index.items()}
+            cells = {name: _text(row[i].value) if i < len(row) else None for name, i in index.items()}
             claim_id = cells["ID"]
             if claim_id is None:
+                continue
+            formulas = [name for name in ("Verdict", "Checker", "Notes")
+                        if index[name] < len(row) and row[index[name]].data_type == "f"]
+            if formulas:
+                result.invalid.append(f"row {n}: a formula in {', '.join(formulas)}, not read")
                 continue
             verdict = (cells["Verdict"] or "unchecked").lower()
             if verdict not in VERDICTS:

@@ -89,7 +89,7 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
     m = claim.mention
     if m.kind in _RELATIVE_KINDS:
         return claim
-    if _timeless(claim.metric, att):
+    if _timeless(claim.metric, att, claim.outlook):
         return replace(claim, period=None, why={**claim.why, "period": "none"}) if claim.period and len(
             claim.period) == 10 else claim
     if claim.period is not None:
@@ -98,9 +98,13 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
     return replace(claim, period=period, why={**claim.why, "period": step}) if period else claim
 
 
-def _timeless(metric: str | None, att: Attribution) -> bool:
-    """A measure of what stays, by its head word: `pipeline capacity` is, `population growth` is not."""
-    return metric is not None and metric.split()[-1] in att.timeless_metrics
+def _timeless(metric: str | None, att: Attribution, outlook: str | None = None) -> bool:
+    """A measure of what stays, by its head word: `pipeline capacity` and a `capacity plan` are,
+    `population growth` is not."""
+    words = (metric or "").split()
+    if outlook and words[-1:] == [outlook]:
+        words = words[:-1]
+    return bool(words) and words[-1] in att.timeless_metrics
 
 
 def claim_rows(doc: str | None, text: str, mentions: list[Mention], *, rules: RuleSet | None = None,

@@ -11,9 +11,6 @@ from ..models import Mention
 from .rulebook import _POINTING, _Hit
 from .text import _Sentence, _Text
 
-# --- attribution ---------------------------------------------------------------------------------
-
-
 class _Context(NamedTuple):
     sentence: _Sentence
     index: int
@@ -134,8 +131,6 @@ def _subject(t: _Text, ctx: _Context, *first: tuple[int, int]) -> list[str]:
     return []
 
 
-
-
 def _nearest_other(t: _Text, ctx: _Context, at: int, exclude: set[str]) -> str | None:
     """The entity of the sentence nearest a cue that is not yet a party, else one an anaphor of the sentence
     points to ("its influence in the region's arms market"), else the passage's own entity."""
@@ -145,8 +140,6 @@ def _nearest_other(t: _Text, ctx: _Context, at: int, exclude: set[str]) -> str |
         return min(hits, key=lambda h: abs(h.start - at)).value
     pointed = [n for n in _anaphora(t, s.start, s.end, []) if n not in exclude]
     return pointed[0] if pointed else _home(t, ctx, exclude)
-
-
 
 
 def _relative_head(t: _Text, ctx: _Context, at: int) -> tuple[int, int]:
@@ -166,6 +159,5 @@ def _phrase_start(t: _Text, lo: int, at: int) -> int:
 
 
 _PHRASE_END = regex.compile(r"[,;:()\[\]—]")
-
 
 

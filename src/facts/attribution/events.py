@@ -36,9 +36,6 @@ def _phrase(t: _Text, ctx: _Context, cue: _Hit, m: Mention) -> tuple[int, int]:
     return start, closing.start() if closing else hi
 
 
-
-
-
 def _carried(t: _Text, cue: _Hit, before: int) -> list[str]:
     """Parties of an event named again ("the aerial engagement on May 7"): those of the nearest earlier
     mention of an event of the same type in the text."""
@@ -129,7 +126,5 @@ def _event(t: _Text, ctx: _Context, m: Mention) -> tuple[Event | None, list[str]
                if cue.value in t.att.implied_party_events else [])
     counterpart += [n for n in dict.fromkeys([*_ended(t, ctx, cue), *implied]) if n and n not in actor + counterpart]
     return Event(type=cue.value, actor=actor, counterpart=counterpart), [*actor, *counterpart]
-
-
 
 

@@ -206,5 +206,3 @@ def _own_parts(t: _Text, ctx: _Context, m: Mention, own: tuple[int, int]) -> lis
     return [(max(own[0], comma), min(own[1], close if close >= 0 else ctx.sentence.end)), head]
 
 
-
-

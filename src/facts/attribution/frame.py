@@ -18,10 +18,9 @@ from ..models import Mention
 from ..resolve import article_date, resolve_value, stored_date
 from ..rules import Lexicon
 from .period import is_base
-from .sentences import spans_between
+from .sentences import _PARAGRAPH, spans_between
 from .text import _Text
 
-_BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
 _YEAR = regex.compile(r"\A\d{4}")
 # A whole calendar year written as a range (`2023-01/2023-12`, `2023/2023`) is that year.
 _FULL_YEAR = regex.compile(r"(\d{4})(?:-01)?/\1(?:-12)?")
@@ -139,7 +138,7 @@ def _year_settles(m: Mention, lex: Lexicon) -> bool:
 def _paragraphs(text: str, hard_breaks: list[int]) -> list[tuple[int, int]]:
     """Blocks between blank lines, and between lines broken on purpose (`_hard_breaks`): a page that puts
     each paragraph on a line of its own, or wraps them, has the same paragraphs."""
-    cuts = [*(m.end() for m in _BLANK_LINE.finditer(text)), *hard_breaks]
+    cuts = [*(m.end() for m in _PARAGRAPH.finditer(text)), *hard_breaks]
     return spans_between(text, cuts) or [(0, len(text))]
 
 

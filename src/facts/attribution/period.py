@@ -137,5 +137,3 @@ def _event_time(t: _Text, ctx: _Context, dated: dict[str, tuple[int, str]]) -> s
     return None
 
 
-
-

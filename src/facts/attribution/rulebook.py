@@ -24,9 +24,6 @@ from ..rules import (
     without_line_key,
 )
 
-# --- the attribution file -------------------------------------------------------------------------
-
-
 class Structure(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -351,6 +348,5 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
 @lru_cache(maxsize=8)
 def _cached_attribution(rules: RuleSet) -> Attribution:
     return load_attribution(rules)
-
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from ..rules import fast_compile
 
-# --- sentences -----------------------------------------------------------------------------------
-
 # Words that end in a period without ending a sentence ("Dr. Aliyev", "the U.S. President").
 _ABBREVIATIONS = frozenset("""
     mr mrs ms dr prof st jr sr gen col lt sgt capt maj adm gov sen rep pres amb hon rev
@@ -108,6 +106,5 @@ def spans_between(text: str, cuts: list[int]) -> list[tuple[int, int]]:
             spans.append((s, e))
         start = max(start, cut)
     return spans
-
 
 

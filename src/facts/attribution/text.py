@@ -18,9 +18,6 @@ from .rulebook import Attribution, _Hit, _WordScan
 from .entities import defined_names, merge_names
 from .sentences import _hard_breaks, split_sentences
 
-# --- one text ------------------------------------------------------------------------------------
-
-
 class _Sentence(NamedTuple):
     start: int
     end: int
@@ -241,6 +238,5 @@ class _Text:
 
 def _part(parts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
     return next((p for p in parts if p[0] <= offset < p[1]), parts[-1])
-
 
 

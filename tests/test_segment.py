@@ -415,3 +415,18 @@ def test_layout_cues_read_every_seed_line_as_regex_reads_them():
             assert (fast_match is None) == (slow_match is None), (cue.id, line)
             if fast_match is not None:
                 assert (fast_match.span(), fast_match.groupdict()) == (slow_match.span(), slow_match.groupdict())
+
+
+def test_headless_page_starts_at_a_short_wire_lead():
+    lead = "TASHKENT, Uzbekistan, January 21. Uzbekistan's foreign trade turnover amounted to $65.9 billion."
+    text = f"{lead}\n\n{LONG_A}\n"
+    (article,) = segment(text)
+    assert article.start == 0 and is_claimable(article, text.index("$65.9"))
+
+
+def test_headless_page_hard_wrapped_into_short_lines():
+    text = ("MOSCOW, May 23 (Reuters) - Kazakhstan will likely exceed\nits original oil output plans for 2024 "
+            "of 96.2 million tons due\nto expansion at the Tengiz field, Energy\nMinister Erlan Akkenzhenov was "
+            "quoted as saying, defying\npressure from its partners.\n")
+    (article,) = segment(text)
+    assert article.start == 0 and is_claimable(article, text.index("96.2"))

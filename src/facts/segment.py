@@ -42,8 +42,10 @@ _MAX_TITLE_CHARS = 180
 # A pull quote is a sentence or two, repeated from the body.
 _MAX_QUOTE_WORDS = 60
 _MIN_QUOTE_CHARS = 30
-# An article with no head starts at the top of a page with a paragraph at least this long.
+# An article with no head starts at the top of a page with a paragraph at least this long, or with a
+# whole sentence at least this long (wire leads are one sentence).
 _MIN_LEAD_WORDS = 25
+_MIN_LEAD_SENTENCE_WORDS = 10
 # Copies share at least this share of the smaller article's sentences.
 _MIN_OVERLAP = 0.6
 _MIN_SHARED_SENTENCES = 3
@@ -471,8 +473,7 @@ def _split(lines: list[_Line]) -> list[list[_Line]]:
         ends = line.cue.ends if line.cue is not None else None
         if ends == "before":
             current, closed_any = None, closed_any or current is not None
-        elif current is None and not closed_any and (line.what == "section" or (
-                line.what == "text" and line.words(_MIN_LEAD_WORDS) >= _MIN_LEAD_WORDS)):
+        elif current is None and not closed_any and (line.what == "section" or _opens_lead(lines, i)):
             # An article without a head at the top of the page; a short line right before it is its title.
             current = [line]
             if articles == [] and i > 0 and lines[i - 1].shortish:
@@ -490,6 +491,28 @@ def _split(lines: list[_Line]) -> list[list[_Line]]:
                 current, closed_any = None, True
         i += 1
     return articles
+
+
+def _opens_lead(lines: list[_Line], i: int) -> bool:
+    """A prose paragraph starts at line `i`: long enough, or a whole sentence. A paragraph hard-wrapped
+    into short lines is counted over its lines, as far as the first that ends a sentence or a title."""
+    line = lines[i]
+    if line.what != "text":
+        return False
+    if line.ends_sentence and not line.shortish and line.words(_MIN_LEAD_SENTENCE_WORDS) >= _MIN_LEAD_SENTENCE_WORDS:
+        return True
+    words = 0
+    for k in range(i, len(lines)):
+        ln = lines[k]
+        if ln.what not in ("text", "bio_sentence"):
+            return False
+        words += ln.words(_MIN_LEAD_WORDS)
+        if words >= _MIN_LEAD_WORDS:
+            return True
+        # A title runs on only into a lower-case line: then it was a first line, broken.
+        if ln.ends_sentence or (ln.shortish and not (k + 1 < len(lines) and _starts_lower(lines[k + 1].text))):
+            return False
+    return False
 
 
 _AUTHOR_SEPARATOR = regex.compile(r",|\band\b|&")

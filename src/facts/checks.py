@@ -10,20 +10,21 @@ count as corroboration.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from .comparable import Vocabulary, fact_key, in_base_units, part_confidence, subject_confidence, subject_partners
 from .intervals import timex_days
-from .models import ClaimRecord, Flag, FlagSide, Severity
+from .models import ClaimRecord, Flag, FlagCopy, FlagSide, Severity
 from .rules import RuleError, RuleSet, cached_rules, load_data_file
 
 AMOUNT_KINDS = frozenset({"money", "percent", "quantity", "count"})
@@ -73,36 +74,45 @@ class ChecksFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     doc: str | None = None
+    comparable: Vocabulary = Vocabulary()
     checks: list[Check]
     line: int = Field(default=0, alias="__line__")
 
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """The parts of a claim the checks read, from a ClaimRecord or a ledger row."""
+    """The parts of a claim the checks read, from a ClaimRecord or a ledger row; `low`, `high` and `base`
+    in the unit its fact is compared in (`base` is the value there; None means as written)."""
 
     claim: ClaimRecord
     subject: frozenset[str]
     low: Decimal | None
     high: Decimal | None
+    base: Decimal | None = None
 
     @property
     def value(self) -> Decimal | None:
+        if self.base is not None:
+            return self.base
         v = self.claim.value
         return v if isinstance(v, Decimal) else None
 
-    def side(self, title: str | None = None) -> FlagSide:
+    def side(self, title: str | None = None, dated: str | None = None) -> FlagSide:
         c = self.claim
         return FlagSide(doc=c.doc or "", start=c.start, end=c.end, text=c.text, claim_id=c.id, quote=c.sentence,
-                        value=None if c.value is None else str(c.value), unit=c.unit, period=c.period, title=title)
+                        value=None if c.value is None else str(c.value), unit=c.unit, period=c.period, title=title,
+                        date=dated, qualifier=c.qualifier, low=None if self.low is None else str(c.interval_low),
+                        high=None if self.high is None else str(c.interval_high))
 
 
-def load_checks(rules: RuleSet | None = None, path: Path | str | None = None) -> list[Check]:
+def load_checks_file(rules: RuleSet | None = None, path: Path | str | None = None) -> ChecksFile:
+    """The checks and the comparison vocabulary, validated: unknown checkers, duplicate ids and broken
+    cues are errors naming the file and line."""
     rules = rules or cached_rules()
     path = Path(path) if path else rules.root / "checks.yaml"
-    checks = load_data_file(ChecksFile, path).checks
+    loaded = load_data_file(ChecksFile, path)
     seen: set[str] = set()
-    for check in checks:
+    for check in loaded.checks:
         if check.checker not in CHECKERS:
             raise RuleError(path, check.line, f"check {check.id}: unknown checker {check.checker!r}; "
                                               f"expected one of {', '.join(sorted(CHECKERS))}")
@@ -114,12 +124,25 @@ def load_checks(rules: RuleSet | None = None, path: Path | str | None = None) ->
                 check._cues.append(regex.compile(cue, regex.IGNORECASE))
             except regex.error as exc:
                 raise RuleError(path, check.line, f"check {check.id}: broken cue {cue!r}: {exc}") from None
-    return checks
+    return loaded
+
+
+def load_checks(rules: RuleSet | None = None, path: Path | str | None = None) -> list[Check]:
+    return load_checks_file(rules, path).checks
 
 
 @lru_cache(maxsize=4)
-def _cached_checks(rules: RuleSet) -> tuple[Check, ...]:
-    return tuple(load_checks(rules))
+def _cached_checks(rules: RuleSet) -> ChecksFile:
+    return load_checks_file(rules)
+
+
+class Finding(NamedTuple):
+    """What a checker found: two claims, why they disagree, and how sure it is that they speak of one fact."""
+
+    a: Fact
+    b: Fact
+    why: str
+    confidence: float = 1.0
 
 
 def facts_of(claims: Iterable[ClaimRecord]) -> list[Fact]:
@@ -129,21 +152,41 @@ def facts_of(claims: Iterable[ClaimRecord]) -> list[Fact]:
 class Corpus:
     """The claims a run checks, with the groupings the checks share, each built once."""
 
-    def __init__(self, claims: Iterable[ClaimRecord]):
+    def __init__(self, claims: Iterable[ClaimRecord], vocabulary: Vocabulary | None = None):
         self.facts = facts_of(claims)
+        self.vocabulary = vocabulary or Vocabulary()
         self._groups: dict[frozenset[str], dict[tuple, list[Fact]]] = {}
 
     def amount_groups(self, kinds: Iterable[str] = AMOUNT_KINDS) -> dict[tuple, list[Fact]]:
-        """Figures by key (kind, unit, metric, subject, period); claims missing a part have no key."""
+        """Figures by fact key (`facts.comparable.fact_key`) and subject, amounts in base units;
+        claims missing a part have no key."""
         kinds = frozenset(kinds)
         if kinds not in self._groups:
             groups: dict[tuple, list[Fact]] = defaultdict(list)
             for f in self.facts:
                 c = f.claim
-                if c.kind in kinds and c.metric and f.subject and c.period and f.value is not None:
-                    groups[(c.kind, c.unit, c.metric, f.subject, c.period)].append(f)
+                key = fact_key(c, self.vocabulary) if c.kind in kinds else None
+                base = in_base_units(c) if key else None
+                if base is not None:
+                    groups[key].append(Fact(c, f.subject, base[0], base[1], base[2]))
             self._groups[kinds] = groups
         return self._groups[kinds]
+
+    @cached_property
+    def _topics(self) -> dict[tuple, frozenset[str]]:
+        """The entities an article is about: named in the subject of at least half its figures."""
+        named: dict[tuple, Counter] = defaultdict(Counter)
+        figures: Counter = Counter()
+        for f in self.facts:
+            if f.claim.kind in AMOUNT_KINDS:
+                where = (f.claim.doc, f.claim.article)
+                named[where].update(f.subject)
+                figures[where] += 1
+        return {where: frozenset(e for e, n in counts.items() if 2 * n >= figures[where] >= 2)
+                for where, counts in named.items()}
+
+    def topic(self, f: Fact) -> frozenset[str]:
+        return self._topics.get((f.claim.doc, f.claim.article), frozenset())
 
     @cached_property
     def sentences(self) -> list[list[Fact]]:
@@ -167,35 +210,86 @@ def _grouped(facts: list[Fact], key: Callable[[ClaimRecord], tuple]) -> list[lis
 
 
 def find_flags(claims: Iterable[ClaimRecord], *, rules: RuleSet | None = None,
-               titles: dict[str, str] | None = None) -> list[Flag]:
-    """Every flag of every check, highest severity first, then by place."""
+               titles: dict[str, str] | None = None, dates: dict[str, str] | None = None,
+               min_confidence: float | None = None) -> list[Flag]:
+    """Every flag of every check at least `min_confidence` sure (the rules' own threshold by default),
+    highest severity first, then by place. Copies of one story give one flag."""
     rules = rules or cached_rules()
-    corpus = Corpus(claims)
-    titles = titles or {}
-    flags: list[Flag] = []
-    said: set[tuple] = set()
-    for check in _cached_checks(rules):
-        for a, b, why in CHECKERS[check.checker](corpus, check):
-            # A pull quote repeats its sentence in the same page: one flag says it.
-            key = (check.id, a.claim.doc, a.claim.text, str(a.claim.value), b.claim.doc, b.claim.text, str(b.claim.value))
-            if key in said:
+    loaded = _cached_checks(rules)
+    corpus = Corpus(claims, loaded.comparable)
+    threshold = loaded.comparable.min_confidence if min_confidence is None else min_confidence
+    titles, dates = titles or {}, dates or {}
+    found_by_key: dict[tuple, tuple[Check, Finding, list[tuple[Fact, Fact]]]] = {}
+    for check in loaded.checks:
+        for found in map(_finding, CHECKERS[check.checker](corpus, check)):
+            a, b = found.a, found.b
+            if found.confidence < threshold:
                 continue
-            said.add(key)
-            flags.append(Flag(id=_flag_id(check.id, a, b), a=a.side(titles.get(a.claim.story)),
-                              b=b.side(titles.get(b.claim.story)), kind=check.id, check=check.checker,
-                              severity=check.severity, why=why))
+            # Copies of a page, and a pull quote repeating its sentence, give one flag, with its other places.
+            key = (check.id, *sorted([(a.claim.story, a.claim.text, str(a.claim.value)),
+                                      (b.claim.story, b.claim.text, str(b.claim.value))]))
+            if key in found_by_key:
+                first, copies = found_by_key[key][1], found_by_key[key][2]
+                places = {(x.claim.doc, y.claim.doc) for x, y in [(first.a, first.b), *copies]}
+                if (a.claim.doc, b.claim.doc) not in places:
+                    copies.append((a, b))
+            else:
+                found_by_key[key] = (check, found, [])
+    flags = []
+    for check, found, copies in found_by_key.values():
+        a, b = found.a, found.b
+
+        def side(f: Fact) -> FlagSide:
+            return f.side(titles.get(f.claim.story), dates.get(f.claim.story))
+
+        flags.append(Flag(id=_flag_id(check.id, a, b), a=side(a), b=side(b), kind=check.id, check=check.checker,
+                          severity=check.severity,
+                          why=found.why + _revision(dates.get(a.claim.story), dates.get(b.claim.story)),
+                          confidence=round(found.confidence, 3),
+                          copies=[FlagCopy(a=side(x), b=side(y)) for x, y in copies]))
     order = {"high": 0, "medium": 1, "low": 2}
     return sorted(flags, key=lambda f: (order[f.severity], f.a.doc, f.a.start, f.b.doc, f.b.start))
 
 
-def corroboration(claims: Iterable[ClaimRecord]) -> dict[str, int]:
-    """How many independent articles (stories) give a compatible figure for each claim's key, itself
-    included: the stories of its cluster of overlapping intervals."""
+def flag_places(flags: Iterable[Flag]) -> Iterator[dict]:
+    """Each flag as rows, one per place it stands: the flag itself, then each copy with the flag's
+    id, kind and why, so a tool that reads places (a scorer, a diff) finds every copy."""
+    for flag in flags:
+        row = flag.model_dump(mode="json", exclude={"copies"})
+        yield row | {"copies": len(flag.copies)}
+        for copy in flag.copies:
+            yield row | {"a": copy.a.model_dump(mode="json"), "b": copy.b.model_dump(mode="json"), "copy_of": flag.id}
+
+
+def _finding(found: tuple) -> Finding:
+    return found if isinstance(found, Finding) else Finding(*found)
+
+
+def _revision(a: str | None, b: str | None) -> str:
+    """How far apart two articles are dated: a plan revised between them reads as a change, not an error."""
+    try:
+        first, second = sorted([date.fromisoformat(a or ""), date.fromisoformat(b or "")])
+    except ValueError:
+        return ""
+    days = (second - first).days
+    if days == 0:
+        return "; both articles are dated the same day"
+    return f"; the articles are dated {first} and {second}, {days} days apart: a revision, or a contradiction"
+
+
+def corroboration(claims: Iterable[ClaimRecord], rules: RuleSet | None = None) -> dict[str, int]:
+    """How many independent articles (stories) give a compatible figure for each claim's fact, itself
+    included: the stories of its cluster of overlapping intervals among claims of one subject."""
     counts: dict[str, int] = {}
-    for group in Corpus(claims).amount_groups().values():
-        for cluster in _clusters(group):
-            stories = len({f.claim.story for f in cluster})
-            counts.update((f.claim.id, stories) for f in cluster)
+    corpus = Corpus(claims, _cached_checks(rules or cached_rules()).comparable)
+    for group in corpus.amount_groups().values():
+        by_subject: dict[frozenset[str], list[Fact]] = defaultdict(list)
+        for f in group:
+            by_subject[f.subject].append(f)
+        for same in by_subject.values():
+            for cluster in _clusters(same):
+                stories = len({f.claim.story for f in cluster})
+                counts.update((f.claim.id, stories) for f in cluster)
     return counts
 
 
@@ -227,41 +321,140 @@ def _clusters(group: list[Fact]) -> list[list[Fact]]:
     return clusters
 
 
-def value_conflict(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fact, str]]:
-    """One pair per gap between clusters of compatible figures, from different stories: linear
-    in the claims after sorting, never all pairs."""
-    for group in corpus.amount_groups(check.params.get("kinds", AMOUNT_KINDS)).values():
+# A gap between two clusters of compatible figures gives one flag per pair of stories across it, up to this
+# many: past it, the stories say the same as the ones already flagged.
+_MAX_PAIRS_PER_GAP = 50
+
+
+def value_conflict(corpus: Corpus, check: Check) -> Iterator[Finding]:
+    """One flag per pair of stories across each gap between clusters of compatible figures of one fact:
+    linear in the claims after sorting, never all pairs. Subjects meet where they are one, or where one
+    holds the other (`subject_partners`), with less confidence."""
+    vocab = corpus.vocabulary
+    for key, group in corpus.amount_groups(check.params.get("kinds", AMOUNT_KINDS)).items():
         if len({f.claim.story for f in group}) < 2:
             continue
-        clusters = _clusters(group)
-        for lower, upper in zip(clusters, clusters[1:]):
-            pair = _independent_pair(lower, upper)
-            if pair:
-                yield pair[0], pair[1], _why_values(*pair)
+        by_subject: dict[frozenset[str], list[Fact]] = defaultdict(list)
+        for f in group:
+            by_subject[f.subject].append(f)
+        for larger, partners in subject_partners(by_subject).items():
+            for smaller in partners:
+                pool = by_subject[larger] + (by_subject[smaller] if smaller != larger else [])
+                for a, b in _gap_pairs(pool, None if smaller == larger else larger):
+                    small = b if a.subject == larger else a
+                    s_conf, s_note = subject_confidence(larger, smaller, key[2], corpus.topic(small), vocab)
+                    p_conf, notes = part_confidence(key, a.claim, b.claim, vocab)
+                    yield Finding(a, b, _why_values(a, b, key, [*notes, *([s_note] if s_note else [])]),
+                                  s_conf * p_conf)
 
 
-def _independent_pair(lower: list[Fact], upper: list[Fact]) -> tuple[Fact, Fact] | None:
-    for b in upper:
-        for a in reversed(lower):
-            if a.claim.story != b.claim.story:
-                return a, b
-    return None
+def _gap_pairs(pool: list[Fact], cross: frozenset[str] | None) -> Iterator[tuple[Fact, Fact]]:
+    """Pairs of figures from different stories across each gap between clusters, nearest first, one per
+    pair of stories; with `cross`, only pairs with exactly one side of that subject."""
+    clusters = _clusters(pool)
+    for lower, upper in zip(clusters, clusters[1:]):
+        seen: set[tuple[str, str]] = set()
+        ups = sorted(upper, key=lambda f: (f.value, f.claim.doc, f.claim.start))
+        downs = sorted(lower, key=lambda f: (-f.value, f.claim.doc, f.claim.start))
+        for b in ups:
+            for a in downs:
+                stories = (a.claim.story, b.claim.story)
+                if a.claim.story == b.claim.story or stories in seen or (
+                        cross is not None and (a.subject == cross) == (b.subject == cross)):
+                    continue
+                seen.add(stories)
+                yield a, b
+                if len(seen) >= _MAX_PAIRS_PER_GAP:
+                    break
+            if len(seen) >= _MAX_PAIRS_PER_GAP:
+                break
 
 
-def _why_values(a: Fact, b: Fact) -> str:
-    c = a.claim
+def _why_values(a: Fact, b: Fact, key: tuple, notes: list[str]) -> str:
     gap = abs(b.value - a.value) / max(abs(a.value), abs(b.value)) * 100 if a.value and b.value else None
     differ = f"these differ by {gap:.0f}%, " if gap is not None else ""
-    return (f"{describe(a)} against {describe(b)} for {c.metric} of {', '.join(sorted(a.subject))} in {c.period}: "
-            f"{differ}beyond what rounding and qualifiers allow")
+    period = a.claim.period or "no period given"
+    modality = "" if key[3] == "outturn" else f" ({key[3]})"
+    read = f" ({'; '.join(notes)})" if notes else ""
+    return (f"{describe(a)} against {describe(b)} for {key[2]}{modality} of {', '.join(sorted(a.subject | b.subject))}"
+            f" in {period}: {differ}beyond what rounding and qualifiers allow{read}")
+
+
+def source_discrepancy(corpus: Corpus, check: Check) -> Iterator[Finding]:
+    """Inside one article, two figures of one fact that disagree, each given on the word of another
+    source ("customs data show X ... while the statistics agency reports Y"). Figures of one fact in one
+    article without two sources are left alone: there the likelier reading is two facts."""
+    cues = [regex.compile(p, regex.IGNORECASE) for p in check.params.get("sources", [])]
+    for key, group in corpus.amount_groups(check.params.get("kinds", AMOUNT_KINDS)).items():
+        by_story: dict[tuple, list[Fact]] = defaultdict(list)
+        for f in group:
+            by_story[(f.claim.story, f.claim.doc, f.subject)].append(f)
+        for same in by_story.values():
+            sourced = [(f, src) for f in same for src in [_source_of(f, cues)] if src]
+            for i, (a, source_a) in enumerate(sourced):
+                for b, source_b in sourced[i + 1:]:
+                    if source_a.casefold() != source_b.casefold() and not _overlap(a, b):
+                        yield Finding(a, b, f"{describe(a)} according to {source_a}, against {describe(b)} "
+                                            f"according to {source_b}, for {key[2]} of {', '.join(sorted(a.subject))}"
+                                            f" in {a.claim.period or 'no period given'}")
+
+
+def _source_of(f: Fact, cues: list[regex.Pattern]) -> str | None:
+    """The source a figure is given on: the last source phrase before it in its sentence, else the first after."""
+    sentence, offset = f.claim.sentence or "", f.claim.sentence_start or 0
+    at = f.claim.start - offset
+    found = sorted((m.start("source"), " ".join(m.group("source").split()))
+                   for cue in cues for m in cue.finditer(sentence))
+    before = [name for start, name in found if start < at]
+    after = [name for start, name in found if start >= at]
+    return before[-1] if before else (after[0] if after else None)
+
+
+def conversion_vs_figure(corpus: Corpus, check: Check) -> Iterator[Finding]:
+    """A quantity given in two units side by side ("1,735-kilometer (1,140-mile)") whose conversion does
+    not hold, each figure taken with the rounding its written digits allow (trailing zeros included, as
+    converted figures are rounded). Two currencies side by side are one amount: no rate is known."""
+    between = regex.compile(check.params["between"], regex.IGNORECASE)
+    for group in corpus.sentences:
+        for a, b in zip(group, group[1:]):
+            ca, cb = a.claim, b.claim
+            if not (ca.kind == cb.kind == "quantity" and ca.si_unit and ca.si_unit == cb.si_unit
+                    and ca.unit != cb.unit):
+                continue
+            offset = ca.sentence_start or 0
+            if not between.fullmatch((ca.sentence or "")[ca.end - offset:cb.start - offset]):
+                continue
+            first, second = _converted_interval(ca), _converted_interval(cb)
+            if first and second and (first[1] < second[0] or second[1] < first[0]):
+                yield Finding(a, b, f"'{ca.text}' is {_number(first[0])} to {_number(first[1])} {ca.si_unit}, "
+                                    f"'{cb.text}' {_number(second[0])} to {_number(second[1])} {cb.si_unit}: "
+                                    f"the conversion given in the sentence does not hold")
+
+
+_TRAILING_ZEROS = regex.compile(r"(\d)(0+)(?=\D*$)")
+
+
+def _converted_interval(c: ClaimRecord) -> tuple[Decimal, Decimal] | None:
+    """(low, high) in SI units, at least half a unit of the last significant digit wide."""
+    base = in_base_units(c)
+    if base is None or base[0] is None or base[1] is None:
+        return None
+    low, high, value = base
+    digits = regex.sub(r"[^\d.]", "", c.text.split()[0] if c.text.split() else c.text)
+    zeros = _TRAILING_ZEROS.search(digits) if "." not in digits else None
+    if zeros and Decimal(digits):
+        half = Decimal(10) ** len(zeros.group(2)) / 2 * abs(value / Decimal(digits))
+        low, high = min(low, value - half), max(high, value + half)
+    return low, high
 
 
 def describe(f: Fact) -> str:
-    """A figure as a checker would say it: `nearly 10 million USD ('...' in doc)`."""
+    """A figure as a checker would say it, as written: `nearly 10 million USD ('...' in doc)`."""
     c = f.claim
     qualifier = {"approx": "about ", "at_least": "over ", "at_most": "up to ", "nearly": "nearly "}.get(
         c.qualifier or "", "")
-    return f"{qualifier}{_number(f.value)}{' ' + c.unit if c.unit and c.unit != '%' else c.unit or ''} " \
+    value = c.value if isinstance(c.value, Decimal) else None
+    return f"{qualifier}{_number(value)}{' ' + c.unit if c.unit and c.unit != '%' else c.unit or ''} " \
            f"('{c.text}' in {c.doc})"
 
 
@@ -470,6 +663,8 @@ def _years(value: str) -> Decimal | None:
 
 CHECKERS: dict[str, Callable[[Corpus, Check], Iterator[tuple[Fact, Fact, str]]]] = {
     "value_conflict": value_conflict,
+    "source_discrepancy": source_discrepancy,
+    "conversion_vs_figure": conversion_vs_figure,
     "event_date_conflict": event_date_conflict,
     "multiplier_vs_figures": multiplier_vs_figures,
     "percent_change_vs_figures": percent_change_vs_figures,

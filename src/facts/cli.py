@@ -117,15 +117,15 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
-def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[str, str]]:
-    """Claims (and article titles by story) from the paths given, or from a ledger; inputs
+def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[str, str], dict[str, str]]:
+    """Claims (and article titles and dates by story) from the paths given, or from a ledger; inputs
     that cannot be read are reported and kept in `summary.failed`, the others still read."""
     if args.ledger and not args.paths:
         if not os.path.exists(args.ledger):
             raise LedgerError(f"{args.ledger}: no such ledger")
         with Ledger(args.ledger, read_only=True) as ledger:
-            return ledger.claim_records(), ledger.titles()
-    claims, titles = [], {}
+            return ledger.claim_records(), ledger.titles(), ledger.article_dates()
+    claims, titles, dates = [], {}, {}
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
         for item in process_paths(args.paths, rules=load_rules(args.rules), reference_date=_reference(args),
@@ -136,9 +136,10 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
                 continue
             claims.extend(item.claims)
             titles.update({story: a.title for story, a in zip(item.stories, item.articles) if a.title})
+            dates.update({story: a.date for story, a in zip(item.stories, item.articles) if a.date})
         if ledger is not None:
-            return ledger.claim_records(), ledger.titles()
-    return claims, titles
+            return ledger.claim_records(), ledger.titles(), ledger.article_dates()
+    return claims, titles, dates
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -146,18 +147,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         _warn("check: give files or folders, or --ledger FILE")
         return 2
     summary = Summary()
-    claims, titles = _claims_of(args, summary)
-    from .checks import find_flags
+    claims, titles, dates = _claims_of(args, summary)
+    from .checks import find_flags, flag_places
 
-    flags = find_flags(claims, rules=load_rules(args.rules), titles=titles)
+    flags = find_flags(claims, rules=load_rules(args.rules), titles=titles, dates=dates,
+                       min_confidence=args.min_confidence)
     if args.format == "table":
-        table = "".join(f"[{f.severity}] {f.kind}: {f.why}\n    a: {f.a.doc}:{f.a.start}-{f.a.end} {f.a.text!r}"
-                        f"\n    b: {f.b.doc}:{f.b.start}-{f.b.end} {f.b.text!r}\n" for f in flags)
+        table = "".join(f"[{f.severity}] {f.kind} ({f.confidence:.2f}): {f.why}"
+                        f"\n    a: {f.a.doc}:{f.a.start}-{f.a.end} {f.a.text!r}"
+                        f"\n    b: {f.b.doc}:{f.b.start}-{f.b.end} {f.b.text!r}\n"
+                        + (f"    and {len(f.copies)} copies of these pages\n" if f.copies else "") for f in flags)
         with atomic_open(args.output or "-") as out:
             out.write(table)
-        print(f"{len(flags)} flags on {len(claims)} claims", file=sys.stderr)
+        copies = sum(len(f.copies) for f in flags)
+        print(f"{len(flags)} flags on {len(claims)} claims" + (f" ({copies} more places in copies)" if copies else ""),
+              file=sys.stderr)
     else:
-        _write(flags, args)
+        _write(flag_places(flags), args)
     return 1 if (flags and args.fail_on_conflict) or summary.failed else 0
 
 
@@ -239,8 +245,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         claims = ledger.claim_records()
         from .checks import corroboration, find_flags
 
-        flags = find_flags(claims, rules=rules, titles=ledger.titles())
-        counts = corroboration(claims)
+        flags = find_flags(claims, rules=rules, titles=ledger.titles(), dates=ledger.article_dates(),
+                           min_confidence=args.min_confidence)
+        counts = corroboration(claims, rules)
         for write, output in writers:
             write(ledger, output, flags=flags, corroboration=counts)
             _warn(f"wrote {output}")
@@ -257,6 +264,8 @@ def cmd_verdicts_import(args: argparse.Namespace) -> int:
 
 
 REFERENCE_HELP = "anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE"
+MIN_CONFIDENCE_HELP = ("leave out flags less sure than this that both claims speak of one fact "
+                       "(default: min_confidence in rules/checks.yaml)")
 DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / 1024 / 1024
 MAX_SIZE_HELP = "refuse files larger than this (default: %(default)g MB, which keeps a run under 500 MB of memory)"
 
@@ -291,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
     ck.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ck.add_argument("--fail-on-conflict", action="store_true", help="exit 1 when anything is flagged (for CI)")
+    ck.add_argument("--min-confidence", type=float, metavar="0-1", help=MIN_CONFIDENCE_HELP)
     ck.set_defaults(func=cmd_check)
 
     df = sub.add_parser("diff", help="what claims changed between two versions (files, folders, ledgers)")
@@ -320,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="FILE.xlsx or FILE.html, written atomically (give -o again for both)")
     rp.add_argument("--reference-date", help=REFERENCE_HELP)
     rp.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
+    rp.add_argument("--min-confidence", type=float, metavar="0-1", help=MIN_CONFIDENCE_HELP)
     rp.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     rp.set_defaults(func=cmd_report)
 

@@ -354,6 +354,11 @@ class Ledger:
         return {story: title for story, title in self.db.execute(
             "SELECT story, title FROM articles WHERE title IS NOT NULL ORDER BY id")}
 
+    def article_dates(self) -> dict[str, str]:
+        """Article date by story, where the page gives one: a flag says how far apart two articles are."""
+        return {story: dated for story, dated in self.db.execute(
+            "SELECT story, date FROM articles WHERE date IS NOT NULL ORDER BY id")}
+
     def text_of(self, doc: str, version: int | None = None) -> str:
         sql = "SELECT text FROM documents WHERE doc = ? " + ("AND version = ?" if version else "AND current = 1")
         row = self.db.execute(sql, (doc, version) if version else (doc,)).fetchone()

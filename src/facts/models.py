@@ -75,6 +75,20 @@ class FlagSide(BaseModel):
     unit: str | None = None
     period: str | None = None
     title: str | None = None
+    # The article's date, where it gives one; the qualifier and the interval its figure allows.
+    date: str | None = None
+    qualifier: str | None = None
+    low: str | None = None
+    high: str | None = None
+
+
+class FlagCopy(BaseModel):
+    """The same two claims where a copy of their pages has them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    a: FlagSide
+    b: FlagSide
 
 
 class Flag(BaseModel):
@@ -94,6 +108,11 @@ class Flag(BaseModel):
     check: str
     severity: Severity
     why: str
+    # How sure it is that the two claims speak of one fact (`facts.comparable`): 1 where subject,
+    # metric, period and unit are read alike.
+    confidence: float = 1.0
+    # The other places the same pair stands, in copies of its pages: one flag per pair of stories.
+    copies: list[FlagCopy] = []
 
 
 class ClaimRecord(Mention):

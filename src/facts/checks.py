@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from .collector import collector_paused
 from .comparable import Vocabulary, fact_key, in_base_units, part_confidence, subject_confidence, subject_partners
 from .intervals import timex_days
 from .models import ClaimRecord, Flag, FlagCopy, FlagSide, Severity
@@ -101,8 +102,10 @@ class Fact:
         c = self.claim
         return FlagSide(doc=c.doc or "", start=c.start, end=c.end, text=c.text, claim_id=c.id, quote=c.sentence,
                         value=None if c.value is None else str(c.value), unit=c.unit, period=c.period, title=title,
-                        date=dated, qualifier=c.qualifier, low=None if self.low is None else str(c.interval_low),
-                        high=None if self.high is None else str(c.interval_high))
+                        date=dated, qualifier=c.qualifier,
+                        compared_in=c.si_unit if self.base is not None and c.kind == "quantity" and c.si_unit else c.unit,
+                        compared_value=None if self.value is None else str(self.value),
+                        low=None if self.low is None else str(self.low), high=None if self.high is None else str(self.high))
 
 
 def load_checks_file(rules: RuleSet | None = None, path: Path | str | None = None) -> ChecksFile:
@@ -165,10 +168,13 @@ class Corpus:
             groups: dict[tuple, list[Fact]] = defaultdict(list)
             for f in self.facts:
                 c = f.claim
-                key = fact_key(c, self.vocabulary) if c.kind in kinds else None
-                base = in_base_units(c) if key else None
-                if base is not None:
-                    groups[key].append(Fact(c, f.subject, base[0], base[1], base[2]))
+                key = fact_key(c, self.vocabulary) if c.kind in kinds and f.value is not None else None
+                if key is None:
+                    continue
+                if c.kind == "quantity" and c.si_unit and c.si_unit != c.unit:
+                    low, high, base = in_base_units(c)
+                    f = Fact(c, f.subject, low, high, base)
+                groups[key].append(f)
             self._groups[kinds] = groups
         return self._groups[kinds]
 
@@ -214,6 +220,12 @@ def find_flags(claims: Iterable[ClaimRecord], *, rules: RuleSet | None = None,
                min_confidence: float | None = None) -> list[Flag]:
     """Every flag of every check at least `min_confidence` sure (the rules' own threshold by default),
     highest severity first, then by place. Copies of one story give one flag."""
+    with collector_paused():
+        return _find_flags(claims, rules, titles, dates, min_confidence)
+
+
+def _find_flags(claims: Iterable[ClaimRecord], rules: RuleSet | None, titles: dict[str, str] | None,
+                dates: dict[str, str] | None, min_confidence: float | None) -> list[Flag]:
     rules = rules or cached_rules()
     loaded = _cached_checks(rules)
     corpus = Corpus(claims, loaded.comparable)
@@ -281,8 +293,10 @@ def corroboration(claims: Iterable[ClaimRecord], rules: RuleSet | None = None) -
     """How many independent articles (stories) give a compatible figure for each claim's fact, itself
     included: the stories of its cluster of overlapping intervals among claims of one subject."""
     counts: dict[str, int] = {}
-    corpus = Corpus(claims, _cached_checks(rules or cached_rules()).comparable)
-    for group in corpus.amount_groups().values():
+    with collector_paused():
+        corpus = Corpus(claims, _cached_checks(rules or cached_rules()).comparable)
+        groups = list(corpus.amount_groups().values())
+    for group in groups:
         by_subject: dict[frozenset[str], list[Fact]] = defaultdict(list)
         for f in group:
             by_subject[f.subject].append(f)
@@ -323,7 +337,7 @@ def _clusters(group: list[Fact]) -> list[list[Fact]]:
 
 # A gap between two clusters of compatible figures gives one flag per pair of stories across it, up to this
 # many: past it, the stories say the same as the ones already flagged.
-_MAX_PAIRS_PER_GAP = 50
+_MAX_PAIRS_PER_GAP = 5
 
 
 def value_conflict(corpus: Corpus, check: Check) -> Iterator[Finding]:
@@ -390,6 +404,8 @@ def source_discrepancy(corpus: Corpus, check: Check) -> Iterator[Finding]:
         for f in group:
             by_story[(f.claim.story, f.claim.doc, f.subject)].append(f)
         for same in by_story.values():
+            if len(same) < 2:
+                continue
             sourced = [(f, src) for f in same for src in [_source_of(f, cues)] if src]
             for i, (a, source_a) in enumerate(sourced):
                 for b, source_b in sourced[i + 1:]:

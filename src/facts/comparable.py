@@ -108,6 +108,7 @@ def _read_metric(vocab: Vocabulary, metric: str | None, outlook: str | None) -> 
 Period = tuple[date, date] | None
 
 
+@lru_cache(maxsize=65536)
 def period_days(period: str | None) -> Period | bool:
     """The days a period covers (2024 and 2024-01/2024-12 are one); None without a period;
     False for a period that cannot be placed (a year left unresolved)."""

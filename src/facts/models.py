@@ -75,9 +75,12 @@ class FlagSide(BaseModel):
     unit: str | None = None
     period: str | None = None
     title: str | None = None
-    # The article's date, where it gives one; the qualifier and the interval its figure allows.
+    # The article's date, where it gives one; the qualifier; the figure and the interval its rounding and
+    # qualifier allow, in the unit the two sides were compared in (`compared_in`, SI for quantities).
     date: str | None = None
     qualifier: str | None = None
+    compared_in: str | None = None
+    compared_value: str | None = None
     low: str | None = None
     high: str | None = None
 

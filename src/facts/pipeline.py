@@ -1,12 +1,11 @@
 """The extraction pipeline: match rules, normalise values, add qualifiers, resolve dates."""
 from __future__ import annotations
 
-import gc
 import hashlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -14,6 +13,7 @@ from functools import lru_cache
 import regex
 
 from .attribution import Claim, attribute
+from .collector import collector_paused
 from .documents import DEFAULT_MAX_BYTES, Document, InputError, load_documents
 from .intervals import value_interval
 from .ledger import Ledger, text_sha256
@@ -176,25 +176,10 @@ class ProcessedDocument:
         return rows
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while one document is read. Its thousands of short-lived objects
-    (hits, matches, claims) set off a collection every few hundred and are freed by reference counting
-    anyway when the document is done: the collections cost a twentieth of the pipeline."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def process_document(document: Document, *, rules: RuleSet | None = None, stories: StoryIndex | None = None,
                      reference_date: str | date | None = None) -> ProcessedDocument:
     """Segment, extract, attribute and assemble claims for one document."""
-    with _collector_paused():
+    with collector_paused():
         return _process_document(document, rules, stories, reference_date)
 
 
@@ -331,7 +316,7 @@ def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, referen
             if ledger is not None and ledger.holds(item.doc, text_sha256(item.text), rules.fingerprint):
                 summary.held += 1
                 continue
-            with _collector_paused():
+            with collector_paused():
                 processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
                 summary.articles += len(processed.articles)
                 summary.copies += sum(1 for s in processed.stories if s in seen_stories)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .attribution.claim import explain
 from .export import atomic_open
+from .fact_chart import charts
 from .ledger import Ledger
 from .models import KINDS, Flag, FlagSide
 from .review import AMOUNT_KINDS, Review, build_review
@@ -138,7 +139,8 @@ def render(review: Review) -> str:
                   f'{f", {s.conflicts} in conflict" if s.conflicts else ""}</span></li>'
                   for s in review.stories.itertuples())
     titles = dict(zip(claims["id"], claims["title"]))
-    flags = "".join(_flag(f, review, titles) for f in review.flags) or "<li>No conflicts found.</li>"
+    drawn = charts(review.flags)
+    flags = "".join(_flag(f, review, titles, drawn.get(f.id, "")) for f in review.flags) or "<li>No conflicts found.</li>"
     articles = "".join(_article(s, review) for s in review.stories.itertuples())
     kinds = "".join(f".k-{k} {{ background: {tint}; border-bottom-color: {edge};"
                     f" border-bottom-style: {_EDGE_STYLE.get(k, 'solid')}; }}\n"
@@ -186,14 +188,15 @@ def _anchor(prefix: str, key: str) -> str:
     return f"{prefix}-{re.sub(r'[^A-Za-z0-9_-]', '_', key)}"
 
 
-def _flag(flag: Flag, review: Review, titles: dict[str, str]) -> str:
+def _flag(flag: Flag, review: Review, titles: dict[str, str], chart: str = "") -> str:
     e = html.escape
     ids = [review.claim_of(side) for side in (flag.a, flag.b)]
     sides = " ".join(_anchor("c", i) for i in ids if i)
     links = "".join(_side_link(label, side, claim_id, side.title or titles.get(claim_id))
                     for label, side, claim_id in zip("AB", (flag.a, flag.b), ids))
     return (f'<li class="flag {e(flag.severity)}" id="{_anchor("f", flag.id)}" data-sides="{sides}">'
-            f'<span class="sev">{e(flag.severity)}</span> · {e(flag.kind)}<p>{e(flag.why)}</p>{links}</li>')
+            f'<span class="sev">{e(flag.severity)}</span> · {e(flag.kind)} · {flag.confidence:.0%} sure'
+            f'<p>{e(flag.why)}</p>{links}{chart}</li>')
 
 
 def _side_link(label: str, side: FlagSide, claim_id: str | None, title: str | None) -> str:

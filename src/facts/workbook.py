@@ -50,7 +50,7 @@ CLAIM_COLUMNS = (
     ("Author", 20), ("Article date", 12), ("Location", 30), ("Rule", 22))
 _SIDE_COLUMNS = (("claim", 18), ("article", 30), ("location", 30), ("as written", 18), ("value", 18),
                  ("period", 11), ("quote", 60))
-CONFLICT_COLUMNS = (("Conflict", 18), ("Severity", 10), ("Check", 18), ("Why", 50),
+CONFLICT_COLUMNS = (("Conflict", 18), ("Severity", 10), ("Check", 18), ("Confidence", 11), ("Why", 50),
                     *((f"{side} {name}", width) for side in "AB" for name, width in _SIDE_COLUMNS))
 ARTICLE_COLUMNS = (("Article", 50), ("Author", 28), ("Date", 12), ("Pages", 60), ("Copies", 8), ("Claims", 8),
                    ("Conflicts", 10))
@@ -221,14 +221,14 @@ def _sentence(c) -> CellRichText | str | None:
 
 
 def _conflicts_sheet(wb: Workbook, review: Review, rows: dict[str, int]) -> None:
-    ws = _table(wb, "Conflicts", CONFLICT_COLUMNS, len(review.flags), "E2")
+    ws = _table(wb, "Conflicts", CONFLICT_COLUMNS, len(review.flags), "F2")
     titles = dict(zip(review.claims["id"], review.claims["title"]))
     widths = dict(CONFLICT_COLUMNS)
     for n, flag in enumerate(review.flags, 2):
         ws.row_dimensions[n].height = _height((flag.why, widths["Why"]), (flag.a.quote, widths["A quote"]),
                                               (flag.b.quote, widths["B quote"]))
         _append(ws, [flag.id, sheet_cell(ws, flag.severity, fill=_SEVERITY_FILLS[flag.severity]), flag.kind,
-                     sheet_cell(ws, flag.why, alignment=_WRAP),
+                     flag.confidence, sheet_cell(ws, flag.why, alignment=_WRAP),
                      *_side(ws, flag.a, review, rows, titles), *_side(ws, flag.b, review, rows, titles)])
 
 

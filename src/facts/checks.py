@@ -204,6 +204,14 @@ class Corpus:
         """Claims by article, in text order; only articles with more than one claim."""
         return _grouped(self.facts, lambda c: (c.doc, c.article))
 
+    @cached_property
+    def _article_index(self) -> dict[tuple, list[Fact]]:
+        return {(group[0].claim.doc, group[0].claim.article): group for group in self.articles}
+
+    def article_of(self, f: Fact) -> list[Fact]:
+        """The claims of a claim's article, in text order."""
+        return self._article_index.get((f.claim.doc, f.claim.article), [f])
+
 
 def _grouped(facts: list[Fact], key: Callable[[ClaimRecord], tuple]) -> list[list[Fact]]:
     groups: dict[tuple, list[Fact]] = defaultdict(list)
@@ -572,7 +580,7 @@ def percent_change_vs_figures(corpus: Corpus, check: Check) -> Iterator[tuple[Fa
         if not check.cued(group[0].claim.sentence):
             continue
         for p in (f for f in group if f.claim.kind == "percent" and f.claim.unit == "%" and f.value is not None):
-            pair = _linked_figures(group, p, check)
+            pair = _linked_figures(group, p, check) or _bracketed_base(corpus, group, p, check)
             ratio = _ratio(*pair) if pair else None
             if not ratio:
                 continue
@@ -585,6 +593,25 @@ def percent_change_vs_figures(corpus: Corpus, check: Check) -> Iterator[tuple[Fa
                                  f"give a change of {change_low:+.1f}%"
                                  + ("" if change_high is None or change_high == change_low
                                     else f" to {change_high:+.1f}%"))
+
+
+def _bracketed_base(corpus: Corpus, group: list[Fact], change: Fact, check: Check) -> tuple[Fact, Fact] | None:
+    """A change with its base in brackets after it ("increased by 3.7 percent ($63.5 billion in 2023)"):
+    the base, and the figure it changed to, the nearest before it in the article of the same kind, unit and
+    subject, for another period."""
+    pattern = check.params.get("base_in_brackets")
+    offset = change.claim.sentence_start or 0
+    sentence = change.claim.sentence or ""
+    base = next((f for f in group if f.claim.start > change.claim.start and f.claim.kind in ("money", "quantity", "count")
+                 and f.value is not None), None)
+    if not pattern or base is None or not regex.fullmatch(
+            pattern, sentence[change.claim.end - offset:base.claim.start - offset], regex.IGNORECASE):
+        return None
+    c = base.claim
+    earlier = [f for f in corpus.article_of(change) if f.claim.start < change.claim.start
+               and (f.claim.kind, f.claim.unit) == (c.kind, c.unit) and f.subject == base.subject
+               and f.claim.period and c.period and f.claim.period != c.period and f.value is not None]
+    return (base, earlier[-1]) if earlier else None
 
 
 def share_of_total(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fact, str]]:

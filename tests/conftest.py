@@ -23,7 +23,9 @@ def seed_ledger(tmp_path_factory) -> Path:
 
 def side_of(claim) -> FlagSide:
     return FlagSide(doc=claim.doc, start=claim.start, end=claim.end, text=claim.text, claim_id=claim.id,
-                    quote=claim.sentence, value=claim.value, unit=claim.unit, period=claim.period)
+                    quote=claim.sentence, value=claim.value, unit=claim.unit, period=claim.period,
+                    compared_in=claim.unit, compared_value=claim.value, low=claim.interval_low,
+                    high=claim.interval_high)
 
 
 @pytest.fixture(scope="session")

@@ -94,6 +94,10 @@ def test_in_a_browser(seed_report, seed_flags, seed_ledger, tmp_path):
         assert focused and page.locator("#tip").text_content() == page.locator(f"#{focused}").text_content()
         page.keyboard.press("Escape")
         assert not page.locator("#tip").is_visible()
+
+        chart = page.locator(f"#f-{flag.id} svg.fact-chart")
+        assert chart.is_visible() and chart.locator("circle").count() == 2, "the fact in conflict is drawn"
+        assert chart.bounding_box()["width"] > 200
         page.screenshot(path=tmp_path / "report.png")
         chromium.close()
     assert errors == []
@@ -110,3 +114,20 @@ def test_report_command_writes_html(tmp_path):
 def test_the_tooltip_says_why_a_claim_was_read_so(seed_report):
     html = seed_report.read_text(encoding="utf-8")
     assert re.search(r"why: subject: [a-z ]+; metric: [a-z, ]+; period: [a-z ]+", html)
+
+
+def test_a_fact_in_conflict_is_drawn_one_row_per_article(seed_report, seed_flags):
+    from facts.fact_chart import chart
+
+    flag = seed_flags[0]
+    svg = chart([flag.a, flag.b])
+    assert svg and svg.count("<circle") == 2 and svg.count("<line") == 3  # two intervals and the axis
+    assert f"{flag.a.text} = " in svg and f"{flag.b.text} = " in svg
+    assert svg in seed_report.read_text(encoding="utf-8")
+
+
+def test_no_chart_where_the_figures_are_not_of_one_unit(seed_flags):
+    from facts.fact_chart import chart
+
+    flag = seed_flags[1]  # two dates
+    assert chart([flag.a, flag.b]) is None

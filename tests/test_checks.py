@@ -120,3 +120,22 @@ def test_grouping_is_by_key_not_by_pairs():
     corpus = Corpus(_claims(["By A. Writer\n\nTrade between Azerbaijan and China reached US$ 94.8 billion in 2024."]))
     (key,) = corpus.amount_groups()
     assert key == ("money", "USD", "trade", "outturn", (date(2024, 1, 1), date(2024, 12, 31)))
+
+
+def test_a_flag_between_articles_of_different_dates_says_how_far_apart_they_are():
+    claims = _claims(["ASTANA, Kazakhstan, May 23, 2024. Kazakhstan's oil production plan for 2024 is 96.2 million tons.",
+                      "ASTANA, Kazakhstan, July 2, 2024. Kazakhstan's oil production plan for 2024 is 90.3 million tons."])
+    dates = {c.story: "2024-05-23" if "96.2" in c.sentence else "2024-07-02" for c in claims}
+    (flag,) = find_flags(claims, rules=RULES, dates=dates)
+    assert "the articles are dated 2024-05-23 and 2024-07-02, 40 days apart" in flag.why
+    assert {flag.a.date, flag.b.date} == {"2024-05-23", "2024-07-02"}
+
+
+def test_min_confidence_leaves_out_the_less_sure_matches():
+    # One subject holds the other and more (a pipeline and one country on its route): half sure.
+    claims = _claims(["By A. Writer\n\nThe TAPI pipeline will be 1,814 kilometers long.",
+                      "By B. Writer\n\nThe TAPI pipeline through Afghanistan will be 1,735 kilometers long."])
+    assert [c.subject for c in claims if c.kind == "quantity"] == [["TAPI"], ["Afghanistan", "TAPI"]]
+    assert find_flags(claims, rules=RULES) == []
+    (flag,) = find_flags(claims, rules=RULES, min_confidence=0.4)
+    assert flag.confidence == pytest.approx(0.45) and "one side also names Afghanistan" in flag.why

@@ -347,3 +347,16 @@ def test_the_collector_is_paused_while_a_document_is_read_and_restored_after(mon
         assert not gc.isenabled()  # a caller's choice stays
     finally:
         gc.enable()
+
+
+def test_an_article_is_dated_by_its_wire_dateline_in_the_first_line():
+    text = ("TASHKENT, Uzbekistan, January 21, 2025. Uzbekistan's foreign trade turnover amounted to "
+            "$65.9 billion in 2024, the statistics agency said on Tuesday.\n")
+    (article,) = process_document(Document(doc="a.txt", path="a.txt", text=text, encoding="utf-8")).articles
+    assert article.date == "2025-01-21"
+
+
+def test_an_article_without_a_dateline_stays_undated():
+    text = "Uzbekistan's foreign trade turnover amounted to $65.9 billion in 2024, the statistics agency said.\n"
+    (article,) = process_document(Document(doc="a.txt", path="a.txt", text=text, encoding="utf-8")).articles
+    assert article.date is None

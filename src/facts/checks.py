@@ -450,9 +450,14 @@ def conversion_vs_figure(corpus: Corpus, check: Check) -> Iterator[Finding]:
                 continue
             first, second = _converted_interval(ca), _converted_interval(cb)
             if first and second and (first[1] < second[0] or second[1] < first[0]):
-                yield Finding(a, b, f"'{ca.text}' is {_number(first[0])} to {_number(first[1])} {ca.si_unit}, "
-                                    f"'{cb.text}' {_number(second[0])} to {_number(second[1])} {cb.si_unit}: "
-                                    f"the conversion given in the sentence does not hold")
+                per = ca.si_value / ca.value  # both told in the first figure's unit
+                yield Finding(a, b, f"'{ca.text}' is {_rounded(first[0] / per)} to {_rounded(first[1] / per)} {ca.unit}, "
+                                    f"'{cb.text}' {_rounded(second[0] / per)} to {_rounded(second[1] / per)} {ca.unit}:"
+                                    f" the conversion given in the sentence does not hold")
+
+
+def _rounded(value: Decimal) -> str:
+    return _number(value.quantize(Decimal("0.1")) if abs(value) < 10 ** 6 else value)
 
 
 _TRAILING_ZEROS = regex.compile(r"(\d)(0+)(?=\D*$)")

@@ -20,7 +20,7 @@ from .ledger import Ledger, text_sha256
 from .matching import Candidate, scan, select
 from .models import AMOUNT_KINDS, ClaimRecord, Mention
 from .normalize import normalize
-from .resolve import parse_reference, resolve
+from .resolve import article_date, parse_reference, resolve
 from .rules import RuleSet, cached_rules
 from .segment import Article, is_claimable, same_article, segment
 
@@ -191,6 +191,7 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
     articles = segment(text)
     story_ids = [stories.story_of(a) for a in articles]
     mentions = extract(text, reference_date=reference_date, rules=rules, doc=document.doc)
+    _date_articles(text, articles, mentions)
     starts = [a.start for a in articles]
     attributed = _local_currencies(attribute(text, mentions, rules=rules, reference_date=reference_date,
                                              articles=[(a.start, a.end) for a in articles]), starts, rules)
@@ -212,6 +213,20 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
             event=claim.event.as_dict() if claim.event else None, why=claim.why, outlook=claim.outlook, interval_low=low, interval_high=high,
             sentence=text[claim.sentence_start:claim.sentence_end], sentence_start=claim.sentence_start, section=articles[i].section_at(m.start)))
     return ProcessedDocument(document, articles, story_ids, attributed, claims, rules.fingerprint)
+
+
+def _date_articles(text: str, articles: list[Article], mentions: list[Mention]) -> None:
+    """An article without a dateline line of its own takes the date it is written on from the stored
+    page's metadata or a wire dateline in its first line ("TASHKENT, Uzbekistan, January 21."), as its
+    figures' periods do: a flag then says how far apart two articles are."""
+    for a in articles:
+        if a.date is None:
+            own = [m.model_copy(update={"start": m.start - a.start, "end": m.end - a.start})
+                   for m in mentions if a.start <= m.start and m.end <= a.end]
+            written = article_date(text[a.start:a.end], own) or article_date(text[:a.end], [
+                m for m in mentions if m.end <= a.end])
+            if written:
+                a.date = written[0].isoformat()
 
 
 @lru_cache(maxsize=8)

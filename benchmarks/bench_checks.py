@@ -1,6 +1,10 @@
-"""How long the checks take on N synthetic claims, to show they scale linearly.
+"""How long the checks take on N synthetic claims, to show they scale linearly, and how much memory
+`facts check --ledger` needs for them.
 
-    python benchmarks/bench_checks.py [--claims 1000000]
+    python benchmarks/bench_checks.py [--claims 1000000] [--ledger]
+
+With `--ledger` the claims are written into a ledger and `facts check --ledger` runs on it in a child
+process, whose CPU time and peak resident memory are printed: the memory a user's run needs.
 
 Claims are spread over many keys (subject, metric, period) and stories, with a
 few conflicting figures in each key, the shape of a large real corpus.
@@ -8,11 +12,19 @@ few conflicting figures in each key, the shape of a large real corpus.
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
 import time
 from decimal import Decimal
+from pathlib import Path
 
 from facts.checks import corroboration, find_flags
+from facts.ledger import Ledger
 from facts.models import ClaimRecord
 
 COUNTRIES = ["Azerbaijan", "China", "Kazakhstan", "Mongolia", "Russia", "India", "Pakistan", "Uzbekistan",
@@ -41,10 +53,52 @@ def synthetic(n: int, seed: int = 7) -> list[ClaimRecord]:
     return claims
 
 
+def write_ledger(claims: list[ClaimRecord], path: Path) -> None:
+    """The claims as a ledger holds them, one document per story, written in one transaction."""
+    with Ledger(path):
+        pass  # the schema
+    db = sqlite3.connect(path)
+    stories = sorted({c.story for c in claims})
+    db.executemany("INSERT INTO documents (id, doc, sha256, version, chars, added, text) VALUES (?, ?, ?, 1, 0, '', '')",
+                   [(n, f"{s}.txt", s, ) for n, s in enumerate(stories, 1)])
+    db.executemany("INSERT INTO articles (id, document_id, ordinal, story, start, \"end\", fingerprint, shingles)"
+                   " VALUES (?, ?, 0, ?, 0, 0, '', '')", [(n, n, s) for n, s in enumerate(stories, 1)])
+    number = {s: n for n, s in enumerate(stories, 1)}
+    db.executemany(
+        "INSERT INTO claims (id, document_id, article_id, story, start, \"end\", text, kind, value, unit, rule, subject,"
+        " metric, period, interval_low, interval_high, sentence, sentence_start) VALUES"
+        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((c.id, number[c.story], number[c.story], c.story, c.start, c.end, c.text, c.kind, str(c.value), c.unit, c.rule,
+          json.dumps(c.subject), c.metric, c.period, str(c.interval_low), str(c.interval_high), c.sentence,
+          c.sentence_start) for c in claims))
+    db.commit()
+    db.close()
+
+
+def check_ledger(n: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ledger.db"
+        write_ledger(synthetic(n), path)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "facts", "check", "--ledger", str(path), "--format", "jsonl",
+                              "-o", str(Path(folder) / "flags.jsonl")], capture_output=True, text=True, check=True)
+        seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        flags = sum(1 for _ in open(Path(folder) / "flags.jsonl", encoding="utf-8"))
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        print(f"{n:>9,} claims in a ledger: facts check {seconds:6.1f} s, {cpu:6.1f} CPU-s, "
+              f"peak {after.ru_maxrss / 1024:,.0f} MB, {flags:,} flag rows {run.stderr.strip()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--ledger", action="store_true", help="measure facts check --ledger in a child process")
     args = parser.parse_args()
+    if args.ledger:
+        check_ledger(args.claims)
+        return
     find_flags([])  # the rules are compiled once per process, not per run
     for n in sorted({args.claims // 4, args.claims // 2, args.claims}):
         claims = synthetic(n)

@@ -345,7 +345,8 @@ def test_reference_date_is_taken_by_check_report_and_diff(tmp_path):
     assert (checked.returncode, reported.returncode, diffed.returncode) == (0, 0, 0), checked.stderr + reported.stderr
     for ledger in ledgers.values():
         claims = jsonl(run("claims", "--ledger", str(ledger), "--format", "jsonl").stdout)
-        assert [(c["text"], c["resolved"]) for c in claims if c["kind"] == "date"] == [("last year", "2024")]
+        assert [(c["text"], c["resolved"]) for c in claims if c["kind"] == "date"] == [("7 May", "2025-05-07"),
+                                                                                      ("last year", "2024")]
 
 
 def test_check_table_with_o_writes_the_table_to_the_file(tmp_path):

@@ -124,7 +124,7 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
         if not os.path.exists(args.ledger):
             raise LedgerError(f"{args.ledger}: no such ledger")
         with Ledger(args.ledger, read_only=True) as ledger:
-            return ledger.claim_records(), ledger.titles(), ledger.article_dates()
+            return ledger.claim_views(), ledger.titles(), ledger.article_dates()
     claims, titles, dates = [], {}, {}
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
@@ -138,7 +138,7 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
             titles.update({story: a.title for story, a in zip(item.stories, item.articles) if a.title})
             dates.update({story: a.date for story, a in zip(item.stories, item.articles) if a.date})
         if ledger is not None:
-            return ledger.claim_records(), ledger.titles(), ledger.article_dates()
+            return ledger.claim_views(), ledger.titles(), ledger.article_dates()
     return claims, titles, dates
 
 

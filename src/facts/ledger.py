@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
-from .models import ClaimRecord, typed_value
+from .models import ClaimRecord, ClaimView, typed_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -348,6 +348,39 @@ class Ledger:
         rows = records(self.claims(current_only=current_only, article_id=article_id))
         return [ClaimRecord.model_validate({k: _from_sql(k, v, row["kind"]) for k, v in row.items() if k in fields})
                 for row in rows]
+
+    def claim_views(self) -> list[ClaimView]:
+        """The current claims as the checks read them, streamed from the ledger in document order into
+        plain slots, shared strings held once: `check` on a large ledger never holds a DataFrame or a
+        model per claim."""
+        shared: dict[str, str] = {}
+        subjects: dict[str, tuple[str, ...]] = {}
+
+        def once(text: str | None) -> str | None:
+            return None if text is None else shared.setdefault(text, text)
+
+        def amount(text: str | None) -> Decimal | None:
+            return None if text is None else Decimal(text)
+
+        rows = self.db.execute(
+            'SELECT c.id, d.doc, c.story, a.ordinal, c.start, c."end", c.text, c.kind, c.value, c.unit, c.qualifier,'
+            ' c.low, c.high, c.si_value, c.si_unit, c.resolved, c.subject, c.metric, c.period, c.event, c.outlook,'
+            ' c.interval_low, c.interval_high, c.sentence, c.sentence_start FROM claims c'
+            ' JOIN documents d ON d.id = c.document_id LEFT JOIN articles a ON a.id = c.article_id'
+            ' WHERE d.current = 1 ORDER BY d.doc, c.start')
+        views = []
+        for (id_, doc, story, article, start, end, text, kind, value, unit, qualifier, low, high, si_value, si_unit,
+             resolved, subject, metric, period, event, outlook, interval_low, interval_high, sentence,
+             sentence_start) in rows:
+            if subject not in subjects:
+                subjects[subject] = tuple(json.loads(subject))
+            views.append(ClaimView(
+                id_, once(doc), once(story), article or 0, start, end, text, once(kind),
+                typed_value(kind, value), once(unit), once(qualifier), amount(low), amount(high), amount(si_value),
+                once(si_unit), once(resolved), subjects[subject], once(metric), once(period),
+                json.loads(event) if event else None, once(outlook), amount(interval_low), amount(interval_high),
+                once(sentence), sentence_start))
+        return views
 
     def titles(self) -> dict[str, str]:
         """Article title by story, where the page gives one."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -24,9 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .collector import collector_paused
 from .comparable import Vocabulary, fact_key, in_base_units, part_confidence, subject_confidence, subject_partners
-from .intervals import timex_days
+from .intervals import timex_days, value_interval
 from .models import ClaimRecord, Flag, FlagCopy, FlagSide, Severity
-from .rules import RuleError, RuleSet, cached_rules, load_data_file
+from .rules import CheckRules, Lexicon, RuleError, RuleSet, cached_rules, load_data_file
 
 AMOUNT_KINDS = frozenset({"money", "percent", "quantity", "count"})
 _DURATION = regex.compile(r"P(\d+(?:\.\d+)?)([YMWD])")
@@ -108,7 +109,7 @@ class Fact:
                         low=None if self.low is None else str(self.low), high=None if self.high is None else str(self.high))
 
 
-def load_checks_file(rules: RuleSet | None = None, path: Path | str | None = None) -> ChecksFile:
+def load_checks_file(rules: RuleSet | CheckRules | None = None, path: Path | str | None = None) -> ChecksFile:
     """The checks and the comparison vocabulary, validated: unknown checkers, duplicate ids and broken
     cues are errors naming the file and line."""
     rules = rules or cached_rules()
@@ -135,7 +136,7 @@ def load_checks(rules: RuleSet | None = None, path: Path | str | None = None) ->
 
 
 @lru_cache(maxsize=4)
-def _cached_checks(rules: RuleSet) -> ChecksFile:
+def _cached_checks(rules: RuleSet | CheckRules) -> ChecksFile:
     return load_checks_file(rules)
 
 
@@ -149,15 +150,27 @@ class Finding(NamedTuple):
 
 
 def facts_of(claims: Iterable[ClaimRecord]) -> list[Fact]:
-    return [Fact(c, frozenset(c.subject), c.interval_low, c.interval_high) for c in claims]
+    """The facts of the claims; claims of one subject share one set of it (a million claims name a few
+    thousand subjects)."""
+    subjects: dict[tuple[str, ...], frozenset[str]] = {}
+    facts = []
+    for c in claims:
+        key = tuple(c.subject)
+        subject = subjects.get(key)
+        if subject is None:
+            subject = subjects[key] = frozenset(key)
+        facts.append(Fact(c, subject, c.interval_low, c.interval_high))
+    return facts
 
 
 class Corpus:
     """The claims a run checks, with the groupings the checks share, each built once."""
 
-    def __init__(self, claims: Iterable[ClaimRecord], vocabulary: Vocabulary | None = None):
+    def __init__(self, claims: Iterable[ClaimRecord], vocabulary: Vocabulary | None = None,
+                 lexicon: Lexicon | None = None):
         self.facts = facts_of(claims)
         self.vocabulary = vocabulary or Vocabulary()
+        self.lexicon = lexicon if lexicon is not None else cached_rules().lexicon
         self._groups: dict[frozenset[str], dict[tuple, list[Fact]]] = {}
 
     def amount_groups(self, kinds: Iterable[str] = AMOUNT_KINDS) -> dict[tuple, list[Fact]]:
@@ -214,16 +227,19 @@ class Corpus:
 
 
 def _grouped(facts: list[Fact], key: Callable[[ClaimRecord], tuple]) -> list[list[Fact]]:
-    groups: dict[tuple, list[Fact]] = defaultdict(list)
-    for f in facts:
-        groups[key(f.claim)].append(f)
-    found = [g for g in groups.values() if len(g) > 1]
-    for group in found:
-        group.sort(key=lambda f: f.claim.start)
+    """Facts of one key, in text order; only keys with more than one fact. Sorted and cut rather than
+    gathered in a mapping: a million claims mostly stand alone in their sentence, and a list per
+    sentence was a third of the memory of a check."""
+    ordered = sorted(facts, key=lambda f: (*((part is None, part) for part in key(f.claim)), f.claim.start))
+    found = []
+    for _, run in groupby(ordered, key=lambda f: key(f.claim)):
+        group = list(run)
+        if len(group) > 1:
+            found.append(group)
     return found
 
 
-def find_flags(claims: Iterable[ClaimRecord], *, rules: RuleSet | None = None,
+def find_flags(claims: Iterable[ClaimRecord], *, rules: RuleSet | CheckRules | None = None,
                titles: dict[str, str] | None = None, dates: dict[str, str] | None = None,
                min_confidence: float | None = None) -> list[Flag]:
     """Every flag of every check at least `min_confidence` sure (the rules' own threshold by default),
@@ -232,11 +248,11 @@ def find_flags(claims: Iterable[ClaimRecord], *, rules: RuleSet | None = None,
         return _find_flags(claims, rules, titles, dates, min_confidence)
 
 
-def _find_flags(claims: Iterable[ClaimRecord], rules: RuleSet | None, titles: dict[str, str] | None,
+def _find_flags(claims: Iterable[ClaimRecord], rules: RuleSet | CheckRules | None, titles: dict[str, str] | None,
                 dates: dict[str, str] | None, min_confidence: float | None) -> list[Flag]:
     rules = rules or cached_rules()
     loaded = _cached_checks(rules)
-    corpus = Corpus(claims, loaded.comparable)
+    corpus = Corpus(claims, loaded.comparable, rules.lexicon)
     threshold = loaded.comparable.min_confidence if min_confidence is None else min_confidence
     titles, dates = titles or {}, dates or {}
     found_by_key: dict[tuple, tuple[Check, Finding, list[tuple[Fact, Fact]]]] = {}
@@ -302,7 +318,8 @@ def corroboration(claims: Iterable[ClaimRecord], rules: RuleSet | None = None) -
     included: the stories of its cluster of overlapping intervals among claims of one subject."""
     counts: dict[str, int] = {}
     with collector_paused():
-        corpus = Corpus(claims, _cached_checks(rules or cached_rules()).comparable)
+        rules = rules or cached_rules()
+        corpus = Corpus(claims, _cached_checks(rules).comparable, rules.lexicon)
         groups = list(corpus.amount_groups().values())
     for group in groups:
         by_subject: dict[frozenset[str], list[Fact]] = defaultdict(list)
@@ -519,17 +536,15 @@ def event_date_conflict(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fa
 # ---- inside one article -----------------------------------------------------------------
 
 
-def _stated(f: Fact, rules_lexicon=None) -> tuple[Decimal, Decimal | None]:
+def _stated(f: Fact, lexicon: Lexicon) -> tuple[Decimal, Decimal | None]:
     """A figure as its writer stated it: its qualifier, not its rounding, makes it a range."""
-    from .intervals import value_interval
-
-    low, high = value_interval(f.claim, (rules_lexicon or cached_rules().lexicon), rounding=False)
+    low, high = value_interval(f.claim, lexicon, rounding=False)
     return (low if low is not None else Decimal(0)), high
 
 
-def _ratio(before: Fact, after: Fact) -> tuple[Decimal, Decimal | None] | None:
-    b_low, b_high = _stated(before)
-    a_low, a_high = _stated(after)
+def _ratio(before: Fact, after: Fact, lexicon: Lexicon) -> tuple[Decimal, Decimal | None] | None:
+    b_low, b_high = _stated(before, lexicon)
+    a_low, a_high = _stated(after, lexicon)
     if not b_low or b_low <= 0 or b_high is None:
         return None
     return a_low / b_high, (a_high / b_low if a_high is not None else None)
@@ -572,7 +587,7 @@ def multiplier_vs_figures(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, 
     for group in corpus.sentences:
         for m in (f for f in group if f.claim.kind == "multiplier" and f.value):
             pair = _linked_figures(group, m, check)
-            ratio = _ratio(*pair) if pair else None
+            ratio = _ratio(*pair, corpus.lexicon) if pair else None
             if ratio and _outside(m.value, *ratio, tolerance):
                 before, after = pair
                 yield m, after, (f"'{m.claim.text}' means about {_number(m.value)} times, but the figures it "
@@ -586,7 +601,7 @@ def percent_change_vs_figures(corpus: Corpus, check: Check) -> Iterator[tuple[Fa
             continue
         for p in (f for f in group if f.claim.kind == "percent" and f.claim.unit == "%" and f.value is not None):
             pair = _linked_figures(group, p, check) or _bracketed_base(corpus, group, p, check)
-            ratio = _ratio(*pair) if pair else None
+            ratio = _ratio(*pair, corpus.lexicon) if pair else None
             if not ratio:
                 continue
             before, after = pair
@@ -636,7 +651,7 @@ def share_of_total(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fact, s
             if not totals:
                 continue
             total = totals[0]
-            share_low, share_high = _stated(part)[0] / total.high * 100 if total.high else None, \
+            share_low, share_high = _stated(part, corpus.lexicon)[0] / total.high * 100 if total.high else None, \
                 (part.high / total.low * 100 if part.high is not None and total.low else None)
             if share_low is None:
                 continue

@@ -16,7 +16,7 @@ from .documents import DEFAULT_MAX_BYTES, InputError
 from .export import FORMATS, atomic_open, write_rows, write_xlsx
 from .ledger import Ledger, LedgerError, records
 from .pipeline import ProcessedDocument, Summary, extract, process_paths
-from .rules import RuleError, RuleSet, load_rules
+from .rules import RuleError, RuleSet, load_check_rules, load_rules
 
 
 def _warn(message: str) -> None:
@@ -150,7 +150,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     claims, titles, dates = _claims_of(args, summary)
     from .checks import find_flags, flag_places
 
-    flags = find_flags(claims, rules=load_rules(args.rules), titles=titles, dates=dates,
+    rules = load_check_rules(args.rules) if args.ledger and not args.paths else load_rules(args.rules)
+    flags = find_flags(claims, rules=rules, titles=titles, dates=dates,
                        min_confidence=args.min_confidence)
     if args.format == "table":
         table = "".join(f"[{f.severity}] {f.kind} ({f.confidence:.2f}): {f.why}"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
-from .models import ClaimRecord, ClaimView, typed_value
+from .models import AMOUNT_KINDS, ClaimRecord, ClaimView, typed_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -359,8 +359,15 @@ class Ledger:
         def once(text: str | None) -> str | None:
             return None if text is None else shared.setdefault(text, text)
 
+        amounts: dict[str, Decimal] = {}
+
         def amount(text: str | None) -> Decimal | None:
-            return None if text is None else Decimal(text)
+            if text is None:
+                return None
+            found = amounts.get(text)
+            if found is None:
+                found = amounts[text] = Decimal(text)
+            return found
 
         rows = self.db.execute(
             'SELECT c.id, d.doc, c.story, a.ordinal, c.start, c."end", c.text, c.kind, c.value, c.unit, c.qualifier,'
@@ -375,8 +382,8 @@ class Ledger:
             if subject not in subjects:
                 subjects[subject] = tuple(json.loads(subject))
             views.append(ClaimView(
-                id_, once(doc), once(story), article or 0, start, end, text, once(kind),
-                typed_value(kind, value), once(unit), once(qualifier), amount(low), amount(high), amount(si_value),
+                id_, once(doc), once(story), article or 0, start, end, once(text), once(kind),
+                amount(value) if kind in AMOUNT_KINDS else once(value), once(unit), once(qualifier), amount(low), amount(high), amount(si_value),
                 once(si_unit), once(resolved), subjects[subject], once(metric), once(period),
                 json.loads(event) if event else None, once(outlook), amount(interval_low), amount(interval_high),
                 once(sentence), sentence_start))

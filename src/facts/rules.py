@@ -598,6 +598,23 @@ def _blame(ruleset: RuleSet, rules: list[Rule], bodies: list[str]) -> None:
         _compile(body, (Path(rule.path), rule.line), f"rule {rule.id}")
 
 
+@dataclass(eq=False)
+class CheckRules:
+    """What checking claims already read needs of a rules folder: its lexicon (the qualifiers'
+    intervals) and where its checks are, with no pattern compiled: `check --ledger` starts in a
+    fraction of the time and memory of a command that extracts."""
+
+    root: Path
+    lexicon: Lexicon
+
+
+def load_check_rules(root: Path | str | None = None) -> CheckRules:
+    root = Path(root) if root is not None else default_rules_dir()
+    if not (root / "checks.yaml").is_file():
+        raise RuleError(root, None, "no checks.yaml here: not a rules folder")
+    return CheckRules(root, _load_lexicon(root / "lexicon"))
+
+
 @lru_cache(maxsize=4)
 def cached_rules(root: str | None = None) -> RuleSet:
     return load_rules(root)

@@ -360,3 +360,18 @@ def test_an_article_without_a_dateline_stays_undated():
     text = "Uzbekistan's foreign trade turnover amounted to $65.9 billion in 2024, the statistics agency said.\n"
     (article,) = process_document(Document(doc="a.txt", path="a.txt", text=text, encoding="utf-8")).articles
     assert article.date is None
+
+
+def test_documents_read_in_workers_give_what_one_process_gives(tmp_path):
+    from facts import Ledger, process_paths
+
+    def run(jobs: int) -> list:
+        with Ledger(tmp_path / f"ledger{jobs}.db") as ledger:
+            return [(p.document.doc, p.stories, [c.model_dump() for c in p.claims])
+                    for p in process_paths([str(SEEDS)], ledger=ledger, jobs=jobs)]
+
+    alone, pooled = run(1), run(2)
+    assert pooled == alone
+    # The seeds hold copies of one story on three pages: the workers never saw each other's pages.
+    stories = [s for _, page_stories, _ in alone for s in page_stories]
+    assert len(stories) > len(set(stories))

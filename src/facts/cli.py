@@ -57,7 +57,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
         results = process_paths(args.paths, rules=rules, reference_date=reference, ledger=ledger, summary=summary,
-                                outputs=[args.output] if args.output else [], max_bytes=_max_bytes(args))
+                                outputs=[args.output] if args.output else [], max_bytes=_max_bytes(args),
+                                jobs=args.jobs)
         n = _write(_rows(_with_progress(results, args)), args)
     if args.output or args.ledger or args.summary:
         _warn(f"{summary}" + (f"; wrote {n} rows to {args.output}" if args.output else "")
@@ -117,6 +118,20 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text}: give 1 or more")
+    return n
+
+
 def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[str, str], dict[str, str]]:
     """Claims (and article titles and dates by story) from the paths given, or from a ledger; inputs
     that cannot be read are reported and kept in `summary.failed`, the others still read."""
@@ -130,7 +145,7 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
         for item in process_paths(args.paths, rules=load_rules(args.rules), reference_date=_reference(args),
                                   ledger=ledger, summary=summary, outputs=[args.output] if args.output else [],
-                                  max_bytes=_max_bytes(args)):
+                                  max_bytes=_max_bytes(args), jobs=args.jobs):
             if isinstance(item, InputError):
                 _warn(str(item))
                 continue
@@ -239,7 +254,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         rules = load_rules(args.rules)
         summary = Summary()
         processed = process_paths(args.paths, rules=rules, reference_date=_reference(args), ledger=ledger,
-                                  summary=summary, outputs=args.output, max_bytes=_max_bytes(args))
+                                  summary=summary, outputs=args.output, max_bytes=_max_bytes(args), jobs=args.jobs)
         for item in processed if args.paths else ():
             if isinstance(item, InputError):
                 _warn(str(item))
@@ -265,6 +280,7 @@ def cmd_verdicts_import(args: argparse.Namespace) -> int:
 
 
 REFERENCE_HELP = "anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE"
+JOBS_HELP = "read documents in this many processes (default: the machine's cores); the output is the same"
 MIN_CONFIDENCE_HELP = ("leave out flags less sure than this that both claims speak of one fact "
                        "(default: min_confidence in rules/checks.yaml)")
 DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / 1024 / 1024
@@ -287,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--batch", action="store_true", help='read JSON Lines {"id","text","reference"?} from stdin')
     ex.add_argument("--reference-date", help=REFERENCE_HELP)
     ex.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
+    ex.add_argument("--jobs", type=_positive, default=_cores(), metavar="N", help=JOBS_HELP)
     ex.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ex.add_argument("--summary", action="store_true", help="print what the run did on stderr")
     ex.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -299,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
     ck.add_argument("--reference-date", help=REFERENCE_HELP)
     ck.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
+    ck.add_argument("--jobs", type=_positive, default=_cores(), metavar="N", help=JOBS_HELP)
     ck.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ck.add_argument("--fail-on-conflict", action="store_true", help="exit 1 when anything is flagged (for CI)")
     ck.add_argument("--min-confidence", type=float, metavar="0-1", help=MIN_CONFIDENCE_HELP)
@@ -331,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="FILE.xlsx or FILE.html, written atomically (give -o again for both)")
     rp.add_argument("--reference-date", help=REFERENCE_HELP)
     rp.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
+    rp.add_argument("--jobs", type=_positive, default=_cores(), metavar="N", help=JOBS_HELP)
     rp.add_argument("--min-confidence", type=float, metavar="0-1", help=MIN_CONFIDENCE_HELP)
     rp.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     rp.set_defaults(func=cmd_report)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -307,11 +309,15 @@ class Summary:
 
 def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, reference_date: str | date | None = None,
                   ledger: Ledger | None = None, summary: Summary | None = None, outputs: Iterable[str] = (),
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ProcessedDocument | InputError]:
+                  max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1) -> Iterator[ProcessedDocument | InputError]:
     """Process every file; with a ledger, store each document in its own transaction and
     skip documents it holds already. Copies are recognised across the run and the ledger.
     Folders are read without the run's own files (`outputs` and the ledger): a previous run's
-    output would be read as an article. A file over `max_bytes` is refused by name."""
+    output would be read as an article. A file over `max_bytes` is refused by name.
+
+    With `jobs` above 1, documents are read in that many worker processes; results come in input
+    order and are the same as with one: workers are pure, and this process alone decides which story
+    each article belongs to and writes the ledger."""
     rules = rules or cached_rules()
     summary = summary if summary is not None else Summary()
     # A second writer of the same ledger waits here, so that it sees the first one's stories.
@@ -322,17 +328,29 @@ def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, referen
                 stories.add(story, Article(start=0, end=0, fingerprint=fingerprint, shingles=shingles))
         seen_stories: set[str] = set(stories.known())
         own_files = [*outputs, *(ledger.files() if ledger is not None else ())]
-        for item in load_documents(paths, skip=own_files, max_bytes=max_bytes):
+
+        def wanted() -> Iterator[Document | InputError]:
+            for item in load_documents(paths, skip=own_files, max_bytes=max_bytes):
+                if isinstance(item, InputError):
+                    summary.failed.append(item)
+                    yield item
+                    continue
+                summary.files += 1
+                if ledger is not None and ledger.holds(item.doc, text_sha256(item.text), rules.fingerprint):
+                    summary.held += 1
+                    continue
+                yield item
+
+        read = _read_in_workers(wanted(), rules, reference_date, jobs) if jobs > 1 else (
+            item if isinstance(item, InputError) else (item, None) for item in wanted())
+        for item in read:
             if isinstance(item, InputError):
-                summary.failed.append(item)
                 yield item
                 continue
-            summary.files += 1
-            if ledger is not None and ledger.holds(item.doc, text_sha256(item.text), rules.fingerprint):
-                summary.held += 1
-                continue
+            document, done = item
             with collector_paused():
-                processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
+                processed = (_restoried(done, stories) if done is not None else
+                             process_document(document, rules=rules, stories=stories, reference_date=reference_date))
                 summary.articles += len(processed.articles)
                 summary.copies += sum(1 for s in processed.stories if s in seen_stories)
                 seen_stories.update(processed.stories)
@@ -340,3 +358,58 @@ def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, referen
                 if ledger is not None:
                     ledger.add_processed(processed)
             yield processed
+
+
+# Documents a worker may hold ahead of the one being stored: enough to keep every worker busy, few
+# enough that memory stays bounded whatever the number of files.
+_IN_FLIGHT_PER_JOB = 4
+_worker_rules: RuleSet | None = None
+
+
+def _read_in_workers(items: Iterator[Document | InputError], rules: RuleSet, reference_date: str | date | None,
+                     jobs: int) -> Iterator[tuple[Document, ProcessedDocument] | InputError]:
+    """Each document read by a worker on its own (a story index of its own), in input order."""
+    global _worker_rules
+    methods = multiprocessing.get_all_start_methods()
+    # Forked workers inherit the compiled rules; spawned ones compile them once each.
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    _worker_rules = rules
+    pending: deque = deque()
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(None if context.get_start_method() == "fork" else str(rules.root),)) as pool:
+        for item in items:
+            pending.append(item if isinstance(item, InputError) else
+                           (item, pool.submit(_read_alone, item, reference_date)))
+            while len(pending) > jobs * _IN_FLIGHT_PER_JOB:
+                yield _finished(pending.popleft())
+        while pending:
+            yield _finished(pending.popleft())
+
+
+def _finished(entry):
+    return entry if isinstance(entry, InputError) else (entry[0], entry[1].result())
+
+
+def _start_worker(root: str | None) -> None:
+    global _worker_rules
+    if root is not None:
+        _worker_rules = cached_rules(root)
+
+
+def _read_alone(document: Document, reference_date: str | date | None) -> ProcessedDocument:
+    return process_document(document, rules=_worker_rules, stories=StoryIndex(), reference_date=reference_date)
+
+
+def _restoried(processed: ProcessedDocument, stories: StoryIndex) -> ProcessedDocument:
+    """A document read alone, with the stories of the run: a copy of an article seen before takes that
+    story, and its claims the ids they would have had, ranked as `_process_document` ranks them."""
+    story_ids = [stories.story_of(a) for a in processed.articles]
+    if story_ids == processed.stories:
+        return processed
+    ranks: Counter = Counter()
+    claims = []
+    for c in processed.claims:
+        key = (story_ids[c.article], c.kind, c.metric, tuple(c.subject))
+        ranks[key] += 1
+        claims.append(c.model_copy(update={"story": key[0], "id": claim_id(*key, ranks[key])}))
+    return replace(processed, stories=story_ids, claims=claims)

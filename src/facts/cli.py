@@ -16,7 +16,7 @@ from .documents import DEFAULT_MAX_BYTES, InputError
 from .export import FORMATS, atomic_open, write_rows, write_xlsx
 from .ledger import Ledger, LedgerError, records
 from .pipeline import ProcessedDocument, Summary, extract, process_paths
-from .rules import RuleError, RuleSet, load_check_rules, load_rules
+from .rules import RuleError, RuleSet, cached_rules, load_check_rules
 
 
 def _warn(message: str) -> None:
@@ -41,7 +41,7 @@ def _write(rows, args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    rules = load_rules(args.rules)
+    rules = cached_rules(args.rules)
     reference = _reference(args)
     if args.batch:
         rows, failures = _batch(sys.stdin, rules, reference)
@@ -143,7 +143,7 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
     claims, titles, dates = [], {}, {}
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
-        for item in process_paths(args.paths, rules=load_rules(args.rules), reference_date=_reference(args),
+        for item in process_paths(args.paths, rules=cached_rules(args.rules), reference_date=_reference(args),
                                   ledger=ledger, summary=summary, outputs=[args.output] if args.output else [],
                                   max_bytes=_max_bytes(args), jobs=args.jobs):
             if isinstance(item, InputError):
@@ -165,7 +165,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     claims, titles, dates = _claims_of(args, summary)
     from .checks import find_flags, flag_places
 
-    rules = load_check_rules(args.rules) if args.ledger and not args.paths else load_rules(args.rules)
+    rules = load_check_rules(args.rules) if args.ledger and not args.paths else cached_rules(args.rules)
     flags = find_flags(claims, rules=rules, titles=titles, dates=dates,
                        min_confidence=args.min_confidence)
     if args.format == "table":
@@ -199,7 +199,7 @@ def _changes(args: argparse.Namespace) -> list:
     if old.endswith(".db") or new.endswith(".db"):
         with _existing_ledger(old) as before, _existing_ledger(new) as after:
             return diff_ledgers(before, after)
-    rules = load_rules(args.rules) if args.rules else None  # the default ones only once the paths are found
+    rules = cached_rules(args.rules) if args.rules else None  # the default ones only once the paths are found
     return diff_paths(old, new, rules=rules, reference_date=_reference(args))
 
 
@@ -251,7 +251,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             if any(output.lower().endswith(".xlsx") for _, output in writers):
                 _warn("report: no --ledger, so verdicts filled in this workbook cannot be imported later")
         ledger = stack.enter_context(Ledger(path, read_only=bool(args.ledger and not args.paths)))
-        rules = load_rules(args.rules)
+        rules = cached_rules(args.rules)
         summary = Summary()
         processed = process_paths(args.paths, rules=rules, reference_date=_reference(args), ledger=ledger,
                                   summary=summary, outputs=args.output, max_bytes=_max_bytes(args), jobs=args.jobs)

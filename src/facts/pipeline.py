@@ -364,6 +364,8 @@ def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, referen
 # enough that memory stays bounded whatever the number of files.
 _IN_FLIGHT_PER_JOB = 4
 _worker_rules: RuleSet | None = None
+_FIRST_USE = ("TASHKENT, Uzbekistan, January 21. Uzbekistan's trade with China reached $5 billion in 2024, "
+              "up 3 percent from 2023, while 1.2 million tons of cargo crossed the border, Trend reports.\n")
 
 
 def _read_in_workers(items: Iterator[Document | InputError], rules: RuleSet, reference_date: str | date | None,
@@ -374,6 +376,10 @@ def _read_in_workers(items: Iterator[Document | InputError], rules: RuleSet, ref
     # Forked workers inherit the compiled rules; spawned ones compile them once each.
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     _worker_rules = rules
+    if context.get_start_method() == "fork":
+        # What the rules compile on first use (3 CPU-s of attribution patterns) is compiled here once,
+        # for every forked worker to inherit.
+        process_document(Document(doc="", path="", encoding="utf-8", text=_FIRST_USE), rules=rules)
     pending: deque = deque()
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                              initargs=(None if context.get_start_method() == "fork" else str(rules.root),)) as pool:

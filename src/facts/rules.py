@@ -615,6 +615,12 @@ def load_check_rules(root: Path | str | None = None) -> CheckRules:
     return CheckRules(root, _load_lexicon(root / "lexicon"))
 
 
+def cached_rules(root: str | Path | None = None) -> RuleSet:
+    """The rules of a folder, compiled once per process however they are asked for (`cached_rules()`,
+    `cached_rules(None)` and the default folder's path are one)."""
+    return _compiled(str(Path(root).resolve()) if root else str(default_rules_dir().resolve()))
+
+
 @lru_cache(maxsize=4)
-def cached_rules(root: str | None = None) -> RuleSet:
+def _compiled(root: str) -> RuleSet:
     return load_rules(root)

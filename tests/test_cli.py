@@ -389,3 +389,25 @@ def test_every_command_is_in_the_readme():
     commands = build_parser()._subparsers._group_actions[0].choices
     missing = [name for name in commands if f"facts {name}" not in readme]
     assert not missing, f"commands not in README.md: {missing}"
+
+
+def test_parquet_to_a_file_and_to_a_folder_partitioned_by_kind(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    rows = jsonl(run("extract", str(SEEDS), "--format", "jsonl").stdout)
+    assert run("extract", str(SEEDS), "--format", "parquet", "-o", str(tmp_path / "m.parquet")).returncode == 0
+    assert run("extract", str(SEEDS), "--format", "parquet", "-o", f"{tmp_path / 'parts'}/").returncode == 0
+    one, parts = pd.read_parquet(tmp_path / "m.parquet"), pd.read_parquet(tmp_path / "parts")
+    assert len(one) == len(parts) == len(rows)
+    assert sorted(p.name for p in (tmp_path / "parts").iterdir()) == sorted({f"kind={r['kind']}" for r in rows})
+    first = one.iloc[0]
+    assert (first["doc"], first["start"], first["text"]) == (rows[0]["doc"], rows[0]["start"], rows[0]["text"])
+    # Amounts stay exact decimal text, subjects lists.
+    money = next(r for r in rows if r["kind"] == "money")
+    written = one[(one["doc"] == money["doc"]) & (one["start"] == money["start"])].iloc[0]
+    assert written["value"] == str(money["value"]) and list(written["subject"]) == money["subject"]
+
+
+def test_parquet_to_standard_output_is_a_clear_error():
+    result = run("extract", str(SEEDS), "--format", "parquet")
+    assert result.returncode == 2 and "give -o FILE.parquet" in result.stderr and "Traceback" not in result.stderr

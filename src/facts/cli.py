@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .documents import DEFAULT_MAX_BYTES, InputError
-from .export import FORMATS, atomic_open, write_rows, write_xlsx
+from .export import FORMATS, atomic_open, write_parquet, write_rows, write_xlsx
 from .ledger import Ledger, LedgerError, records
 from .pipeline import ProcessedDocument, Summary, extract, process_paths
 from .rules import RuleError, RuleSet, cached_rules, load_check_rules
@@ -32,6 +32,10 @@ def _max_bytes(args: argparse.Namespace) -> int:
 
 
 def _write(rows, args: argparse.Namespace) -> int:
+    if args.format == "parquet":
+        if not args.output or args.output == "-":
+            raise ValueError("parquet is written to a file or a folder, not a stream: give -o FILE.parquet or -o FOLDER/")
+        return write_parquet(rows, args.output)
     if args.output:
         with atomic_open(args.output) as out:
             return write_rows(rows, out, args.format)

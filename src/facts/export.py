@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
-FORMATS = ("jsonl", "json", "csv")
+FORMATS = ("jsonl", "json", "csv", "parquet")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -61,9 +61,63 @@ def write_rows(rows: Iterable[BaseModel | dict], out: IO[str], fmt: str) -> int:
         writer.writeheader()
         for row in data:
             writer.writerow({k: spreadsheet_safe(_cell(v)) for k, v in row.items()})
+    elif fmt == "parquet":
+        raise ValueError("parquet is written to a file or a folder, not a stream: give -o FILE.parquet or -o FOLDER/")
     else:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return len(data)
+
+
+def write_parquet(rows: Iterable[BaseModel | dict], path: str | Path) -> int:
+    """Rows as Parquet (pyarrow): one file, or a folder partitioned by kind when `path` is a folder or
+    ends with a slash, the interchange format for corpora too large for JSONL and spreadsheets. Amounts
+    are kept as exact decimal text, lists as lists, mappings as JSON text. Written whole or not at all."""
+    import pandas as pd
+
+    data = [as_row(r) for r in rows]
+    frame = pd.DataFrame(data)
+    for column in frame.columns:
+        values = [v for v in frame[column] if v is not None]
+        if any(isinstance(v, dict) for v in values):
+            frame[column] = [None if v is None else json.dumps(v, ensure_ascii=False) for v in frame[column]]
+        elif len({type(v) for v in values if not isinstance(v, list)} - {bool}) > 1 or column in _EXACT_TEXT:
+            frame[column] = [None if v is None else str(v) for v in frame[column]]
+    target = Path(path)
+    if str(path).endswith(("/", os.sep)) or target.is_dir():
+        _replace_folder(target, lambda folder: frame.to_parquet(folder, partition_cols=["kind"], index=False)
+                        if len(frame) else None)
+    else:
+        with atomic_open(target, "wb") as out:
+            frame.to_parquet(out, index=False)
+    return len(data)
+
+
+# Amounts a float would round (`value` holds TIMEX text for dates too): kept as written, exact.
+_EXACT_TEXT = frozenset({"value", "low", "high", "si_value", "interval_low", "interval_high"})
+
+
+def _replace_folder(target: Path, write) -> None:
+    """Write a folder beside `target` and swap it in, so a reader never sees half of one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        write(fresh)
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            os.rename(target, old)
+            os.rename(fresh, target)
+            _remove_tree(old)
+        else:
+            os.rename(fresh, target)
+    except BaseException:
+        _remove_tree(fresh)
+        raise
+
+
+def _remove_tree(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _cell(value: Any) -> Any:

@@ -10,6 +10,7 @@ import regex
 
 from ..models import Mention
 from .context import (
+    _anaphora,
     _antecedent,
     _by_distance,
     _Context,
@@ -49,19 +50,28 @@ class _Figure(NamedTuple):
 
 def _conjunct(t: _Text, clause: tuple[int, int], m: Mention) -> tuple[int, int]:
     """The part of a clause that is the figure's own where figures are coordinated: in "with $20 billion GDP
-    and 90% of exports going to China", China is the exports' partner, not the GDP's."""
+    and 90% of exports going to China", China is the exports' partner, not the GDP's; in "a 214 km section
+    runs through X, a 774 km section through Y and an 826 km one through Z" each length is its country's.
+    A figure in brackets of its own ("across Pakistani territory (819 kilometers), and reach India") is
+    what comes before it: its part ends at the bracket."""
     lo, hi = clause
     i = bisect_left(t.value_starts, m.start)
+    joint = t.att.figure_joint
     if i and t.values[i - 1].end > lo:
-        joints = list(_AND.finditer(t.text, t.values[i - 1].end, m.start))
+        joints = list(joint.finditer(t.text, t.values[i - 1].end, m.start))
         lo = joints[-1].end() if joints else lo
     if i + 1 < len(t.values) and t.values[i + 1].start < hi:
-        joint = _AND.search(t.text, m.end, t.values[i + 1].start)
-        hi = joint.start() if joint else hi
+        after = joint.search(t.text, m.end, t.values[i + 1].start)
+        hi = after.start() if after else hi
+    bracket = _OWN_BRACKET.search(t.text, max(lo, m.start - 30), m.start)
+    if bracket:
+        closing = t.text.find(")", m.end, hi)
+        hi = closing + 1 if closing >= 0 else hi
     return lo, hi
 
 
-_AND = regex.compile(r"\s+and\s+")
+# A figure that opens a bracket of its own: "(819 kilometers)", "(about 40%".
+_OWN_BRACKET = regex.compile(r"\((?:[\w-]+\s+){0,2}\Z")
 # Words before a figure that make it a level, not a change ("rose *to* $62.6 billion", "grew *from* $1 million").
 _LEVEL = regex.compile(r"(?i:\b(?:to|from|at|reach(?:ed|ing)?)\s+(?:(?:about|around|nearly|over|some|almost|an?)\s+)?\Z)")
 # An amount is a change where it is what something changed by ("increased *by* $940 million", "an increase
@@ -91,6 +101,10 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     metric, metric_step = (cue.value, "cue") if cue else (None, "none")
     if m.kind == "quantity" and m.unit in t.att.unit_metrics:
         metric, metric_step = t.att.unit_metrics[m.unit], "unit"
+        part = t.att.part_noun.search(t.text, *own)
+        if part and metric == "length":
+            # "a 214-kilometer section", "the length of the Turkmen section": a part's length, not the whole's.
+            metric = f"{part.group('part').casefold()} length"
     elif counted and metric not in t.att.count_metrics:
         metric, metric_step = counted[1], "counted noun"
     elif cue and m.kind == "percent" and cue.start >= m.end and _OF.match(t.text, m.end, cue.start) and not (
@@ -137,13 +151,28 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
 
 def _of_project(t: _Text, ctx: _Context, subject: list[str]) -> list[str]:
     """A figure of a project ("$25 billion under the CPEC") is the project's: the countries beside it take
-    part in it, unless the figure is located in one ("the TAPI section on the territory of Turkmenistan")."""
+    part in it, unless the figure is located in one ("the TAPI section on the territory of Turkmenistan",
+    "the Turkmen section of the pipeline"). A figure located in countries only ("a 774-kilometer section
+    will run through Afghanistan") in a sentence about a project ("the pipeline") is of the project's part
+    there: the project is its subject too."""
+    s = ctx.sentence
+    located = {h.value for h in t.within(t.entities, s.start, s.end) if _located(t, s, h)}
+    if subject and not any(t.kind_of(n) == "project" for n in subject) and all(
+            t.kind_of(n) == "country" and n in located for n in subject):
+        projects = [n for n in t.names(s.start, s.end) if t.kind_of(n) == "project"] or [
+            n for n in _anaphora(t, s.start, s.end, []) if t.kind_of(n) == "project"]
+        return [*subject, *projects[:1]]
     if len(subject) < 2 or not any(t.kind_of(n) == "project" for n in subject):
         return subject
-    s = ctx.sentence
-    located = {h.value for h in t.within(t.entities, s.start, s.end)
-               if t.att.located.search(t.text, max(s.start, h.start - 40), h.start)}
-    return [n for n in subject if t.kind_of(n) != "country" or n in located]
+    # Other regions beside a project are where it leads ("to connect Asia, Africa and Europe").
+    return [n for n in subject if t.kind_of(n) not in ("country", "region") or n in located]
+
+
+def _located(t: _Text, s, h) -> bool:
+    """Whether a name in a sentence says where a figure lies: after "in", "through", "on the territory of",
+    or before "section" ("the Turkmen section")."""
+    return bool(t.att.located.search(t.text, max(s.start, h.start - 40), h.start)
+                or t.att.located_part.match(t.text, h.end, s.end))
 
 
 # Between a name and its figure in "Kazakhstan (380 million cubic meters)" or a list item "China: $12.4 billion",

@@ -56,6 +56,7 @@ class AttributionFile(BaseModel):
     segment_breaks: list[str]
     clause_breaks: list[str]
     fronted_max_chars: int = 40
+    figure_joint: str
     event_window: int = 100
     phrase_breaks: str
     anaphors: Anaphors
@@ -67,6 +68,8 @@ class AttributionFile(BaseModel):
     defined_acronym: str
     headed_name: str
     located: str
+    located_part: str
+    part_noun: str
     also_known_as: str
     proper_name: str
     bilateral_metrics: list[str] = []
@@ -111,6 +114,8 @@ class Attribution:
     segment_break: Pattern
     clause_break: Pattern
     fronted_max_chars: int
+    # Between coordinated figures, each with its own words ("..., a 774 km section ... and an 826 km ...").
+    figure_joint: Pattern
     event_window: int
     phrase_break: Pattern
     anaphor: dict[str, Pattern]
@@ -126,6 +131,8 @@ class Attribution:
     headed_name_reversed: regex.Pattern
     name_head: Pattern
     located: Pattern
+    located_part: Pattern
+    part_noun: Pattern
     also_known_as: Pattern
     proper_name: Pattern
     proper_name_reversed: regex.Pattern
@@ -305,6 +312,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         segment_break=one(spec.segment_breaks, "segment_breaks"),
         clause_break=one(spec.clause_breaks, "clause_breaks"),
         fronted_max_chars=spec.fronted_max_chars,
+        figure_joint=_compile_fast(spec.figure_joint, path, top, "figure_joint", sub),
         event_window=spec.event_window,
         phrase_break=_compile_fast(f"(?r){spec.phrase_breaks}", path, top, "phrase_breaks", sub),
         anaphor={name: _compile_fast(getattr(spec.anaphors, name), path, anaphor_line, f"anaphors.{name}", sub)
@@ -321,6 +329,8 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         headed_name_reversed=_compile(f"(?r){spec.headed_name}", path, top, "headed_name", sub),
         name_head=_compile_fast(r"(?:{name_head})(?![\w-])", path, top, "name_head", sub),
         located=_compile_fast(spec.located, path, top, "located", sub),
+        located_part=_compile_fast(spec.located_part, path, top, "located_part", sub),
+        part_noun=_compile_fast(spec.part_noun, path, top, "part_noun", sub),
         also_known_as=_compile_fast(spec.also_known_as, path, top, "also_known_as", sub),
         proper_name=_compile_fast(spec.proper_name, path, top, "proper_name", sub),
         proper_name_reversed=_compile(f"(?r){spec.proper_name}", path, top, "proper_name", sub),

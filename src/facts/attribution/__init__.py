@@ -83,15 +83,17 @@ _RELATIVE_KINDS = TIME_KINDS | {"multiplier"}
 
 def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int) -> Claim:
     """The frame's step: a figure's period from the scopes around its sentence where the sentence gives none.
-    A measure of what stays (a length, a capacity) has no period but one of its own, and a day in its
+    A measure of what stays (a length, a capacity) has no period but one of its own, and a day or a month in its
     sentence dates a statement about it, not the figure; a count of things is a stock, as of the
     article's date."""
     m = claim.mention
     if m.kind in _RELATIVE_KINDS:
         return claim
     if _timeless(claim.metric, att, claim.outlook):
+        # "the Turkmen section, the construction of which was launched in December 2015, will be 205 km":
+        # a day or a month dates an event or a statement about the measure, not the measure.
         return replace(claim, period=None, why={**claim.why, "period": "none"}) if claim.period and len(
-            claim.period) == 10 else claim
+            claim.period) in (7, 10) else claim
     if claim.period is not None:
         return claim
     period, step = inherited_period(t, frame, m, index, att.lead_reach, stock=m.kind == "count")

@@ -109,7 +109,19 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         metric, metric_step = counted[1], "counted noun"
     elif cue and m.kind == "percent" and cue.start >= m.end and _OF.match(t.text, m.end, cue.start) and not (
             metric.endswith("share")):
-        metric, metric_step = f"{metric} share", "share of cue"
+        whole = metric
+        part = _share_of(t, m, own, cues, whole)
+        metric, metric_step = (f"{part.value} share of {whole}", "share of cue") if part else (
+            f"{metric} share", "share of cue")
+        if part:
+            # "remittances from Russia amounted to 46.4 percent of Tajikistan's GDP": the parties of the part
+            # measured and the owner of the whole (no other party from the passage: "remittances sent by
+            # Uzbeks living abroad amounted to 17.8% of the country's GDP" are from everywhere).
+            parts = t.names(part.start, m.start)
+            whole_owner = _structure(t, [cue], ctx)
+            owners = [*parts, *(whole_owner[0] + whole_owner[1] if whole_owner else [])]
+            if owners:
+                return _Figure(list(dict.fromkeys(owners)), metric, "share of measure", metric_step)
     if metric is None and m.kind == "quantity" and m.unit in t.att.unit_default_metrics:
         metric, metric_step = t.att.unit_default_metrics[m.unit], "unit"
     measure = metric
@@ -140,13 +152,34 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         subject, step = _antecedent(t, ctx, *ctx.clause, []), "pronoun"
     if measure and measure.removesuffix(" share") in t.att.bilateral_metrics and len(subject) == 1:
         # A list of partners ("China (21.5 percent)", "Russia: $11.6 billion") is the article's topic's.
-        other = (next((n for n in t.topic(m.start) if n not in subject and t.kind_of(n) == "country"), None)
-                 if step == "bracket or list" else _nearest_other(t, ctx, cue.start if cue else m.start, set(subject)))
+        if step == "bracket or list":
+            other = next((n for n in t.topic(m.start) if n not in subject and t.kind_of(n) == "country"), None)
+        elif measure.removesuffix(" share") in t.att.inflow_metrics and _received(t, ctx, subject[0]):
+            # "remittances to Uzbekistan grew to $12 billion": all it received, from no one end in particular.
+            other = _nearest_other(t, ctx, cue.start if cue else m.start, set(subject), passage=False)
+        else:
+            other = _nearest_other(t, ctx, cue.start if cue else m.start, set(subject))
         subject += [other] if other else []
     if not subject:
         home = _home(t, ctx, set())
         subject, step = ([home], "passage") if home else ([], "none")
     return _Figure(_of_project(t, ctx, subject), metric, step, metric_step, outlook)
+
+
+def _received(t: _Text, ctx: _Context, name: str) -> bool:
+    """Whether the sentence names an entity as the receiving end of a flow ("remittances *to* Uzbekistan")."""
+    s = ctx.sentence
+    return any(h.value == name and t.att.receiver.search(t.text, max(s.start, h.start - 20), h.start)
+               for h in t.within(t.entities, s.start, s.end))
+
+
+def _share_of(t: _Text, m: Mention, own: tuple[int, int], cues: list, whole: str):
+    """The measure a share is of, where the figure's own words name one before it and another after "of"
+    ("remittances ... amounted to 46.4 percent of GDP": a remittances share of GDP)."""
+    before = [c for c in cues if c.end <= m.start and own[0] <= c.start]
+    if not before or before[0].value in t.att.change_metrics or before[0].value == whole:
+        return None
+    return before[0]
 
 
 def _of_project(t: _Text, ctx: _Context, subject: list[str]) -> list[str]:

@@ -73,6 +73,8 @@ class AttributionFile(BaseModel):
     also_known_as: str
     proper_name: str
     bilateral_metrics: list[str] = []
+    inflow_metrics: list[str] = []
+    receiver: str
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
     figure_window: int = 600
@@ -137,6 +139,8 @@ class Attribution:
     proper_name: Pattern
     proper_name_reversed: regex.Pattern
     bilateral_metrics: frozenset[str]
+    inflow_metrics: frozenset[str]
+    receiver: Pattern
     timeless_metrics: frozenset[str]
     lead_reach: int
     figure_window: int
@@ -335,6 +339,8 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         proper_name=_compile_fast(spec.proper_name, path, top, "proper_name", sub),
         proper_name_reversed=_compile(f"(?r){spec.proper_name}", path, top, "proper_name", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
+        inflow_metrics=frozenset(spec.inflow_metrics),
+        receiver=_compile_fast(spec.receiver, path, top, "receiver", sub),
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,
         figure_window=spec.figure_window,

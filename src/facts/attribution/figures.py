@@ -95,8 +95,11 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     cues = [c for c in _cues(t, t.metrics, m, ctx._replace(clause=own))
             if not (counted and m.end <= c.start < counted[0])]
     if cues and cues[0].value in t.att.change_metrics and not _is_change(t, m):
-        # "grew from $1 million to $10 million": the figures are levels of what grew, not the change.
-        cues = [c for c in cues if c.value not in t.att.change_metrics]
+        # "grew from $1 million to $10 million": the figures are levels of what grew, not the change; in
+        # "supplies decreased to 2.2 bcm and grew to 2.4 bcm" what grew is named in the clause.
+        cues = [c for c in cues if c.value not in t.att.change_metrics] or [
+            c for c in _cues(t, t.metrics, m, ctx) if c.value not in t.att.change_metrics
+            and not (counted and m.end <= c.start < counted[0])]
     cue = cues[0] if cues else None
     metric, metric_step = (cue.value, "cue") if cue else (None, "none")
     if m.kind == "quantity" and m.unit in t.att.unit_metrics:
@@ -160,6 +163,11 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         else:
             other = _nearest_other(t, ctx, cue.start if cue else m.start, set(subject))
         subject += [other] if other else []
+    if not subject and previous and previous.subject and measure and previous.metric == measure and (
+            measure.removesuffix(" share") in t.att.bilateral_metrics):
+        # "Turkmenistan increased gas supplies to China to 2.9 bcm. In January, supplies decreased to 2.2
+        # bcm": the measure of the sentence before, between the same parties.
+        subject, step = list(previous.subject), "previous figure"
     if not subject:
         home = _home(t, ctx, set())
         subject, step = ([home], "passage") if home else ([], "none")

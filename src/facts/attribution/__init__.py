@@ -16,6 +16,8 @@ entities, metric and event cues in `rules/lexicon/`, clause breaks, anaphors and
 from __future__ import annotations
 
 from dataclasses import replace
+
+import regex
 from datetime import date
 
 from ..models import Mention
@@ -94,10 +96,22 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
         # a day or a month dates an event or a statement about the measure, not the measure.
         return replace(claim, period=None, why={**claim.why, "period": "none"}) if claim.period and len(
             claim.period) in (7, 10) else claim
+    if claim.period is not None and claim.why.get("period") != "event":
+        return claim
+    if att.future.search(t.text, max(claim.sentence_start, m.start - att.future_window), m.start):
+        # "the annual supply will be increased to 65 bcm": what will be is not dated by what has been.
+        return replace(claim, period=None, why={**claim.why, "period": "none"})
     if claim.period is not None:
         return claim
     period, step = inherited_period(t, frame, m, index, att.lead_reach, stock=m.kind == "count")
+    if period and claim.outlook in ("plan", "target") and _PART_OF_YEAR.fullmatch(period):
+        # "This figure falls short of the annual production target of 88.4 Mt" after "over 10 months of this
+        # year": a plan or target is for the whole year.
+        period = period[:4]
     return replace(claim, period=period, why={**claim.why, "period": step}) if period else claim
+
+
+_PART_OF_YEAR = regex.compile(r"(\d{4})-\d\d(?:-\d\d)?/\1-\d\d(?:-\d\d)?|\d{4}-(?:Q\d|H\d|\d\d)")
 
 
 def _timeless(metric: str | None, att: Attribution, outlook: str | None = None) -> bool:

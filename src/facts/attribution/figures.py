@@ -100,6 +100,13 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         cues = [c for c in cues if c.value not in t.att.change_metrics] or [
             c for c in _cues(t, t.metrics, m, ctx) if c.value not in t.att.change_metrics
             and not (counted and m.end <= c.start < counted[0])]
+    if len(cues) > 1 and cues[0].value in t.att.weak_metrics:
+        # "Industrial production was valued at 655.8 trillion soums": what was valued, not a value.
+        strong = [c for c in cues if c.value not in t.att.weak_metrics and c.value not in t.att.change_metrics]
+        cues = strong[:1] + [c for c in cues if c is not strong[0]] if strong else cues
+    respective = _respective(t, ctx, m, cues)
+    if respective:
+        cues = [respective, *(c for c in cues if c is not respective)]
     cue = cues[0] if cues else None
     metric, metric_step = (cue.value, "cue") if cue else (None, "none")
     if m.kind == "quantity" and m.unit in t.att.unit_metrics:
@@ -128,9 +135,17 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     if metric is None and m.kind == "quantity" and m.unit in t.att.unit_default_metrics:
         metric, metric_step = t.att.unit_default_metrics[m.unit], "unit"
     measure = metric
-    if metric in t.att.change_metrics:
+    if respective and _is_change(t, m) and respective.value not in t.att.change_metrics:
+        # "exports and imports growing by 23.8% and 24.0%, respectively": the change of the export cue.
+        changes = [c for c in cues if c.value in t.att.change_metrics]
+        if changes:
+            metric, metric_step = f"{respective.value} {changes[0].value}", "respectively"
+    elif metric in t.att.change_metrics:
         measure = _measure_changed(t, ctx, m, cues, previous)
         metric, metric_step = (f"{measure} {metric}", "change of cue") if measure else (metric, metric_step)
+    if metric and t.att.original.search(t.text, max(own[0], m.start - 40), m.start):
+        # "Originally valued at $47 billion": the value at first, not to be compared with today's.
+        metric = f"original {metric}"
     outlook = _outlook(t, m, own) if m.kind != "count" else None
     if outlook and (metric is None or outlook not in metric):
         metric, metric_step = (f"{metric} {outlook}" if metric else outlook), f"{metric_step}, {outlook}"
@@ -140,6 +155,10 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     owner = _owner(t, m)
     if owner:
         subject, step = [owner], "bracket or list"
+    if previous and previous.metric and t.att.conversion.search(t.text, max(ctx.clause[0], m.start - 40), m.start):
+        # "96.2 million tons, which is equivalent to around 2 million barrels per day": the same figure again.
+        return _Figure(previous.subject or subject, previous.metric, "previous figure", "previous figure",
+                       previous.outlook)
     if not subject and previous and t.att.anaphor["figure"].search(t.text, *ctx.clause):
         # "the figure was $3.8 billion, or 47 percent of the GDP": the measure is the figure's before, not
         # the cue after it.
@@ -172,6 +191,27 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         home = _home(t, ctx, set())
         subject, step = ([home], "passage") if home else ([], "none")
     return _Figure(_of_project(t, ctx, subject), metric, step, metric_step, outlook)
+
+
+def _respective(t: _Text, ctx: _Context, m: Mention, cues: list):
+    """The cue a figure of a "respectively" list stands for: in "exports and imports grew by 23.8% and
+    24.0%, respectively", the first figure's is the first measure named, the second's the second."""
+    lo, hi = ctx.clause
+    after = t.att.respectively.search(t.text, m.end, hi)
+    if after is None:
+        return None
+    figures = [v for v in t.values if lo <= v.start and v.end <= after.start() and v.kind == m.kind]
+    if m not in figures or len(figures) < 2:
+        return None
+    first = figures[0].start
+    measures = sorted((c for c in cues if c.end <= first and c.value not in t.att.change_metrics),
+                      key=lambda c: c.start)
+    # Only the measures coordinated right before the figures ("exports and imports").
+    listed = measures[-len(figures):]
+    if len(listed) != len(figures) or not all(
+            t.att.figure_joint.fullmatch(t.text, a.end, b.start) for a, b in zip(listed, listed[1:])):
+        return None
+    return listed[figures.index(m)]
 
 
 def _received(t: _Text, ctx: _Context, name: str) -> bool:

@@ -73,6 +73,12 @@ class AttributionFile(BaseModel):
     also_known_as: str
     proper_name: str
     bilateral_metrics: list[str] = []
+    weak_metrics: list[str] = []
+    respectively: str
+    conversion: str
+    original: str
+    future: str
+    future_window: int = 40
     inflow_metrics: list[str] = []
     receiver: str
     timeless_metrics: list[str] = []
@@ -139,6 +145,12 @@ class Attribution:
     proper_name: Pattern
     proper_name_reversed: regex.Pattern
     bilateral_metrics: frozenset[str]
+    weak_metrics: frozenset[str]
+    respectively: Pattern
+    conversion: Pattern
+    original: Pattern
+    future: Pattern
+    future_window: int
     inflow_metrics: frozenset[str]
     receiver: Pattern
     timeless_metrics: frozenset[str]
@@ -339,6 +351,12 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         proper_name=_compile_fast(spec.proper_name, path, top, "proper_name", sub),
         proper_name_reversed=_compile(f"(?r){spec.proper_name}", path, top, "proper_name", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
+        weak_metrics=frozenset(spec.weak_metrics),
+        respectively=_compile_fast(spec.respectively, path, top, "respectively", sub),
+        conversion=_compile_fast(spec.conversion, path, top, "conversion", sub),
+        original=_compile_fast(spec.original, path, top, "original", sub),
+        future=_compile_fast(spec.future, path, top, "future", sub),
+        future_window=spec.future_window,
         inflow_metrics=frozenset(spec.inflow_metrics),
         receiver=_compile_fast(spec.receiver, path, top, "receiver", sub),
         timeless_metrics=frozenset(spec.timeless_metrics),

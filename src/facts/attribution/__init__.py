@@ -96,19 +96,29 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
         # a day or a month dates an event or a statement about the measure, not the measure.
         return replace(claim, period=None, why={**claim.why, "period": "none"}) if claim.period and len(
             claim.period) in (7, 10) else claim
-    if claim.period is not None and claim.why.get("period") != "event":
-        return claim
-    if att.future.search(t.text, max(claim.sentence_start, m.start - att.future_window), m.start):
-        # "the annual supply will be increased to 65 bcm": what will be is not dated by what has been.
-        return replace(claim, period=None, why={**claim.why, "period": "none"})
+    future = att.future.search(t.text, max(claim.sentence_start, m.start - att.future_window), m.start)
+    if future and any(future.end() <= v.start < m.start for v in t.values):
+        future = None  # "will reach 90 Mt, up from 88 Mt": 88 Mt has been
     if claim.period is not None:
+        if future and claim.why.get("period") == "event" and _past(claim.period, frame):
+            return replace(claim, period=None, why={**claim.why, "period": "none"})
         return claim
     period, step = inherited_period(t, frame, m, index, att.lead_reach, stock=m.kind == "count")
+    if period and future and _past(period, frame):
+        # "the annual supply will be increased to 65 bcm": what will be is not dated by what has been
+        # (the lead's March 2023 in an article of May 2023), only by a time still to come ("Plans for 2025").
+        return claim
     if period and claim.outlook in ("plan", "target") and _PART_OF_YEAR.fullmatch(period):
         # "This figure falls short of the annual production target of 88.4 Mt" after "over 10 months of this
         # year": a plan or target is for the whole year.
         period = period[:4]
     return replace(claim, period=period, why={**claim.why, "period": step}) if period else claim
+
+
+def _past(period: str, frame: Frame) -> bool:
+    """Whether a period ended before the article was written (unknown without its date)."""
+    end = period.split("/")[-1]
+    return frame.date is not None and end < frame.date.isoformat()[:len(end)]
 
 
 _PART_OF_YEAR = regex.compile(r"(\d{4})-\d\d(?:-\d\d)?/\1-\d\d(?:-\d\d)?|\d{4}-(?:Q\d|H\d|\d\d)")

@@ -163,7 +163,9 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         # "the figure was $3.8 billion, or 47 percent of the GDP": the measure is the figure's before, not
         # the cue after it.
         own_cue = metric is not None and not (cue and cue.start >= m.end and measure == metric)
-        return _Figure(previous.subject, metric if own_cue else previous.metric, "previous figure",
+        # "Around 87% of that total came from Russia": the parties of the total and the clause's own.
+        others = [n for n in t.names(*own) if n not in previous.subject]
+        return _Figure([*previous.subject, *others], metric if own_cue else previous.metric, "previous figure",
                        metric_step if own_cue else "previous figure", outlook or previous.outlook)
     if not subject and cue:
         # "with their combined population": the possessive pronoun names whose measure it is.

@@ -104,6 +104,7 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         # "Industrial production was valued at 655.8 trillion soums": what was valued, not a value.
         strong = [c for c in cues if c.value not in t.att.weak_metrics and c.value not in t.att.change_metrics]
         cues = strong[:1] + [c for c in cues if c is not strong[0]] if strong else cues
+    measure = None
     respective = _respective(t, ctx, m, cues)
     if respective:
         cues = [respective, *(c for c in cues if c is not respective)]
@@ -117,24 +118,30 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
             metric = f"{part.group('part').casefold()} length"
     elif counted and metric not in t.att.count_metrics:
         metric, metric_step = counted[1], "counted noun"
-    elif cue and m.kind == "percent" and cue.start >= m.end and _OF.match(t.text, m.end, cue.start) and not (
-            metric.endswith("share")):
-        whole = metric
+    elif (of_cue := _whole_of(t, m, cues, cue)) is not None:
+        cue = of_cue
+        whole = metric = cue.value
         part = _share_of(t, m, own, cues, whole)
         metric, metric_step = (f"{part.value} share of {whole}", "share of cue") if part else (
             f"{metric} share", "share of cue")
         if part:
             # "remittances from Russia amounted to 46.4 percent of Tajikistan's GDP": the parties of the part
-            # measured and the owner of the whole (no other party from the passage: "remittances sent by
-            # Uzbeks living abroad amounted to 17.8% of the country's GDP" are from everywhere).
+            # measured and the owner of the whole; a bilateral part with one named takes the other as a
+            # measure of its own does, unless it is from everywhere ("sent by Uzbeks living abroad").
             parts = t.names(part.start, m.start)
             whole_owner = _structure(t, [cue], ctx)
             owners = [*parts, *(whole_owner[0] + whole_owner[1] if whole_owner else [])]
+            owners = list(dict.fromkeys(owners))
+            if len(owners) == 1 and part.value in t.att.bilateral_metrics and not t.att.everywhere.search(
+                    t.text, ctx.sentence.start, ctx.sentence.end):
+                other = _nearest_other(t, ctx, part.start, set(owners))
+                owners += [other] if other else []
             if owners:
-                return _Figure(list(dict.fromkeys(owners)), metric, "share of measure", metric_step)
+                return _Figure(owners, metric, "share of measure", metric_step)
+            measure = part.value
     if metric is None and m.kind == "quantity" and m.unit in t.att.unit_default_metrics:
         metric, metric_step = t.att.unit_default_metrics[m.unit], "unit"
-    measure = metric
+    measure = measure or metric
     if respective and _is_change(t, m) and respective.value not in t.att.change_metrics:
         # "exports and imports growing by 23.8% and 24.0%, respectively": the change of the export cue.
         changes = [c for c in cues if c.value in t.att.change_metrics]
@@ -221,6 +228,18 @@ def _received(t: _Text, ctx: _Context, name: str) -> bool:
     s = ctx.sentence
     return any(h.value == name and t.att.receiver.search(t.text, max(s.start, h.start - 20), h.start)
                for h in t.within(t.entities, s.start, s.end))
+
+
+def _whole_of(t: _Text, m: Mention, cues: list, nearest):
+    """The cue a percent is a share of: the nearest, or one right after it "of" ("28 percent of Kyrgyzstan's
+    GDP", with "remittances" nearer before it), unless the measure is a share already."""
+    if m.kind != "percent":
+        return None
+    for c in cues:
+        if c.start >= m.end and c.start - m.end <= 40 and _OF.match(t.text, m.end, c.start) and not (
+                c.value.endswith("share")) and c.value not in t.att.change_metrics:
+            return c if c is nearest or not any(m.end <= o.start < c.start for o in cues) else None
+    return None
 
 
 def _share_of(t: _Text, m: Mention, own: tuple[int, int], cues: list, whole: str):

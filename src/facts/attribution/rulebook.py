@@ -81,6 +81,7 @@ class AttributionFile(BaseModel):
     future_window: int = 40
     inflow_metrics: list[str] = []
     receiver: str
+    everywhere: str
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
     figure_window: int = 600
@@ -153,6 +154,7 @@ class Attribution:
     future_window: int
     inflow_metrics: frozenset[str]
     receiver: Pattern
+    everywhere: Pattern
     timeless_metrics: frozenset[str]
     lead_reach: int
     figure_window: int
@@ -359,6 +361,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         future_window=spec.future_window,
         inflow_metrics=frozenset(spec.inflow_metrics),
         receiver=_compile_fast(spec.receiver, path, top, "receiver", sub),
+        everywhere=_compile_fast(spec.everywhere, path, top, "everywhere", sub),
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,
         figure_window=spec.figure_window,

@@ -49,6 +49,22 @@ class Anaphors(BaseModel):
     line: int = Field(default=0, alias="__line__")
 
 
+class AttributionExample(BaseModel):
+    """A sentence and what one of its figures is about, by the rule named: run as a test
+    (`tests/test_attribution.py`). Only the fields given are checked; `period: null` says it has none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str
+    text: str
+    span: str
+    subject: list[str] | None = None
+    metric: str | None = None
+    period: str | None = None
+    outlook: str | None = None
+    line: int = Field(default=0, alias="__line__")
+
+
 class AttributionFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -96,6 +112,7 @@ class AttributionFile(BaseModel):
     ending_events: list[str] = []
     conflict_events: list[str] = []
     structures: list[Structure] = []
+    examples: list[AttributionExample] = []
     line: int = Field(default=0, alias="__line__")
 
     _unit_metrics = field_validator("unit_metrics", "unit_default_metrics", mode="before")(without_line_key)

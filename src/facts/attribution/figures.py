@@ -141,6 +141,10 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
             measure = part.value
     if metric is None and m.kind == "quantity" and m.unit in t.att.unit_default_metrics:
         metric, metric_step = t.att.unit_default_metrics[m.unit], "unit"
+    if metric is None and m.kind == "money" and t.att.priced_before.search(
+            t.text, max(own[0], m.start - 30), m.start) and t.att.priced_after.match(t.text, m.end, own[1]):
+        # "a flagship $62 billion project": what the thing named after it is worth.
+        metric, metric_step = t.att.priced_metric, "priced noun"
     measure = measure or metric
     if respective and _is_change(t, m) and respective.value not in t.att.change_metrics:
         # "exports and imports growing by 23.8% and 24.0%, respectively": the change of the export cue.
@@ -199,7 +203,7 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     if not subject:
         home = _home(t, ctx, set())
         subject, step = ([home], "passage") if home else ([], "none")
-    return _Figure(_of_project(t, ctx, subject), metric, step, metric_step, outlook)
+    return _Figure(_of_project(t, ctx, m, subject), metric, step, metric_step, outlook)
 
 
 def _respective(t: _Text, ctx: _Context, m: Mention, cues: list):
@@ -251,7 +255,7 @@ def _share_of(t: _Text, m: Mention, own: tuple[int, int], cues: list, whole: str
     return before[0]
 
 
-def _of_project(t: _Text, ctx: _Context, subject: list[str]) -> list[str]:
+def _of_project(t: _Text, ctx: _Context, m: Mention, subject: list[str]) -> list[str]:
     """A figure of a project ("$25 billion under the CPEC") is the project's: the countries beside it take
     part in it, unless the figure is located in one ("the TAPI section on the territory of Turkmenistan",
     "the Turkmen section of the pipeline"). A figure located in countries only ("a 774-kilometer section
@@ -266,8 +270,12 @@ def _of_project(t: _Text, ctx: _Context, subject: list[str]) -> list[str]:
         return [*subject, *projects[:1]]
     if len(subject) < 2 or not any(t.kind_of(n) == "project" for n in subject):
         return subject
-    # Other regions beside a project are where it leads ("to connect Asia, Africa and Europe").
-    return [n for n in subject if t.kind_of(n) not in ("country", "region") or n in located]
+    # Regions named after a project's figure are where it leads ("a $62 billion project that aims to connect
+    # Asia, Africa and Europe"); one named before may be a party ("the EU–Central Asia summit, where the Union
+    # pledged €12 billion").
+    before = {h.value for h in t.within(t.entities, s.start, m.start)}
+    return [n for n in subject if n in located or t.kind_of(n) == "region" and n in before
+            or t.kind_of(n) not in ("country", "region")]
 
 
 def _located(t: _Text, s, h) -> bool:

@@ -90,6 +90,9 @@ class AttributionFile(BaseModel):
     proper_name: str
     bilateral_metrics: list[str] = []
     weak_metrics: list[str] = []
+    priced_before: str
+    priced_after: str
+    priced_metric: str = "value"
     respectively: str
     conversion: str
     original: str
@@ -164,6 +167,9 @@ class Attribution:
     proper_name_reversed: regex.Pattern
     bilateral_metrics: frozenset[str]
     weak_metrics: frozenset[str]
+    priced_before: Pattern
+    priced_after: Pattern
+    priced_metric: str
     respectively: Pattern
     conversion: Pattern
     original: Pattern
@@ -371,6 +377,9 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         proper_name_reversed=_compile(f"(?r){spec.proper_name}", path, top, "proper_name", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         weak_metrics=frozenset(spec.weak_metrics),
+        priced_before=_compile_fast(spec.priced_before, path, top, "priced_before", sub),
+        priced_after=_compile_fast(spec.priced_after, path, top, "priced_after", sub),
+        priced_metric=spec.priced_metric,
         respectively=_compile_fast(spec.respectively, path, top, "respectively", sub),
         conversion=_compile_fast(spec.conversion, path, top, "conversion", sub),
         original=_compile_fast(spec.original, path, top, "original", sub),

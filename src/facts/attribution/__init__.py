@@ -60,7 +60,10 @@ def _metric_in_force(t: _Text, frame: Frame, claim: Claim, index: int, before: l
             break
         if earlier.metric and earlier.mention.kind not in _RELATIVE_KINDS:
             return _measuring(claim, earlier.metric, "previous figure")
-    if index and t.spans[index - 1][0] >= paragraph[0]:
+    # "... a decrease in oil production in Kazakhstan.\n\nOver 10 months, it amounted to 73.5 million tons": a
+    # pronoun points back past the paragraph's start.
+    if index and (t.spans[index - 1][0] >= paragraph[0] or t.att.anaphor["pronoun"].search(
+            t.text, t.spans[index][0], claim.mention.start)):
         cues = [c for c in t.att.metric_cue.hits(t.padded, t.spans[index - 1]) if c.value not in t.att.change_metrics]
         if cues:
             return _measuring(claim, cues[-1].value, "sentence before")

@@ -116,12 +116,20 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         if part and metric == "length":
             # "a 214-kilometer section", "the length of the Turkmen section": a part's length, not the whole's.
             metric = f"{part.group('part').casefold()} length"
+    elif counted and t.att.population_of.search(t.text, max(own[0], m.start - 40), m.start) and (
+            counted[1].split()[-1] in t.att.people_nouns):
+        # "the South Asian nation of 241 million people": its population, whoever the clause names.
+        lo = _phrase_start(t, own[0], m.start)
+        named = t.names(lo, m.start)
+        if named:
+            return _Figure(named[:1], t.att.population_metric, "description", "counted noun")
+        metric, metric_step = t.att.population_metric, "counted noun"
     elif counted and metric not in t.att.count_metrics:
         metric, metric_step = counted[1], "counted noun"
     elif (of_cue := _whole_of(t, m, cues, cue)) is not None:
         cue = of_cue
         whole = metric = cue.value
-        part = _share_of(t, m, own, cues, whole)
+        part = _share_of(t, m, own, [c for c in cues if c is not cue], whole)
         metric, metric_step = (f"{part.value} share of {whole}", "share of cue") if part else (
             f"{metric} share", "share of cue")
         if part:
@@ -240,6 +248,9 @@ def _whole_of(t: _Text, m: Mention, cues: list, nearest):
     if m.kind != "percent":
         return None
     for c in cues:
+        if c.end <= m.start and t.att.share_of_whole.search(t.text, max(0, c.start - 40), c.start):
+            return c  # "Remittances as a percentage of GDP grew from 13% to 21%"
+    for c in cues:
         if c.start >= m.end and c.start - m.end <= 40 and _OF.match(t.text, m.end, c.start) and not (
                 c.value.endswith("share")) and c.value not in t.att.change_metrics:
             return c if c is nearest or not any(m.end <= o.start < c.start for o in cues) else None
@@ -249,8 +260,8 @@ def _whole_of(t: _Text, m: Mention, cues: list, nearest):
 def _share_of(t: _Text, m: Mention, own: tuple[int, int], cues: list, whole: str):
     """The measure a share is of, where the figure's own words name one before it and another after "of"
     ("remittances ... amounted to 46.4 percent of GDP": a remittances share of GDP)."""
-    before = [c for c in cues if c.end <= m.start and own[0] <= c.start]
-    if not before or before[0].value in t.att.change_metrics or before[0].value == whole:
+    before = [c for c in cues if c.end <= m.start and own[0] <= c.start and c.value not in t.att.change_metrics]
+    if not before or before[0].value == whole:
         return None
     return before[0]
 

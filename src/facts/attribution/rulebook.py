@@ -90,6 +90,10 @@ class AttributionFile(BaseModel):
     proper_name: str
     bilateral_metrics: list[str] = []
     weak_metrics: list[str] = []
+    share_of_whole: str
+    population_of: str
+    people_nouns: list[str] = []
+    population_metric: str = "population"
     priced_before: str
     priced_after: str
     priced_metric: str = "value"
@@ -167,6 +171,10 @@ class Attribution:
     proper_name_reversed: regex.Pattern
     bilateral_metrics: frozenset[str]
     weak_metrics: frozenset[str]
+    share_of_whole: Pattern
+    population_of: Pattern
+    people_nouns: frozenset[str]
+    population_metric: str
     priced_before: Pattern
     priced_after: Pattern
     priced_metric: str
@@ -377,6 +385,10 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         proper_name_reversed=_compile(f"(?r){spec.proper_name}", path, top, "proper_name", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         weak_metrics=frozenset(spec.weak_metrics),
+        share_of_whole=_compile_fast(spec.share_of_whole, path, top, "share_of_whole", sub),
+        population_of=_compile_fast(spec.population_of, path, top, "population_of", sub),
+        people_nouns=frozenset(spec.people_nouns),
+        population_metric=spec.population_metric,
         priced_before=_compile_fast(spec.priced_before, path, top, "priced_before", sub),
         priced_after=_compile_fast(spec.priced_after, path, top, "priced_after", sub),
         priced_metric=spec.priced_metric,

@@ -193,7 +193,8 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         subject, step = _subject(t, ctx, *_own_parts(t, ctx, m, own)), "sentence"
     if not subject:
         subject, step = _antecedent(t, ctx, *ctx.clause, []), "pronoun"
-    if measure and measure.removesuffix(" share") in t.att.bilateral_metrics and len(subject) == 1:
+    if measure and len(subject) == 1 and (measure.removesuffix(" share") in t.att.bilateral_metrics or (
+            step == "bracket or list" and measure.removesuffix(" share") in t.att.partner_list_metrics)):
         # A list of partners ("China (21.5 percent)", "Russia: $11.6 billion") is the article's topic's.
         if step == "bracket or list":
             other = next((n for n in t.topic(m.start) if n not in subject and t.kind_of(n) == "country"), None)

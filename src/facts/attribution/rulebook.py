@@ -103,6 +103,7 @@ class AttributionFile(BaseModel):
     future: str
     future_window: int = 40
     inflow_metrics: list[str] = []
+    partner_list_metrics: list[str] = []
     receiver: str
     everywhere: str
     timeless_metrics: list[str] = []
@@ -184,6 +185,7 @@ class Attribution:
     future: Pattern
     future_window: int
     inflow_metrics: frozenset[str]
+    partner_list_metrics: frozenset[str]
     receiver: Pattern
     everywhere: Pattern
     timeless_metrics: frozenset[str]
@@ -398,6 +400,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         future=_compile_fast(spec.future, path, top, "future", sub),
         future_window=spec.future_window,
         inflow_metrics=frozenset(spec.inflow_metrics),
+        partner_list_metrics=frozenset(spec.partner_list_metrics),
         receiver=_compile_fast(spec.receiver, path, top, "receiver", sub),
         everywhere=_compile_fast(spec.everywhere, path, top, "everywhere", sub),
         timeless_metrics=frozenset(spec.timeless_metrics),

@@ -60,7 +60,7 @@ def _metric_in_force(t: _Text, frame: Frame, claim: Claim, index: int, before: l
             break
         if earlier.metric and earlier.mention.kind not in _RELATIVE_KINDS:
             return _measuring(claim, earlier.metric, "previous figure")
-    # "... a decrease in oil production in Kazakhstan.\n\nOver 10 months, it amounted to 73.5 million tons": a
+    # "... a fall in oil output in Azerbaijan.\n\nOver six months, it amounted to 14 million tons": a
     # pronoun points back past the paragraph's start.
     if index and (t.spans[index - 1][0] >= paragraph[0] or t.att.anaphor["pronoun"].search(
             t.text, t.spans[index][0], claim.mention.start)):
@@ -95,7 +95,7 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
     if m.kind in _RELATIVE_KINDS:
         return claim
     if _timeless(claim.metric, att, claim.outlook):
-        # "the Turkmen section, the construction of which was launched in December 2015, will be 205 km":
+        # "the Mongolian section, work on which began in March 2024, will be 950 km":
         # a day or a month dates an event or a statement about the measure, not the measure.
         return replace(claim, period=None, why={**claim.why, "period": "none"}) if claim.period and len(
             claim.period) in (7, 10) else claim
@@ -108,11 +108,11 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
         return claim
     period, step = inherited_period(t, frame, m, index, att.lead_reach, stock=m.kind == "count")
     if period and future and _past(period, frame):
-        # "the annual supply will be increased to 65 bcm": what will be is not dated by what has been
-        # (the lead's March 2023 in an article of May 2023), only by a time still to come ("Plans for 2025").
+        # "annual deliveries will increase to 50 bcm": what will be is not dated by what has been
+        # (a lead's March 2024 in an article of June 2024), only by a time still to come ("Plans for 2025").
         return claim
     if period and claim.outlook in ("plan", "target") and _PART_OF_YEAR.fullmatch(period):
-        # "This figure falls short of the annual production target of 88.4 Mt" after "over 10 months of this
+        # "This falls short of the annual production target of 85 Mt" after "over nine months of this
         # year": a plan or target is for the whole year.
         period = period[:4]
     return replace(claim, period=period, why={**claim.why, "period": step}) if period else claim

@@ -50,9 +50,9 @@ class _Figure(NamedTuple):
 
 def _conjunct(t: _Text, clause: tuple[int, int], m: Mention) -> tuple[int, int]:
     """The part of a clause that is the figure's own where figures are coordinated: in "with $20 billion GDP
-    and 90% of exports going to China", China is the exports' partner, not the GDP's; in "a 214 km section
-    runs through X, a 774 km section through Y and an 826 km one through Z" each length is its country's.
-    A figure in brackets of its own ("across Pakistani territory (819 kilometers), and reach India") is
+    and 90% of exports going to China", China is the exports' partner, not the GDP's; in "a 950 km section
+    runs through X, a 400 km section through Y and a 600 km one through Z" each length is its country's.
+    A figure in brackets of its own ("across Afghan territory (562 kilometers), and end in Pakistan") is
     what comes before it: its part ends at the bracket."""
     lo, hi = clause
     i = bisect_left(t.value_starts, m.start)
@@ -70,7 +70,7 @@ def _conjunct(t: _Text, clause: tuple[int, int], m: Mention) -> tuple[int, int]:
     return lo, hi
 
 
-# A figure that opens a bracket of its own: "(819 kilometers)", "(about 40%".
+# A figure that opens a bracket of its own: "(562 kilometers)", "(about 40%".
 _OWN_BRACKET = regex.compile(r"\((?:[\w-]+\s+){0,2}\Z")
 # Words before a figure that make it a level, not a change ("rose *to* $62.6 billion", "grew *from* $1 million").
 _LEVEL = regex.compile(r"(?i:\b(?:to|from|at|reach(?:ed|ing)?)\s+(?:(?:about|around|nearly|over|some|almost|an?)\s+)?\Z)")
@@ -96,12 +96,12 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
             if not (counted and m.end <= c.start < counted[0])]
     if cues and cues[0].value in t.att.change_metrics and not _is_change(t, m):
         # "grew from $1 million to $10 million": the figures are levels of what grew, not the change; in
-        # "supplies decreased to 2.2 bcm and grew to 2.4 bcm" what grew is named in the clause.
+        # "supplies fell to 1.1 Mt and grew to 1.3 Mt" what grew is named in the clause.
         cues = [c for c in cues if c.value not in t.att.change_metrics] or [
             c for c in _cues(t, t.metrics, m, ctx) if c.value not in t.att.change_metrics
             and not (counted and m.end <= c.start < counted[0])]
     if len(cues) > 1 and cues[0].value in t.att.weak_metrics:
-        # "Industrial production was valued at 655.8 trillion soums": what was valued, not a value.
+        # "Industrial output was valued at 400 billion manats": what was valued, not a value.
         strong = [c for c in cues if c.value not in t.att.weak_metrics and c.value not in t.att.change_metrics]
         cues = strong[:1] + [c for c in cues if c is not strong[0]] if strong else cues
     measure = None
@@ -114,11 +114,11 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         metric, metric_step = t.att.unit_metrics[m.unit], "unit"
         part = t.att.part_noun.search(t.text, *own)
         if part and metric == "length":
-            # "a 214-kilometer section", "the length of the Turkmen section": a part's length, not the whole's.
+            # "a 950-kilometer section", "the length of the Mongolian section": a part's length, not the whole's.
             metric = f"{part.group('part').casefold()} length"
     elif counted and t.att.population_of.search(t.text, max(own[0], m.start - 40), m.start) and (
             counted[1].split()[-1] in t.att.people_nouns):
-        # "the South Asian nation of 241 million people": its population, whoever the clause names.
+        # "a nation of 20 million people": its population, whoever the clause names.
         lo = _phrase_start(t, own[0], m.start)
         named = t.names(lo, m.start)
         if named:
@@ -133,9 +133,9 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         metric, metric_step = (f"{part.value} share of {whole}", "share of cue") if part else (
             f"{metric} share", "share of cue")
         if part:
-            # "remittances from Russia amounted to 46.4 percent of Tajikistan's GDP": the parties of the part
+            # "remittances from Russia amounted to 28 percent of Kyrgyzstan's GDP": the parties of the part
             # measured and the owner of the whole; a bilateral part with one named takes the other as a
-            # measure of its own does, unless it is from everywhere ("sent by Uzbeks living abroad").
+            # measure of its own does, unless it is from everywhere ("sent by workers abroad").
             parts = t.names(part.start, m.start)
             whole_owner = _structure(t, [cue], ctx)
             owners = [*parts, *(whole_owner[0] + whole_owner[1] if whole_owner else [])]
@@ -151,11 +151,11 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         metric, metric_step = t.att.unit_default_metrics[m.unit], "unit"
     if metric is None and m.kind == "money" and t.att.priced_before.search(
             t.text, max(own[0], m.start - 30), m.start) and t.att.priced_after.match(t.text, m.end, own[1]):
-        # "a flagship $62 billion project": what the thing named after it is worth.
+        # "a flagship $30 billion project": what the thing named after it is worth.
         metric, metric_step = t.att.priced_metric, "priced noun"
     measure = measure or metric
     if respective and _is_change(t, m) and respective.value not in t.att.change_metrics:
-        # "exports and imports growing by 23.8% and 24.0%, respectively": the change of the export cue.
+        # "exports and imports grew by 12.5% and 9.1%, respectively": the change of the export cue.
         changes = [c for c in cues if c.value in t.att.change_metrics]
         if changes:
             metric, metric_step = f"{respective.value} {changes[0].value}", "respectively"
@@ -163,7 +163,7 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         measure = _measure_changed(t, ctx, m, cues, previous)
         metric, metric_step = (f"{measure} {metric}", "change of cue") if measure else (metric, metric_step)
     if metric and t.att.original.search(t.text, max(own[0], m.start - 40), m.start):
-        # "Originally valued at $47 billion": the value at first, not to be compared with today's.
+        # "Initially valued at $5 billion": the value at first, not to be compared with today's.
         metric = f"original {metric}"
     outlook = _outlook(t, m, own) if m.kind != "count" else None
     if outlook and (metric is None or outlook not in metric):
@@ -175,14 +175,14 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     if owner:
         subject, step = [owner], "bracket or list"
     if previous and previous.metric and t.att.conversion.search(t.text, max(ctx.clause[0], m.start - 40), m.start):
-        # "96.2 million tons, which is equivalent to around 2 million barrels per day": the same figure again.
+        # "3.5 million tons, which is equivalent to around 70,000 barrels per day": the same figure again.
         return _Figure(previous.subject or subject, previous.metric, "previous figure", "previous figure",
                        previous.outlook)
     if not subject and previous and t.att.anaphor["figure"].search(t.text, *ctx.clause):
         # "the figure was $3.8 billion, or 47 percent of the GDP": the measure is the figure's before, not
         # the cue after it.
         own_cue = metric is not None and not (cue and cue.start >= m.end and measure == metric)
-        # "Around 87% of that total came from Russia": the parties of the total and the clause's own.
+        # "Around 80% of that total came from Russia": the parties of the total and the clause's own.
         others = [n for n in t.names(*own) if n not in previous.subject]
         return _Figure([*previous.subject, *others], metric if own_cue else previous.metric, "previous figure",
                        metric_step if own_cue else "previous figure", outlook or previous.outlook)
@@ -199,7 +199,7 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         if step == "bracket or list":
             other = next((n for n in t.topic(m.start) if n not in subject and t.kind_of(n) == "country"), None)
         elif measure.removesuffix(" share") in t.att.inflow_metrics and _received(t, ctx, subject[0]):
-            # "remittances to Uzbekistan grew to $12 billion": all it received, from no one end in particular.
+            # "remittances to Kyrgyzstan will rise to $3 billion": all it received, from no one end in particular.
             other = _nearest_other(t, ctx, cue.start if cue else m.start, set(subject), passage=False)
         else:
             other = _nearest_other(t, ctx, cue.start if cue else m.start, set(subject))
@@ -216,8 +216,8 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
 
 
 def _respective(t: _Text, ctx: _Context, m: Mention, cues: list):
-    """The cue a figure of a "respectively" list stands for: in "exports and imports grew by 23.8% and
-    24.0%, respectively", the first figure's is the first measure named, the second's the second."""
+    """The cue a figure of a "respectively" list stands for: in "exports and imports grew by 12.5% and
+    9.1%, respectively", the first figure's is the first measure named, the second's the second."""
     lo, hi = ctx.clause
     after = t.att.respectively.search(t.text, m.end, hi)
     if after is None:
@@ -237,7 +237,7 @@ def _respective(t: _Text, ctx: _Context, m: Mention, cues: list):
 
 
 def _received(t: _Text, ctx: _Context, name: str) -> bool:
-    """Whether the sentence names an entity as the receiving end of a flow ("remittances *to* Uzbekistan")."""
+    """Whether the sentence names an entity as the receiving end of a flow ("remittances *to* Kyrgyzstan")."""
     s = ctx.sentence
     return any(h.value == name and t.att.receiver.search(t.text, max(s.start, h.start - 20), h.start)
                for h in t.within(t.entities, s.start, s.end))
@@ -250,7 +250,7 @@ def _whole_of(t: _Text, m: Mention, cues: list, nearest):
         return None
     for c in cues:
         if c.end <= m.start and t.att.share_of_whole.search(t.text, max(0, c.start - 40), c.start):
-            return c  # "Remittances as a percentage of GDP grew from 13% to 21%"
+            return c  # "remittances as a percentage of GDP reached 18%"
     for c in cues:
         if c.start >= m.end and c.start - m.end <= 40 and _OF.match(t.text, m.end, c.start) and not (
                 c.value.endswith("share")) and c.value not in t.att.change_metrics:
@@ -260,7 +260,7 @@ def _whole_of(t: _Text, m: Mention, cues: list, nearest):
 
 def _share_of(t: _Text, m: Mention, own: tuple[int, int], cues: list, whole: str):
     """The measure a share is of, where the figure's own words name one before it and another after "of"
-    ("remittances ... amounted to 46.4 percent of GDP": a remittances share of GDP)."""
+    ("remittances ... amounted to 28 percent of GDP": a remittances share of GDP)."""
     before = [c for c in cues if c.end <= m.start and own[0] <= c.start and c.value not in t.att.change_metrics]
     if not before or before[0].value == whole:
         return None
@@ -270,8 +270,8 @@ def _share_of(t: _Text, m: Mention, own: tuple[int, int], cues: list, whole: str
 def _of_project(t: _Text, ctx: _Context, m: Mention, subject: list[str]) -> list[str]:
     """A figure of a project ("$25 billion under the CPEC") is the project's: the countries beside it take
     part in it, unless the figure is located in one ("the TAPI section on the territory of Turkmenistan",
-    "the Turkmen section of the pipeline"). A figure located in countries only ("a 774-kilometer section
-    will run through Afghanistan") in a sentence about a project ("the pipeline") is of the project's part
+    "the Mongolian section of the pipeline"). A figure located in countries only ("a 400-kilometer section
+    will run through Russia") in a sentence about a project ("the pipeline") is of the project's part
     there: the project is its subject too."""
     s = ctx.sentence
     located = {h.value for h in t.within(t.entities, s.start, s.end) if _located(t, s, h)}
@@ -282,8 +282,8 @@ def _of_project(t: _Text, ctx: _Context, m: Mention, subject: list[str]) -> list
         return [*subject, *projects[:1]]
     if len(subject) < 2 or not any(t.kind_of(n) == "project" for n in subject):
         return subject
-    # Regions named after a project's figure are where it leads ("a $62 billion project that aims to connect
-    # Asia, Africa and Europe"); one named before may be a party ("the EU–Central Asia summit, where the Union
+    # Regions named after a project's figure are where it leads ("a $30 billion project to connect
+    # Asia and Europe"); one named before may be a party ("the EU–Central Asia summit, where the Union
     # pledged €12 billion").
     before = {h.value for h in t.within(t.entities, s.start, m.start)}
     return [n for n in subject if n in located or t.kind_of(n) == "region" and n in before
@@ -292,7 +292,7 @@ def _of_project(t: _Text, ctx: _Context, m: Mention, subject: list[str]) -> list
 
 def _located(t: _Text, s, h) -> bool:
     """Whether a name in a sentence says where a figure lies: after "in", "through", "on the territory of",
-    or before "section" ("the Turkmen section")."""
+    or before "section" ("the Mongolian section")."""
     return bool(t.att.located.search(t.text, max(s.start, h.start - 40), h.start)
                 or t.att.located_part.match(t.text, h.end, s.end))
 

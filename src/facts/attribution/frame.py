@@ -192,8 +192,8 @@ def inherited_period(t: _Text, frame: Frame, m: Mention, sentence_index: int, re
             return (found, "paragraph") if found else (None, "none")
     if not stock and sentence_index and t.spans[sentence_index][0] <= paragraph[0]:
         # A page that gives each sentence a paragraph of its own: the sentence before, where it is all of
-        # its paragraph ("Uzbekistan's trade for the whole of last year reached $62.5 billion." then
-        # "Exports rose to $24.4 billion.").
+        # its paragraph ("Uzbekistan's trade for the whole of last year reached $60 billion." then
+        # "Exports rose to $25 billion.").
         s, e = t.spans[sentence_index - 1]
         before = frame.paragraph(s)
         if before[0] >= s and before[1] <= e + 1 and m.start - e <= reach and before != frame.headline:

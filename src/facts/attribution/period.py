@@ -49,7 +49,7 @@ def _own_times(t: _Text, m: Mention, found: list[Mention], clause: tuple[int, in
             continue
         base = _from_figure(t, c)
         if base is not None and base is not m and m.start < base.start:
-            # "falling to $8.58 billion from $14.7 billion in 2022": 2022 is the time of the figure it came from.
+            # "fell to $6.1 billion from $7.5 billion in 2022": 2022 is the time of the figure it came from.
             continue
         bracket = _bracket(t, c.start, clause[0], clause[1])
         if bracket and not bracket[0] < m.start < bracket[1]:
@@ -63,7 +63,7 @@ _FIGURE_TIME = regex.compile(r"\s+(?:in|during|for)\s+(?:the\s+)?")
 
 
 def _from_figure(t: _Text, c: Mention) -> Mention | None:
-    """The figure a time is given for after "from" ("from $14.7 billion in 2022"), if any."""
+    """The figure a time is given for after "from" ("from $7.5 billion in 2022"), if any."""
     i = bisect_left(t.value_starts, c.start) - 1
     if i < 0:
         return None
@@ -137,7 +137,7 @@ def _period(t: _Text, ctx: _Context, m: Mention, dated: dict[str, tuple[int, str
     fronted = (s.start, opening) if opening > 0 else (s.start, s.start)
     scopes = ((ctx.clause, "clause"), (ctx.segment, "sentence part"), (fronted, "sentence opening"))
     if t.att.original.search(t.text, max(ctx.clause[0], m.start - 40), m.start):
-        # "Originally valued at $47 billion, the value is $62 billion as of 2020": 2020 is the new value's.
+        # "Initially valued at $5 billion, the project is worth $8 billion as of 2023": 2023 is the new value's.
         comma = t.text.find(",", m.end, ctx.clause[1])
         scopes = (((max(ctx.clause[0], m.start - 40), comma if comma >= 0 else ctx.clause[1]), "clause"),)
     for (start, end), step in scopes:

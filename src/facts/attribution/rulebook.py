@@ -148,7 +148,7 @@ class Attribution:
     segment_break: Pattern
     clause_break: Pattern
     fronted_max_chars: int
-    # Between coordinated figures, each with its own words ("..., a 774 km section ... and an 826 km ...").
+    # Between coordinated figures, each with its own words ("..., a 400 km section ... and a 600 km ...").
     figure_joint: Pattern
     event_window: int
     phrase_break: Pattern

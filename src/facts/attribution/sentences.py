@@ -14,7 +14,7 @@ _ABBREVIATIONS = frozenset("""
 """.split())
 _LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 # Sentence-ending punctuation before a space and a capital or a digit.
-# A reference mark after it ("in 2013.[4] Originally", a wiki's citations) is still the sentence's.
+# A reference mark after it ("began in 2013.[4] Work", a wiki's citations) is still the sentence's.
 _CANDIDATE = fast_compile(r"[.!?]+[\"'”’»)\]]*(?:\[\d{1,3}\])*(?=\s+[\"'“‘«(\[]*(?:\p{Lu}|\d))")
 _PARAGRAPH = fast_compile(r"\n[^\S\n]*\n")
 _CONTINUES = fast_compile(r"[\p{Ll}\d,;(–-]\Z")

@@ -466,3 +466,32 @@ def test_a_page_is_freed_when_done_without_the_cyclic_collector():
     finally:
         if enabled:
             gc.enable()
+
+
+def _attribution_examples():
+    from facts.attribution.rulebook import AttributionFile
+    from facts.rules import load_data_file
+    spec = load_data_file(AttributionFile, default_rules_dir() / "attribution" / "attribution.yaml")
+    return [pytest.param(ex, id=f"{ex.rule}-{i}") for i, ex in enumerate(spec.examples)]
+
+
+@pytest.mark.parametrize("example", _attribution_examples())
+def test_attribution_example(example):
+    """Every example of the attribution file: the fields it gives are what its figure is about."""
+    claim = claim_of(example.text, example.span)
+    assert example.text[claim.mention.start:claim.mention.end] == example.span
+    for name in ("subject", "metric", "period", "outlook"):
+        if name in example.model_fields_set:
+            assert getattr(claim, name) == getattr(example, name), (name, claim.why)
+
+
+def test_a_reference_mark_ends_its_sentence():
+    text = "Work began in 2013.[4] Originally valued at $5 billion, it is worth $8 billion.[5][6] It is large."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Work began in 2013.[4]", "Originally valued at $5 billion, it is worth $8 billion.[5][6]", "It is large."]
+
+
+def test_a_sentence_is_joined_where_a_figure_runs_across_its_end():
+    from facts.attribution.sentences import joined_across
+    assert joined_across([(0, 10), (11, 20), (21, 30)], [(8, 13)]) == [(0, 20), (21, 30)]
+    assert joined_across([(0, 10), (11, 20)], [(2, 5)]) == [(0, 10), (11, 20)]

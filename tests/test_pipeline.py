@@ -176,7 +176,7 @@ def test_the_whole_pipeline_gives_claims_starting_in_their_sentences_sorted_and_
         assert text[c.start:c.end] == c.text
         assert c.sentence is not None and c.sentence_start is not None
         assert text[c.sentence_start:c.sentence_start + len(c.sentence)] == c.sentence
-        assert c.sentence_start <= c.start < c.sentence_start + len(c.sentence)  # its end: see the xfail below
+        assert c.sentence_start <= c.start < c.sentence_start + len(c.sentence)  # its end: see below
 
 
 # Found by the fuzz run in docs/reliability.md, shrunk: the sentence ends at the line break
@@ -188,7 +188,6 @@ RUNS_PAST_ITS_SENTENCE = (
     "\U00047c7athree km\U0001daa8\U0003ca4512\n k")
 
 
-@pytest.mark.xfail(strict=True, reason="sentences (claims.py, under rewrite) end at a line break a quantity spans")
 def test_a_claim_ends_inside_its_sentence():
     document = Document(doc="any.txt", path="any.txt", text=RUNS_PAST_ITS_SENTENCE, encoding="utf-8")
 

@@ -16,6 +16,8 @@ entities, metric and event cues in `rules/lexicon/`, clause breaks, anaphors and
 from __future__ import annotations
 
 from dataclasses import replace
+
+import regex
 from datetime import date
 
 from ..models import Mention
@@ -58,7 +60,10 @@ def _metric_in_force(t: _Text, frame: Frame, claim: Claim, index: int, before: l
             break
         if earlier.metric and earlier.mention.kind not in _RELATIVE_KINDS:
             return _measuring(claim, earlier.metric, "previous figure")
-    if index and t.spans[index - 1][0] >= paragraph[0]:
+    # "... a fall in oil output in Azerbaijan.\n\nOver six months, it amounted to 14 million tons": a
+    # pronoun points back past the paragraph's start.
+    if index and (t.spans[index - 1][0] >= paragraph[0] or t.att.anaphor["pronoun"].search(
+            t.text, t.spans[index][0], claim.mention.start)):
         cues = [c for c in t.att.metric_cue.hits(t.padded, t.spans[index - 1]) if c.value not in t.att.change_metrics]
         if cues:
             return _measuring(claim, cues[-1].value, "sentence before")
@@ -83,19 +88,43 @@ _RELATIVE_KINDS = TIME_KINDS | {"multiplier"}
 
 def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int) -> Claim:
     """The frame's step: a figure's period from the scopes around its sentence where the sentence gives none.
-    A measure of what stays (a length, a capacity) has no period but one of its own, and a day in its
+    A measure of what stays (a length, a capacity) has no period but one of its own, and a day or a month in its
     sentence dates a statement about it, not the figure; a count of things is a stock, as of the
     article's date."""
     m = claim.mention
     if m.kind in _RELATIVE_KINDS:
         return claim
     if _timeless(claim.metric, att, claim.outlook):
+        # "the Mongolian section, work on which began in March 2024, will be 950 km":
+        # a day or a month dates an event or a statement about the measure, not the measure.
         return replace(claim, period=None, why={**claim.why, "period": "none"}) if claim.period and len(
-            claim.period) == 10 else claim
+            claim.period) in (7, 10) else claim
+    future = att.future.search(t.text, max(claim.sentence_start, m.start - att.future_window), m.start)
+    if future and any(future.end() <= v.start < m.start for v in t.values):
+        future = None  # "will reach 90 Mt, up from 88 Mt": 88 Mt has been
     if claim.period is not None:
+        if future and claim.why.get("period") == "event" and _past(claim.period, frame):
+            return replace(claim, period=None, why={**claim.why, "period": "none"})
         return claim
     period, step = inherited_period(t, frame, m, index, att.lead_reach, stock=m.kind == "count")
+    if period and future and _past(period, frame):
+        # "annual deliveries will increase to 50 bcm": what will be is not dated by what has been
+        # (a lead's March 2024 in an article of June 2024), only by a time still to come ("Plans for 2025").
+        return claim
+    if period and claim.outlook in ("plan", "target") and _PART_OF_YEAR.fullmatch(period):
+        # "This falls short of the annual production target of 85 Mt" after "over nine months of this
+        # year": a plan or target is for the whole year.
+        period = period[:4]
     return replace(claim, period=period, why={**claim.why, "period": step}) if period else claim
+
+
+def _past(period: str, frame: Frame) -> bool:
+    """Whether a period ended before the article was written (unknown without its date)."""
+    end = period.split("/")[-1]
+    return frame.date is not None and end < frame.date.isoformat()[:len(end)]
+
+
+_PART_OF_YEAR = regex.compile(r"(\d{4})-\d\d(?:-\d\d)?/\1-\d\d(?:-\d\d)?|\d{4}-(?:Q\d|H\d|\d\d)")
 
 
 def _timeless(metric: str | None, att: Attribution, outlook: str | None = None) -> bool:

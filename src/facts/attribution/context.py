@@ -131,15 +131,15 @@ def _subject(t: _Text, ctx: _Context, *first: tuple[int, int]) -> list[str]:
     return []
 
 
-def _nearest_other(t: _Text, ctx: _Context, at: int, exclude: set[str]) -> str | None:
+def _nearest_other(t: _Text, ctx: _Context, at: int, exclude: set[str], passage: bool = True) -> str | None:
     """The entity of the sentence nearest a cue that is not yet a party, else one an anaphor of the sentence
-    points to ("its influence in the region's arms market"), else the passage's own entity."""
+    points to ("its influence in the region's arms market"), else (with `passage`) the passage's own entity."""
     s = ctx.sentence
     hits = [h for h in t.within(t.entities, s.start, s.end) if h.value not in exclude]
     if hits:
         return min(hits, key=lambda h: abs(h.start - at)).value
     pointed = [n for n in _anaphora(t, s.start, s.end, []) if n not in exclude]
-    return pointed[0] if pointed else _home(t, ctx, exclude)
+    return pointed[0] if pointed else _home(t, ctx, exclude) if passage else None
 
 
 def _relative_head(t: _Text, ctx: _Context, at: int) -> tuple[int, int]:

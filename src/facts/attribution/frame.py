@@ -190,6 +190,16 @@ def inherited_period(t: _Text, frame: Frame, m: Mention, sentence_index: int, re
         found = _in_force(t, s, e, months=False)
         if found is not None:
             return (found, "paragraph") if found else (None, "none")
+    if not stock and sentence_index and t.spans[sentence_index][0] <= paragraph[0]:
+        # A page that gives each sentence a paragraph of its own: the sentence before, where it is all of
+        # its paragraph ("Uzbekistan's trade for the whole of last year reached $60 billion." then
+        # "Exports rose to $25 billion.").
+        s, e = t.spans[sentence_index - 1]
+        before = frame.paragraph(s)
+        if before[0] >= s and before[1] <= e + 1 and m.start - e <= reach and before != frame.headline:
+            found = _in_force(t, s, e, months=False)
+            if found:
+                return found, "sentence before"
     in_headline = frame.headline is not None and frame.headline[0] <= m.start < frame.headline[1]
     leads = [p for p in frame.paragraphs[:4] if p != frame.headline and (in_headline or p[1] <= paragraph[0])][:3]
     if not frame.near_lead(m.start, reach):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import regex
 
 from ..models import Mention
@@ -45,11 +47,30 @@ def _own_times(t: _Text, m: Mention, found: list[Mention], clause: tuple[int, in
     for c in found:
         if is_base(t, c) and not (m.start > c.end and _BASE_FIGURE.fullmatch(t.text, c.end, m.start)):
             continue
+        base = _from_figure(t, c)
+        if base is not None and base is not m and m.start < base.start:
+            # "fell to $6.1 billion from $7.5 billion in 2022": 2022 is the time of the figure it came from.
+            continue
         bracket = _bracket(t, c.start, clause[0], clause[1])
         if bracket and not bracket[0] < m.start < bracket[1]:
             continue
         own.append(c)
     return own
+
+
+_FROM_FIGURE = regex.compile(r"(?i:\bfrom\s+(?:(?:about|around|nearly|over|some|almost)\s+)?\Z)")
+_FIGURE_TIME = regex.compile(r"\s+(?:in|during|for)\s+(?:the\s+)?")
+
+
+def _from_figure(t: _Text, c: Mention) -> Mention | None:
+    """The figure a time is given for after "from" ("from $7.5 billion in 2022"), if any."""
+    i = bisect_left(t.value_starts, c.start) - 1
+    if i < 0:
+        return None
+    v = t.values[i]
+    if not _FIGURE_TIME.fullmatch(t.text, v.end, c.start):
+        return None
+    return v if _FROM_FIGURE.search(t.text, max(0, v.start - 20), v.start) else None
 
 
 _SAME_PERIOD = regex.compile(r"(?i:\bsame\s+(?:period|months?|quarter)\s+(?:(?:of|in)\s+)?\Z)")
@@ -114,7 +135,12 @@ def _period(t: _Text, ctx: _Context, m: Mention, dated: dict[str, tuple[int, str
     s = ctx.sentence
     opening = t.text.find(",", s.start, s.start + t.att.fronted_max_chars + 1)
     fronted = (s.start, opening) if opening > 0 else (s.start, s.start)
-    for (start, end), step in ((ctx.clause, "clause"), (ctx.segment, "sentence part"), (fronted, "sentence opening")):
+    scopes = ((ctx.clause, "clause"), (ctx.segment, "sentence part"), (fronted, "sentence opening"))
+    if t.att.original.search(t.text, max(ctx.clause[0], m.start - 40), m.start):
+        # "Initially valued at $5 billion, the project is worth $8 billion as of 2023": 2023 is the new value's.
+        comma = t.text.find(",", m.end, ctx.clause[1])
+        scopes = (((max(ctx.clause[0], m.start - 40), comma if comma >= 0 else ctx.clause[1]), "clause"),)
+    for (start, end), step in scopes:
         found = _own_times(t, m, t.times_within(start, end, exclude=m), ctx.clause)
         if found:
             chosen = min(found, key=lambda c: _time_score(t, m, c))

@@ -49,6 +49,22 @@ class Anaphors(BaseModel):
     line: int = Field(default=0, alias="__line__")
 
 
+class AttributionExample(BaseModel):
+    """A sentence and what one of its figures is about, by the rule named: run as a test
+    (`tests/test_attribution.py`). Only the fields given are checked; `period: null` says it has none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str
+    text: str
+    span: str
+    subject: list[str] | None = None
+    metric: str | None = None
+    period: str | None = None
+    outlook: str | None = None
+    line: int = Field(default=0, alias="__line__")
+
+
 class AttributionFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -56,6 +72,7 @@ class AttributionFile(BaseModel):
     segment_breaks: list[str]
     clause_breaks: list[str]
     fronted_max_chars: int = 40
+    figure_joint: str
     event_window: int = 100
     phrase_breaks: str
     anaphors: Anaphors
@@ -67,9 +84,28 @@ class AttributionFile(BaseModel):
     defined_acronym: str
     headed_name: str
     located: str
+    located_part: str
+    part_noun: str
     also_known_as: str
     proper_name: str
     bilateral_metrics: list[str] = []
+    weak_metrics: list[str] = []
+    share_of_whole: str
+    population_of: str
+    people_nouns: list[str] = []
+    population_metric: str = "population"
+    priced_before: str
+    priced_after: str
+    priced_metric: str = "value"
+    respectively: str
+    conversion: str
+    original: str
+    future: str
+    future_window: int = 40
+    inflow_metrics: list[str] = []
+    partner_list_metrics: list[str] = []
+    receiver: str
+    everywhere: str
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
     figure_window: int = 600
@@ -84,6 +120,7 @@ class AttributionFile(BaseModel):
     ending_events: list[str] = []
     conflict_events: list[str] = []
     structures: list[Structure] = []
+    examples: list[AttributionExample] = []
     line: int = Field(default=0, alias="__line__")
 
     _unit_metrics = field_validator("unit_metrics", "unit_default_metrics", mode="before")(without_line_key)
@@ -111,6 +148,8 @@ class Attribution:
     segment_break: Pattern
     clause_break: Pattern
     fronted_max_chars: int
+    # Between coordinated figures, each with its own words ("..., a 400 km section ... and a 600 km ...").
+    figure_joint: Pattern
     event_window: int
     phrase_break: Pattern
     anaphor: dict[str, Pattern]
@@ -126,10 +165,29 @@ class Attribution:
     headed_name_reversed: regex.Pattern
     name_head: Pattern
     located: Pattern
+    located_part: Pattern
+    part_noun: Pattern
     also_known_as: Pattern
     proper_name: Pattern
     proper_name_reversed: regex.Pattern
     bilateral_metrics: frozenset[str]
+    weak_metrics: frozenset[str]
+    share_of_whole: Pattern
+    population_of: Pattern
+    people_nouns: frozenset[str]
+    population_metric: str
+    priced_before: Pattern
+    priced_after: Pattern
+    priced_metric: str
+    respectively: Pattern
+    conversion: Pattern
+    original: Pattern
+    future: Pattern
+    future_window: int
+    inflow_metrics: frozenset[str]
+    partner_list_metrics: frozenset[str]
+    receiver: Pattern
+    everywhere: Pattern
     timeless_metrics: frozenset[str]
     lead_reach: int
     figure_window: int
@@ -305,6 +363,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         segment_break=one(spec.segment_breaks, "segment_breaks"),
         clause_break=one(spec.clause_breaks, "clause_breaks"),
         fronted_max_chars=spec.fronted_max_chars,
+        figure_joint=_compile_fast(spec.figure_joint, path, top, "figure_joint", sub),
         event_window=spec.event_window,
         phrase_break=_compile_fast(f"(?r){spec.phrase_breaks}", path, top, "phrase_breaks", sub),
         anaphor={name: _compile_fast(getattr(spec.anaphors, name), path, anaphor_line, f"anaphors.{name}", sub)
@@ -321,10 +380,29 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         headed_name_reversed=_compile(f"(?r){spec.headed_name}", path, top, "headed_name", sub),
         name_head=_compile_fast(r"(?:{name_head})(?![\w-])", path, top, "name_head", sub),
         located=_compile_fast(spec.located, path, top, "located", sub),
+        located_part=_compile_fast(spec.located_part, path, top, "located_part", sub),
+        part_noun=_compile_fast(spec.part_noun, path, top, "part_noun", sub),
         also_known_as=_compile_fast(spec.also_known_as, path, top, "also_known_as", sub),
         proper_name=_compile_fast(spec.proper_name, path, top, "proper_name", sub),
         proper_name_reversed=_compile(f"(?r){spec.proper_name}", path, top, "proper_name", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
+        weak_metrics=frozenset(spec.weak_metrics),
+        share_of_whole=_compile_fast(spec.share_of_whole, path, top, "share_of_whole", sub),
+        population_of=_compile_fast(spec.population_of, path, top, "population_of", sub),
+        people_nouns=frozenset(spec.people_nouns),
+        population_metric=spec.population_metric,
+        priced_before=_compile_fast(spec.priced_before, path, top, "priced_before", sub),
+        priced_after=_compile_fast(spec.priced_after, path, top, "priced_after", sub),
+        priced_metric=spec.priced_metric,
+        respectively=_compile_fast(spec.respectively, path, top, "respectively", sub),
+        conversion=_compile_fast(spec.conversion, path, top, "conversion", sub),
+        original=_compile_fast(spec.original, path, top, "original", sub),
+        future=_compile_fast(spec.future, path, top, "future", sub),
+        future_window=spec.future_window,
+        inflow_metrics=frozenset(spec.inflow_metrics),
+        partner_list_metrics=frozenset(spec.partner_list_metrics),
+        receiver=_compile_fast(spec.receiver, path, top, "receiver", sub),
+        everywhere=_compile_fast(spec.everywhere, path, top, "everywhere", sub),
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,
         figure_window=spec.figure_window,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from ..rules import fast_compile
 
 # Words that end in a period without ending a sentence ("Dr. Aliyev", "the U.S. President").
@@ -12,7 +14,8 @@ _ABBREVIATIONS = frozenset("""
 """.split())
 _LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 # Sentence-ending punctuation before a space and a capital or a digit.
-_CANDIDATE = fast_compile(r"[.!?]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*(?:\p{Lu}|\d))")
+# A reference mark after it ("began in 2013.[4] Work", a wiki's citations) is still the sentence's.
+_CANDIDATE = fast_compile(r"[.!?]+[\"'”’»)\]]*(?:\[\d{1,3}\])*(?=\s+[\"'“‘«(\[]*(?:\p{Lu}|\d))")
 _PARAGRAPH = fast_compile(r"\n[^\S\n]*\n")
 _CONTINUES = fast_compile(r"[\p{Ll}\d,;(–-]\Z")
 _WORD_BEFORE = fast_compile(r"(?:(?<=\s)|\A)[\w.]+\Z")
@@ -108,3 +111,22 @@ def spans_between(text: str, cuts: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
+
+
+def joined_across(spans: list[tuple[int, int]], pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences joined where a piece of text that cannot be cut (a figure: "12\\n km") runs past the end
+    of one: a claim lies inside its own sentence, always."""
+    starts = [s for s, _ in spans]
+    joined = set()  # i: sentence i + 1 is joined to sentence i
+    for start, end in pieces:
+        first, last = bisect_right(starts, start) - 1, bisect_right(starts, end - 1) - 1
+        joined.update(range(max(first, 0), last))
+    if not joined:
+        return spans
+    out: list[tuple[int, int]] = []
+    for i, span in enumerate(spans):
+        if i - 1 in joined and out:
+            out[-1] = (out[-1][0], span[1])
+        else:
+            out.append(span)
+    return out

@@ -16,7 +16,7 @@ from ..rules import Pattern
 from .claim import TIME_KINDS
 from .rulebook import Attribution, _Hit, _WordScan
 from .entities import defined_names, merge_names
-from .sentences import _hard_breaks, split_sentences
+from .sentences import _hard_breaks, joined_across, split_sentences
 
 class _Sentence(NamedTuple):
     start: int
@@ -92,7 +92,7 @@ class _Text:
         self.text, self.att = text, att
         # Lines broken on purpose end sentences and paragraphs (`frame`): found once for both.
         self.hard_breaks = _hard_breaks(text)
-        self.spans = split_sentences(text, self.hard_breaks)
+        self.spans = joined_across(split_sentences(text, self.hard_breaks), [(m.start, m.end) for m in mentions])
         self.starts = [s for s, _ in self.spans]
         self.padded = padded = "\n" + text
         self.values = sorted((m for m in mentions if m.kind not in TIME_KINDS), key=lambda m: m.start)

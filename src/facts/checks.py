@@ -360,8 +360,8 @@ def _clusters(group: list[Fact]) -> list[list[Fact]]:
     return clusters
 
 
-# A gap between two clusters of compatible figures gives one flag per pair of stories across it, up to this
-# many: past it, the stories say the same as the ones already flagged.
+# A gap between clusters of compatible figures gives one flag per pair of stories across it, up to this many:
+# past it, the stories say the same as the ones already flagged.
 _MAX_PAIRS_PER_GAP = 5
 
 
@@ -388,25 +388,31 @@ def value_conflict(corpus: Corpus, check: Check) -> Iterator[Finding]:
 
 
 def _gap_pairs(pool: list[Fact], cross: frozenset[str] | None) -> Iterator[tuple[Fact, Fact]]:
-    """Pairs of figures from different stories across each gap between clusters, nearest first, one per
-    pair of stories; with `cross`, only pairs with exactly one side of that subject."""
-    clusters = _clusters(pool)
-    for lower, upper in zip(clusters, clusters[1:]):
-        seen: set[tuple[str, str]] = set()
-        ups = sorted(upper, key=lambda f: (f.value, f.claim.doc, f.claim.start))
-        downs = sorted(lower, key=lambda f: (-f.value, f.claim.doc, f.claim.start))
-        for b in ups:
-            for a in downs:
-                stories = (a.claim.story, b.claim.story)
-                if a.claim.story == b.claim.story or stories in seen or (
-                        cross is not None and (a.subject == cross) == (b.subject == cross)):
-                    continue
-                seen.add(stories)
-                yield a, b
-                if len(seen) >= _MAX_PAIRS_PER_GAP:
-                    break
-            if len(seen) >= _MAX_PAIRS_PER_GAP:
-                break
+    """Each figure against the nearest figure of another story in the nearest cluster above and below that
+    has one (clusters of one story's figures are passed over), lower first; one pair per pair of stories
+    across each gap, at most `_MAX_PAIRS_PER_GAP`. With `cross`, only pairs with exactly one side of that
+    subject."""
+    clusters = [sorted(c, key=lambda f: (f.value, f.claim.doc, f.claim.start)) for c in _clusters(pool)]
+    said: set[tuple] = set()
+    per_gap: Counter = Counter()
+    for i, cluster in enumerate(clusters):
+        for f in cluster:
+            for step in (1, -1):
+                j = i + step
+                while 0 <= j < len(clusters):
+                    nearest = clusters[j] if step == 1 else reversed(clusters[j])
+                    other = next((g for g in nearest if g.claim.story != f.claim.story and (
+                        cross is None or (g.subject == cross) != (f.subject == cross))), None)
+                    if other is not None:
+                        low, high = (f, other) if step == 1 else (other, f)
+                        gap = (min(i, j), max(i, j))
+                        key = (gap, low.claim.story, high.claim.story)
+                        if key not in said and per_gap[gap] < _MAX_PAIRS_PER_GAP:
+                            said.add(key)
+                            per_gap[gap] += 1
+                            yield low, high
+                        break
+                    j += step
 
 
 def _why_values(a: Fact, b: Fact, key: tuple, notes: list[str]) -> str:

@@ -24,6 +24,7 @@ from ..models import Mention
 from ..resolve import parse_reference
 from ..rules import RuleSet, cached_rules
 from .claim import TIME_KINDS, Claim, Event
+from .figures import level_of
 from .frame import Frame, build_frames, inherited_period
 from .reading import read_sentences
 from .rulebook import Attribution, _cached_attribution, load_attribution
@@ -59,7 +60,7 @@ def _metric_in_force(t: _Text, frame: Frame, claim: Claim, index: int, before: l
         if index - i > 1 or earlier.mention.start < paragraph[0]:
             break
         if earlier.metric and earlier.mention.kind not in _RELATIVE_KINDS:
-            return _measuring(claim, earlier.metric, "previous figure")
+            return _measuring(claim, level_of(t, claim.mention, earlier.metric), "previous figure")
     # "... a fall in oil output in Azerbaijan.\n\nOver six months, it amounted to 14 million tons": a
     # pronoun points back past the paragraph's start.
     if index and (t.spans[index - 1][0] >= paragraph[0] or t.att.anaphor["pronoun"].search(

@@ -80,12 +80,23 @@ _CHANGE_BEFORE = regex.compile(r"(?i:\b(?:by|of)\s+(?:(?:about|around|nearly|ove
 _CHANGE_AFTER = regex.compile(r"(?i:\s+(?:more|less|higher|lower|increase|decrease|rise|growth|drop|decline)\b)")
 
 
-def _is_change(t: _Text, m: Mention) -> bool:
+def is_change(t: _Text, m: Mention) -> bool:
     """Whether a figure near a change cue is the change (a percent, or an amount it changed by), not a level."""
     if _LEVEL.search(t.text, max(0, m.start - 30), m.start):
         return False
     return m.kind in ("percent", "multiplier") or bool(
         _CHANGE_BEFORE.search(t.text, max(0, m.start - 30), m.start) or _CHANGE_AFTER.match(t.text, m.end))
+
+
+def level_of(t: _Text, m: Mention, metric: str | None) -> str | None:
+    """The measure a level takes from a change before it: in "increased by 3.7 percent ($63.5 billion in
+    2023)" the amount is of what increased, not an increase."""
+    measure, _, change = (metric or "").rpartition(" ")
+    if measure and change in t.att.change_metrics and not is_change(t, m):
+        return measure
+    return metric
+
+
 _OF = regex.compile(r"\s+of\b")
 
 
@@ -94,7 +105,7 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
     counted = _counted(t, m) if m.kind == "count" else None
     cues = [c for c in _cues(t, t.metrics, m, ctx._replace(clause=own))
             if not (counted and m.end <= c.start < counted[0])]
-    if cues and cues[0].value in t.att.change_metrics and not _is_change(t, m):
+    if cues and cues[0].value in t.att.change_metrics and not is_change(t, m):
         # "grew from $1 million to $10 million": the figures are levels of what grew, not the change; in
         # "supplies fell to 1.1 Mt and grew to 1.3 Mt" what grew is named in the clause.
         cues = [c for c in cues if c.value not in t.att.change_metrics] or [
@@ -154,7 +165,7 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         # "a flagship $30 billion project": what the thing named after it is worth.
         metric, metric_step = t.att.priced_metric, "priced noun"
     measure = measure or metric
-    if respective and _is_change(t, m) and respective.value not in t.att.change_metrics:
+    if respective and is_change(t, m) and respective.value not in t.att.change_metrics:
         # "exports and imports grew by 12.5% and 9.1%, respectively": the change of the export cue.
         changes = [c for c in cues if c.value in t.att.change_metrics]
         if changes:
@@ -184,7 +195,8 @@ def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) 
         own_cue = metric is not None and not (cue and cue.start >= m.end and measure == metric)
         # "Around 80% of that total came from Russia": the parties of the total and the clause's own.
         others = [n for n in t.names(*own) if n not in previous.subject]
-        return _Figure([*previous.subject, *others], metric if own_cue else previous.metric, "previous figure",
+        return _Figure([*previous.subject, *others], metric if own_cue else level_of(t, m, previous.metric),
+                       "previous figure",
                        metric_step if own_cue else "previous figure", outlook or previous.outlook)
     if not subject and cue:
         # "with their combined population": the possessive pronoun names whose measure it is.

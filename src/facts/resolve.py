@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import regex
@@ -135,7 +136,10 @@ def resolve_value(m: Mention, anchor: date, lex: Lexicon, text: str | None = Non
     Given the text the mention stands in, a date without a year, a weekday or a season is read in the
     direction its sentence's tense gives (`in August` told in the past is the August before the anchor)."""
     value = str(m.value)
-    tense = tense_at(text, m.start, m.end, lex) if text is not None else 0
+
+    def tense() -> int:
+        return tense_at(text, m.start, m.end, lex) if text is not None else 0
+
     special = _timeml_form(m, value, anchor, lex, tense)
     if special is not None:
         return special or None
@@ -168,7 +172,7 @@ _SEASON = regex.compile(r"XXXX-(SP|SU|FA|WI)")
 REFERENCES = frozenset({"PRESENT_REF", "PAST_REF", "FUTURE_REF"})
 
 
-def _timeml_form(m: Mention, value: str, anchor: date, lex: Lexicon, tense: int) -> str | None:
+def _timeml_form(m: Mention, value: str, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str | None:
     """The forms TimeML has beyond calendar dates: vague references, weekdays, seasons, fiscal years.
     None where the value is none of them, "" where it is one that does not resolve."""
     if value in REFERENCES:
@@ -197,7 +201,7 @@ def _offset_word(text: str, before: str, lex: Lexicon) -> int | None:
     return None if shift is None else int(shift["offset"])
 
 
-def _weekday(text: str, day: int, anchor: date, lex: Lexicon, tense: int) -> str | None:
+def _weekday(text: str, day: int, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str | None:
     """`Tuesday of next week`: that day of the week named; `last Friday` the latest before the anchor,
     `next Monday` the first after; else the nearest in the tense's direction, the anchor day itself
     included (`on Friday` told in the past is the Friday before, after `will` the one after)."""
@@ -212,14 +216,14 @@ def _weekday(text: str, day: int, anchor: date, lex: Lexicon, tense: int) -> str
         diff = diff if diff < 0 else diff - 7
     elif shift is not None and int(shift["offset"]) > 0:
         diff = diff if diff > 0 else diff + 7
-    elif shift is not None or tense > 0:
+    elif shift is not None or tense() > 0:
         diff = diff if diff >= 0 else diff + 7
     else:
         diff = diff if diff <= 0 else diff - 7
     return (anchor + timedelta(days=diff)).isoformat()
 
 
-def _season(text: str, code: str, first: int, anchor: date, lex: Lexicon, tense: int) -> str:
+def _season(text: str, code: str, first: int, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str:
     """`last summer`: the latest summer over before the anchor; `next fall` the first to begin after
     it; `this spring` the anchor's year's; with no such word, the one the anchor is in, else the
     nearest in the tense's direction. A winter is named by the year of its December."""
@@ -230,9 +234,8 @@ def _season(text: str, code: str, first: int, anchor: date, lex: Lexicon, tense:
     offset = None if shift is None else int(shift["offset"])
     if offset is None or offset == 0:
         year = anchor.year - (1 if first == 12 and anchor.month < 3 else 0)
-        if offset == 0 or begins(year) <= now <= begins(year) + 2 or tense == 0:
+        if offset == 0 or begins(year) <= now <= begins(year) + 2 or (offset := tense()) == 0:
             return f"{year:04d}-{code}"
-        offset = tense
     year = anchor.year + 1
     if offset < 0:
         while begins(year) + 2 >= now:
@@ -244,19 +247,19 @@ def _season(text: str, code: str, first: int, anchor: date, lex: Lexicon, tense:
     return f"{year:04d}-{code}"
 
 
-def _year_by_tense(value: str, anchor: date, tense: int) -> int:
+def _year_by_tense(value: str, anchor: date, tense: Callable[[], int]) -> int:
     """The year of a month or day written without one: the anchor's, or the year before where the
     story is told in the past and the month is still to come (`in August`, dated March), the year
     after where it is told in the future and the month is over."""
     parts = value.split("/")[0].split("-")
-    if tense == 0 or len(parts) < 2 or not parts[1].isdigit():
+    if len(parts) < 2 or not parts[1].isdigit() or (told := tense()) == 0:
         return anchor.year
     day = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
     written = (int(parts[1]), day or 0)
     now = (anchor.month, anchor.day if day else 0)
-    if tense < 0 and written > now:
+    if told < 0 and written > now:
         return anchor.year - 1
-    if tense > 0 and written < now:
+    if told > 0 and written < now:
         return anchor.year + 1
     return anchor.year
 
@@ -292,12 +295,16 @@ def tense_at(text: str, start: int, end: int, lex: Lexicon) -> int:
     return min(cues)[1] if cues else 0
 
 
+_TENSES = {"past": -1, "future": 1}
+
+
 def _cue(word: str, lex: Lexicon) -> int:
-    key = fold(word)
-    found = lex.tables["tense_cue"].get(key)
+    key = word.casefold()
+    found = lex.tables["tense_cue"].get(key) or lex.tables["tense_cue"].get(fold(key)) if not key.isalpha() \
+        else lex.tables["tense_cue"].get(key)
     if found is None and len(key) > 4:
         found = next((tense for suffix, tense in lex.tables["past_suffix"].items() if key.endswith(suffix)), None)
-    return {"past": -1, "future": 1}.get(found, 0)
+    return _TENSES.get(found, 0)
 
 
 def _year_shift(text: str, lex: Lexicon) -> int | None:

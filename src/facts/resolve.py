@@ -108,17 +108,36 @@ def resolve(text: str, mentions: list[Mention], lex: Lexicon, reference: date | 
     written = article_date(text, mentions)
     default = written[0] if written else reference
     out: list[Mention] = []
+    story: tuple[date, str] | None = None
     for m in mentions:
         if m.kind == "period" and _UNDERSPECIFIED_MONTHS.fullmatch(str(m.value)):
             m = m.model_copy(update={"value": _refer_back(str(m.value), out)})
         if m.kind not in ("date", "period") or not (m.relative or "XXXX" in str(m.value)):
+            story = _story_time(m, m.value) or story
             out.append(m)
             continue
         i = bisect_right(starts, m.start)
         anchor = datelines[i - 1][1] if i else default
-        resolved = resolve_value(m, anchor, lex, text) if anchor else None
+        resolved = resolve_value(m, anchor, lex, text, story or (anchor and (anchor, "D"))) if anchor else None
+        story = _story_time(m, resolved) or story
         out.append(m.model_copy(update={"resolved": resolved}) if resolved else m)
     return out
+
+
+_CALENDAR = regex.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+
+
+def _story_time(m: Mention, value: object) -> tuple[date, str] | None:
+    """A date the story has come to (`in 2012`, `on 5 May`), for what counts from it (`a year earlier`),
+    with its precision (Y, M, D)."""
+    found = _CALENDAR.fullmatch(str(value)) if m.kind == "date" and value else None
+    if not found:
+        return None
+    year, month, day = found.group(1, 2, 3)
+    try:
+        return date(int(year), int(month or 1), int(day or 1)), "D" if day else "M" if month else "Y"
+    except ValueError:
+        return None
 
 
 def _refer_back(value: str, before: list[Mention]) -> str:
@@ -131,10 +150,12 @@ def _refer_back(value: str, before: list[Mention]) -> str:
     return f"{year}/{year}"
 
 
-def resolve_value(m: Mention, anchor: date, lex: Lexicon, text: str | None = None) -> str | None:
+def resolve_value(m: Mention, anchor: date, lex: Lexicon, text: str | None = None,
+                  story: tuple[date, str] | None = None) -> str | None:
     """A date or period with no year, or a relative one, at the anchor; None where it cannot be said.
     Given the text the mention stands in, a date without a year, a weekday or a season is read in the
-    direction its sentence's tense gives (`in August` told in the past is the August before the anchor)."""
+    direction its sentence's tense gives (`in August` told in the past is the August before the anchor).
+    Given the time the story has come to (a date and its precision), `a year earlier` counts from it."""
     value = str(m.value)
 
     def tense() -> int:
@@ -156,7 +177,7 @@ def resolve_value(m: Mention, anchor: date, lex: Lexicon, text: str | None = Non
     shift = lex.lookup("relative_date", m.text) or lex.lookup("relative_period", m.text)
     if shift:
         return _shift(anchor, shift)
-    counted = _counted(m.text, anchor, lex)
+    counted = _counted(m.text, anchor, lex, story)
     if counted is not None:
         return counted
     # "the end of the year", "early next year": the unit named after the part.
@@ -361,12 +382,13 @@ def _shift(anchor: date, shift: dict) -> str | None:
     return None
 
 
-def _counted(text: str, anchor: date, lex: Lexicon) -> str | None:
+def _counted(text: str, anchor: date, lex: Lexicon, story: tuple[date, str] | None = None) -> str | None:
     """`2 years 1 month 21 days ago`, `3 days from today`: the anchor moved by each count, given at the
     precision of the smallest unit counted, as TimeML does (`three years ago` is a year, `two months
     ago` a month, `ten days ago` and `two weeks ago` a day).
 
-    `earlier`/`later` count from a time in the story, so they have no sign and stay unresolved.
+    `earlier`/`later` count from the time the story has come to (`story`: in 2012, `a year earlier` is
+    2011); without one they stay unresolved, as where that time is coarser than the count.
     """
     units = list(regex.finditer(r"(?<![^\W\d_])(?:" + lex.patterns["duration_unit"] + r")\b", text))
     if not units:
@@ -374,6 +396,11 @@ def _counted(text: str, anchor: date, lex: Lexicon) -> str | None:
     direction = lex.lookup("relative_direction", text[units[-1].end():])
     if not direction or "sign" not in direction:
         return None
+    coarsest = "D"
+    if direction.get("story"):
+        if story is None:
+            return None
+        anchor, coarsest = story
     sign = int(direction["sign"])
     day = anchor + timedelta(days=int(direction.get("base", 0)))
     months = days = 0
@@ -399,6 +426,8 @@ def _counted(text: str, anchor: date, lex: Lexicon) -> str | None:
         else:
             return None
         start = u.end()
+    if "YMD".index(coarsest) < "YMD".index(finest if finest != "W" else "D"):
+        return None
     moved = _add_months(day, sign * months) + timedelta(days=sign * days)
     if finest == "Y" and not direction.get("base"):
         return f"{moved.year:04d}"

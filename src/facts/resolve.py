@@ -188,6 +188,16 @@ def resolve_value(m: Mention, anchor: date, lex: Lexicon, text: str | None = Non
     return None
 
 
+def is_vague_time(m: Mention) -> bool:
+    """A weekday, a vague reference (`now`, `recently`) or a length with no number (`for years`): TimeML's
+    forms beyond the gold (FORMAT.md, "Time words the gold leaves out"); such a time is a claim only
+    where it dates an event, and a vague length never."""
+    value = str(m.value)
+    if m.kind == "duration":
+        return "X" in value
+    return m.kind == "date" and (value in REFERENCES or _WEEKDAY.fullmatch(value) is not None)
+
+
 _WEEKDAY = regex.compile(r"XXXX-WXX-([1-7])")
 _SEASON = regex.compile(r"XXXX-(SP|SU|FA|WI)")
 REFERENCES = frozenset({"PRESENT_REF", "PAST_REF", "FUTURE_REF"})

@@ -175,6 +175,10 @@ def resolve_value(m: Mention, anchor: date, lex: Lexicon, text: str | None = Non
             return resolved if all(_valid(part) for part in resolved.split("/")) else None
         return _month_from_anchor(m.text, int(value[5:7]), anchor, lex)
     shift = lex.lookup("relative_date", m.text) or lex.lookup("relative_period", m.text)
+    if shift and shift.get("story") and story is not None:
+        # "the following year", "the next day": from the time the story has come to, if it is as precise.
+        return _shift(story[0], shift) if "YMWD".index(story[1]) >= "YMWD".index(shift["unit"][0].upper()) \
+            or shift["unit"] in ("decade", "quarter") else None
     if shift:
         return _shift(anchor, shift)
     counted = _counted(m.text, anchor, lex, story)

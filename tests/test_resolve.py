@@ -60,6 +60,8 @@ ARTICLE = "2013-03-15"  # a Friday
     ("They met last Friday.", "last Friday", "XXXX-WXX-5", "2013-03-08"),
     ("They meet next Friday.", "next Friday", "XXXX-WXX-5", "2013-03-22"),
     ("The talks resume on Tuesday of next week.", "Tuesday of next week", "XXXX-WXX-2", "2013-03-19"),
+    ("Protests spread over the weekend.", "the weekend", "XXXX-WXX-WE", "2013-W10-WE"),
+    ("They will meet next weekend.", "next weekend", "XXXX-WXX-WE", "2013-W12-WE"),
     # vague references: no day, except `today`
     ("Prices are now lower.", "now", "PRESENT_REF", None),
     ("It currently employs 400 people.", "currently", "PRESENT_REF", None),

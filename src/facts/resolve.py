@@ -202,7 +202,7 @@ def is_vague_time(m: Mention) -> bool:
     return m.kind == "date" and (value in REFERENCES or _WEEKDAY.fullmatch(value) is not None)
 
 
-_WEEKDAY = regex.compile(r"XXXX-WXX-([1-7])")
+_WEEKDAY = regex.compile(r"XXXX-WXX-([1-7]|WE)")
 _SEASON = regex.compile(r"XXXX-(SP|SU|FA|WI)")
 REFERENCES = frozenset({"PRESENT_REF", "PAST_REF", "FUTURE_REF"})
 
@@ -214,6 +214,8 @@ def _timeml_form(m: Mention, value: str, anchor: date, lex: Lexicon, tense: Call
         found = lex.lookup("vague_reference", m.text)
         return anchor.isoformat() if found and found.get("day") else ""
     weekday = _WEEKDAY.fullmatch(value)
+    if weekday and weekday.group(1) == "WE":
+        return _weekend(m.text, anchor, lex, tense)
     if weekday:
         return _weekday(m.text, int(weekday.group(1)), anchor, lex, tense)
     season = _SEASON.fullmatch(value)
@@ -256,6 +258,19 @@ def _weekday(text: str, day: int, anchor: date, lex: Lexicon, tense: Callable[[]
     else:
         diff = diff if diff <= 0 else diff - 7
     return (anchor + timedelta(days=diff)).isoformat()
+
+
+def _weekend(text: str, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str:
+    """`last weekend`: the one before the anchor day; `next weekend` the one of the week after; `this
+    weekend` the anchor's week's; `the weekend` the one before, or the coming one where the tense says so
+    (the anchor's own where it falls on one)."""
+    words = fold(text).split()
+    shift = lex.lookup("relative_weekday", words[0])
+    offset = int(shift["offset"]) if shift is not None else (0 if anchor.isoweekday() >= 6 or tense() > 0 else -1)
+    if shift is not None and offset < 0 and anchor.isoweekday() == 7:
+        offset = -1
+    year, week, _ = (anchor + timedelta(weeks=offset)).isocalendar()
+    return f"{year:04d}-W{week:02d}-WE"
 
 
 def _season(text: str, code: str, first: int, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str:

@@ -97,11 +97,13 @@ def date(c: Candidate, lex: Lexicon) -> Fields | None:
 
 def _vague_date(c: Candidate, lex: Lexicon) -> Fields | None:
     """TimeML's forms for what has no calendar date (ISO-TimeML, TimeML 1.2.1): a vague reference
-    (`PRESENT_REF`), a weekday (`XXXX-WXX-5`), a season (`2013-SU`), a fiscal year (`FY2013`), a
+    (`PRESENT_REF`), a weekday (`XXXX-WXX-5`), a weekend (`XXXX-WXX-WE`), a season (`2013-SU`), a fiscal year (`FY2013`), a
     century (`19`). None where the candidate is none of them; {} where it is one but invalid."""
     if c.has("reference"):
         found = lex.lookup("vague_reference", c.group("reference"))
         return {"value": found["value"], "relative": True} if found else {}
+    if c.has("weekend"):
+        return {"value": "XXXX-WXX-WE", "relative": True}
     if c.has("weekday"):
         day = lex.lookup("weekday_full", c.group("weekday"))
         return {"value": f"XXXX-WXX-{day}", "relative": True} if day else {}

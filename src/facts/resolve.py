@@ -324,7 +324,7 @@ FUTURE_REACH = 3
 
 def tense_at(text: str, start: int, end: int, lex: Lexicon) -> int:
     """The tense a mention is told in: -1 past, 1 future, 0 not said; from the cue words of its
-    sentence nearest to it (`tense_cue` and `past_suffix` in lexicon/time.yaml)."""
+    sentence nearest before it, else nearest after it (`tense_cue` and `past_suffix` in lexicon/time.yaml)."""
     lo = max(0, start - TENSE_REACH)
     breaks = [b.end() for b in _SENTENCE_BREAK.finditer(text, lo, start)]
     lo = breaks[-1] if breaks else lo
@@ -341,8 +341,10 @@ def tense_at(text: str, start: int, end: int, lex: Lexicon) -> int:
             cue = 1
         reach = max(0, reach - 1)
         if cue:
-            cues.append((start - t.end() if t.end() <= start else t.start() - end, cue))
-    return min(cues)[1] if cues else 0
+            # A cue before the mention first (`will visit Baku on 7 May, officials said`): the verb a
+            # time is told with stands before it, but for a subject (`Thursday's meeting ended`).
+            cues.append((t.end() > start, start - t.end() if t.end() <= start else t.start() - end, cue))
+    return min(cues)[2] if cues else 0
 
 
 _TENSES = {"past": -1, "future": 1}

@@ -49,3 +49,30 @@ def test_scale_letters_keep_their_case_in_patterns_but_not_in_lookup():
     assert scale_of("bn", LEX) == Decimal(10) ** 9
     assert scale_of("M", LEX) == Decimal(10) ** 6
     assert scale_of(None, LEX) == 1
+
+
+# Times in TimeML's forms (`facts.timex`): the value a rule's groups make, before any resolution.
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("on Friday", "date", "XXXX-WXX-5"),
+    ("Sunday's vote", "date", "XXXX-WXX-7"),
+    ("in the late 1980s", "date", "198"),
+    ("the 21st century", "date", "20"),
+    ("the nineteenth century", "date", "18"),
+    ("the winter of 1998", "date", "1998-WI"),
+    ("this spring", "date", "XXXX-SP"),
+    ("FY2013", "date", "FY2013"),
+    ("fiscal year 2012", "date", "FY2012"),
+    ("last fiscal year", "date", "FYXXXX"),
+    ("It is now clear", "date", "PRESENT_REF"),
+    ("in the past", "date", "PAST_REF"),
+    ("in the foreseeable future", "date", "FUTURE_REF"),
+    ("for decades", "duration", "PXDE"),
+    ("for centuries", "duration", "PXCE"),
+    ("in recent months", "duration", "PXM"),
+    ("within minutes", "duration", "PTXM"),
+    ("three decades", "duration", "P30Y"),
+])
+def test_timex_values(text, kind, value):
+    from facts import extract
+
+    assert [(m.kind, m.value) for m in extract(text) if m.kind in ("date", "duration")] == [(kind, value)]

@@ -28,14 +28,116 @@ def test_dateline_beats_reference():
     ("last quarter", "last quarter", "2019-01-28", "2018-10/2018-12"),
     ("I'll be out last sept", "last sept", "2016-11-07", "2016-09"),
     ("I'll be out next june", "next june", "2016-11-07", "2017-06"),
-    ("two months ago", "two months ago", "2018-10-17", "2018-08-17"),
+    ("two months ago", "two months ago", "2018-10-17", "2018-08"),
 ])
 def test_resolves_against_reference(text, span, reference, resolved):
     assert _one(text, span, reference).resolved == resolved
 
 
-def test_story_relative_stays_unresolved():
-    assert _one("A year earlier, nothing.", "A year earlier", "2025-06-05").resolved is None
+def test_story_relative_counts_from_the_story():
+    # From the time the story has come to; before any, from the article's date.
+    assert _one("Sales rose 5% in 2012 from a year earlier.", "a year earlier", "2025-06-05").resolved == "2011"
+    assert _one("In May 2011 it fell; a month later it rose.", "a month later", "2025-06-05").resolved == "2011-06"
+    assert _one("A year earlier, nothing.", "A year earlier", "2025-06-05").resolved == "2024"
+    assert _one("A year earlier, nothing.", "A year earlier").resolved is None
+
+
+def test_story_coarser_than_the_count_stays_unresolved():
+    assert _one("In 2011 it fell; two weeks later it rose.", "two weeks later", "2025-06-05").resolved is None
+
+
+# Issue 14: each class of TimeML time with its value and its resolved value against a stated article date.
+ARTICLE = "2013-03-15"  # a Friday
+
+
+@pytest.mark.parametrize(("text", "span", "value", "resolved"), [
+    # weekdays: the nearest such day in the direction the tense gives, the article's day included
+    ("The company said on Friday it had sold the unit.", "Friday", "XXXX-WXX-5", "2013-03-15"),
+    ("Police said the attack happened on Tuesday.", "Tuesday", "XXXX-WXX-2", "2013-03-12"),
+    ("Thursday's meeting ended without a deal.", "Thursday", "XXXX-WXX-4", "2013-03-14"),
+    ("Ministers will meet on Monday.", "Monday", "XXXX-WXX-1", "2013-03-18"),
+    ("The vote is expected on Wednesday.", "Wednesday", "XXXX-WXX-3", "2013-03-20"),
+    ("They met last Friday.", "last Friday", "XXXX-WXX-5", "2013-03-08"),
+    ("They meet next Friday.", "next Friday", "XXXX-WXX-5", "2013-03-22"),
+    ("The talks resume on Tuesday of next week.", "Tuesday of next week", "XXXX-WXX-2", "2013-03-19"),
+    ("Protests spread over the weekend.", "the weekend", "XXXX-WXX-WE", "2013-W10-WE"),
+    ("They will meet next weekend.", "next weekend", "XXXX-WXX-WE", "2013-W12-WE"),
+    # vague references: no day, except `today`
+    ("Prices are now lower.", "now", "PRESENT_REF", None),
+    ("It currently employs 400 people.", "currently", "PRESENT_REF", None),
+    ("The minister said today that talks failed.", "today", "PRESENT_REF", "2013-03-15"),
+    ("Prices have recently fallen.", "recently", "PAST_REF", None),
+    ("Such wars were common in the past.", "the past", "PAST_REF", None),
+    ("At the time, the deal was hailed.", "the time", "PAST_REF", None),
+    ("It will grow in the future.", "the future", "FUTURE_REF", None),
+    ("Talks will resume soon.", "soon", "FUTURE_REF", None),
+    # months without a year, by tense: told in the past, a month still to come is last year's
+    ("The talks collapsed in August.", "August", "XXXX-08", "2012-08"),
+    ("Output rose in February.", "February", "XXXX-02", "2013-02"),
+    ("The plant will open in January.", "January", "XXXX-01", "2014-01"),
+    ("The summit is in June.", "June", "XXXX-06", "2013-06"),
+    ("They met on May 7.", "May 7", "XXXX-05-07", "2012-05-07"),
+    # counted from the article's date at the precision of the unit (TimeML)
+    ("The plant opened three years ago.", "three years ago", "XXXX", "2010"),
+    ("Prices were lower a year ago.", "a year ago", "XXXX", "2012"),
+    ("It fell two months ago.", "two months ago", "XXXX", "2013-01"),
+    ("It fell ten days ago.", "ten days ago", "XXXX", "2013-03-05"),
+    ("It will be done eight years from now.", "eight years from now", "XXXX", "2021"),
+    # decades, centuries, seasons, fiscal years, parts of a unit
+    ("its rise in the 1990s.", "1990s", "199", None),
+    ("the politics of the 20th century", "20th century", "19", None),
+    ("They met last summer.", "last summer", "XXXX-SU", "2012-SU"),
+    ("They will meet this autumn.", "this autumn", "XXXX-FA", "2013-FA"),
+    ("sales in summer 2013 rose", "summer 2013", "2013-SU", None),
+    ("profit for fiscal 2013 rose", "fiscal 2013", "FY2013", None),
+    ("Sales this fiscal year will grow.", "this fiscal year", "FYXXXX", "FY2013"),
+    ("The plant opens by the end of the year.", "end of the year", "XXXX", "2013"),
+    ("Demand will double in the next decade.", "the next decade", "XXXX", "202"),
+])
+def test_timeml_classes(text, span, value, resolved):
+    m = _one(text, span, ARTICLE)
+    assert (m.kind, m.value, m.resolved) == ("date", value, resolved)
+
+
+def test_the_end_of_the_year_has_its_mod():
+    m = _one("The plant opens by the end of the year.", "end of the year", ARTICLE)
+    assert (m.mod, m.relative) == ("END", True)
+
+
+@pytest.mark.parametrize(("text", "span", "value"), [
+    ("prices rose in recent weeks", "weeks", "PXW"),
+    ("over the next few months, talks", "next few months", "PXM"),
+    ("For years, Baku signaled", "years", "PXY"),
+    ("a deal within days", "days", "PXD"),
+    ("the talks lasted several hours", "hours", "PTXH"),
+    ("the conflict went on for decades", "decades", "PXDE"),
+])
+def test_durations_without_a_number(text, span, value):
+    m = _one(text, span, ARTICLE)
+    assert (m.kind, m.value) == ("duration", value)
+
+
+@pytest.mark.parametrize("text", [
+    "A 22-year-old man was arrested.", "a man, 45 years old, was", "Children 6 months and older can get it.",
+    "He finished one second slower than Bolt.",
+])
+def test_ages_and_race_margins_are_no_durations(text):
+    assert [m.text for m in extract(text) if m.kind == "duration"] == []
+
+
+def test_a_year_before_a_capitalised_abbreviation_stays_a_year():
+    assert [(m.text, m.kind) for m in extract("The 2010 BP oil spill hurt.")] == [("2010", "date")]
+    assert [(m.text, m.kind) for m in extract("Rates rose 25 BP.")] == [("25 BP", "percent")]
+
+
+def test_a_weekday_before_a_date_is_no_mention_of_its_own():
+    text = "Thursday, 05 June 2025 16:13\nThe talks ended."
+    assert [(m.text, m.value) for m in extract(text) if m.kind == "date"] == [("05 June 2025", "2025-06-05")]
+
+
+def test_weekday_resolves_from_the_dateline():
+    text = "Thursday, 05 June 2025 16:13\nThe company said on Friday it had sold the unit."
+    assert _one(text, "Friday").resolved == "2025-05-30"
 
 
 def test_impossible_day_is_not_resolved():

@@ -81,6 +81,10 @@ def timex_days(value: str | None) -> tuple[date, date] | None:
     parts = value.split("-")
     try:
         year = int(parts[0])
+        if len(parts) == 1 and len(parts[0]) in (2, 3):
+            # TimeML's century (`19`) or decade (`199`)
+            size = 10 ** (4 - len(parts[0]))
+            return date(year * size, 1, 1), date(year * size + size - 1, 12, 31)
         if len(parts) == 1:
             return date(year, 1, 1), date(year, 12, 31)
         month = int(parts[1])

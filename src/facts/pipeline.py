@@ -22,7 +22,7 @@ from .ledger import Ledger, text_sha256
 from .matching import Candidate, scan, select
 from .models import AMOUNT_KINDS, ClaimRecord, Mention
 from .normalize import normalize
-from .resolve import article_date, parse_reference, resolve
+from .resolve import article_date, is_vague_time, parse_reference, resolve
 from .rules import RuleSet, cached_rules
 from .segment import Article, is_claimable, same_article, segment
 
@@ -195,14 +195,15 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
     mentions = extract(text, reference_date=reference_date, rules=rules, doc=document.doc)
     _date_articles(text, articles, mentions)
     starts = [a.start for a in articles]
-    attributed = _local_currencies(attribute(text, mentions, rules=rules, reference_date=reference_date,
-                                             articles=[(a.start, a.end) for a in articles]), starts, rules)
+    attributed = _local_currencies(_attribute(text, mentions, rules, reference_date, articles), starts, rules)
     claims: list[ClaimRecord] = []
     ranks: Counter = Counter()
     for claim in attributed:
         m = claim.mention
         i = bisect_right(starts, m.start) - 1
         if i < 0 or m.start >= articles[i].end or not is_claimable(articles[i], m.start):
+            continue
+        if is_vague_time(m):
             continue
         key = (story_ids[i], m.kind, claim.metric, tuple(claim.subject))
         ranks[key] += 1
@@ -229,6 +230,20 @@ def _date_articles(text: str, articles: list[Article], mentions: list[Mention]) 
                 m for m in mentions if m.end <= a.end])
             if written:
                 a.date = written[0].isoformat()
+
+
+def _attribute(text: str, mentions: list[Mention], rules: RuleSet, reference_date: str | date | None,
+               articles: list[Article]) -> list[Claim]:
+    """What each mention is about. Weekdays, vague references and lengths with no number (`now`, `on
+    Friday`, `for years`: `resolve.is_vague_time`) are left out of attribution, where they would stand as
+    the period of the figures beside them, and are about nothing: they are no claims."""
+    vague = {id(m) for m in mentions if is_vague_time(m)}
+    if not vague:
+        return attribute(text, mentions, rules=rules, reference_date=reference_date,
+                         articles=[(a.start, a.end) for a in articles])
+    found = iter(attribute(text, [m for m in mentions if id(m) not in vague], rules=rules,
+                           reference_date=reference_date, articles=[(a.start, a.end) for a in articles]))
+    return [Claim(m, [], None, None, None, m.start, m.end) if id(m) in vague else next(found) for m in mentions]
 
 
 @lru_cache(maxsize=8)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import regex
@@ -107,17 +108,36 @@ def resolve(text: str, mentions: list[Mention], lex: Lexicon, reference: date | 
     written = article_date(text, mentions)
     default = written[0] if written else reference
     out: list[Mention] = []
+    story: tuple[date, str] | None = None
     for m in mentions:
         if m.kind == "period" and _UNDERSPECIFIED_MONTHS.fullmatch(str(m.value)):
             m = m.model_copy(update={"value": _refer_back(str(m.value), out)})
         if m.kind not in ("date", "period") or not (m.relative or "XXXX" in str(m.value)):
+            story = _story_time(m, m.value) or story
             out.append(m)
             continue
         i = bisect_right(starts, m.start)
         anchor = datelines[i - 1][1] if i else default
-        resolved = resolve_value(m, anchor, lex) if anchor else None
+        resolved = resolve_value(m, anchor, lex, text, story or (anchor and (anchor, "D"))) if anchor else None
+        story = _story_time(m, resolved) or story
         out.append(m.model_copy(update={"resolved": resolved}) if resolved else m)
     return out
+
+
+_CALENDAR = regex.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+
+
+def _story_time(m: Mention, value: object) -> tuple[date, str] | None:
+    """A date the story has come to (`in 2012`, `on 5 May`), for what counts from it (`a year earlier`),
+    with its precision (Y, M, D)."""
+    found = _CALENDAR.fullmatch(str(value)) if m.kind == "date" and value else None
+    if not found:
+        return None
+    year, month, day = found.group(1, 2, 3)
+    try:
+        return date(int(year), int(month or 1), int(day or 1)), "D" if day else "M" if month else "Y"
+    except ValueError:
+        return None
 
 
 def _refer_back(value: str, before: list[Mention]) -> str:
@@ -130,11 +150,22 @@ def _refer_back(value: str, before: list[Mention]) -> str:
     return f"{year}/{year}"
 
 
-def resolve_value(m: Mention, anchor: date, lex: Lexicon) -> str | None:
-    """A date or period with no year, or a relative one, at the anchor; None where it cannot be said."""
+def resolve_value(m: Mention, anchor: date, lex: Lexicon, text: str | None = None,
+                  story: tuple[date, str] | None = None) -> str | None:
+    """A date or period with no year, or a relative one, at the anchor; None where it cannot be said.
+    Given the text the mention stands in, a date without a year, a weekday or a season is read in the
+    direction its sentence's tense gives (`in August` told in the past is the August before the anchor).
+    Given the time the story has come to (a date and its precision), `a year earlier` counts from it."""
     value = str(m.value)
+
+    def tense() -> int:
+        return tense_at(text, m.start, m.end, lex) if text is not None else 0
+
+    special = _timeml_form(m, value, anchor, lex, tense)
+    if special is not None:
+        return special or None
     if not m.relative:
-        resolved = value.replace("XXXX", f"{anchor.year:04d}")
+        resolved = value.replace("XXXX", f"{_year_by_tense(value, anchor, tense):04d}")
         return resolved if all(_valid(part) for part in resolved.split("/")) else None
     if value.startswith("XXXX-"):
         # "January this year", "the first nine months of last year": the year the phrase names.
@@ -144,9 +175,188 @@ def resolve_value(m: Mention, anchor: date, lex: Lexicon) -> str | None:
             return resolved if all(_valid(part) for part in resolved.split("/")) else None
         return _month_from_anchor(m.text, int(value[5:7]), anchor, lex)
     shift = lex.lookup("relative_date", m.text) or lex.lookup("relative_period", m.text)
+    if shift and shift.get("story") and story is not None:
+        # "the following year", "the next day": from the time the story has come to, if it is as precise.
+        return _shift(story[0], shift) if "YMWD".index(story[1]) >= "YMWD".index(shift["unit"][0].upper()) \
+            or shift["unit"] in ("decade", "quarter") else None
     if shift:
         return _shift(anchor, shift)
-    return _counted(m.text, anchor, lex)
+    counted = _counted(m.text, anchor, lex, story)
+    if counted is not None:
+        return counted
+    # "the end of the year", "early next year": the unit named after the part.
+    for table in ("relative_date", "current_unit"):
+        found = regex.search(lex.patterns[table], m.text)
+        if found:
+            return _shift(anchor, lex.lookup(table, found.group()))
+    return None
+
+
+def is_vague_time(m: Mention) -> bool:
+    """A weekday, a vague reference (`now`, `recently`) or a length with no number (`for years`): TimeML's
+    forms beyond the gold (FORMAT.md, "Time words the gold leaves out"); such a time is a claim only
+    where it dates an event, and a vague length never."""
+    value = str(m.value)
+    if m.kind == "duration":
+        return "X" in value
+    return m.kind == "date" and (value in REFERENCES or _WEEKDAY.fullmatch(value) is not None)
+
+
+_WEEKDAY = regex.compile(r"XXXX-WXX-([1-7]|WE)")
+_SEASON = regex.compile(r"XXXX-(SP|SU|FA|WI)")
+REFERENCES = frozenset({"PRESENT_REF", "PAST_REF", "FUTURE_REF"})
+
+
+def _timeml_form(m: Mention, value: str, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str | None:
+    """The forms TimeML has beyond calendar dates: vague references, weekdays, seasons, fiscal years.
+    None where the value is none of them, "" where it is one that does not resolve."""
+    if value in REFERENCES:
+        found = lex.lookup("vague_reference", m.text)
+        return anchor.isoformat() if found and found.get("day") else ""
+    weekday = _WEEKDAY.fullmatch(value)
+    if weekday and weekday.group(1) == "WE":
+        return _weekend(m.text, anchor, lex, tense)
+    if weekday:
+        return _weekday(m.text, int(weekday.group(1)), anchor, lex, tense)
+    season = _SEASON.fullmatch(value)
+    if season:
+        first = next(s["first"] for s in lex.tables["season"].values() if s["code"] == season.group(1))
+        return _season(m.text if m.relative else "", season.group(1), first, anchor, lex, tense)
+    if value == "FYXXXX":
+        offset = _offset_word(m.text, "fiscal", lex)
+        return "" if offset is None else f"FY{anchor.year + offset:04d}"
+    return None
+
+
+def _offset_word(text: str, before: str, lex: Lexicon) -> int | None:
+    """How far the word before `before` moves from the anchor (`next week`: 1, `last fiscal year`: -1)."""
+    words = fold(text).split()
+    at = next((i for i, w in enumerate(words) if w.startswith(before)), None)
+    if not at:
+        return None
+    shift = lex.lookup("relative_month", words[at - 1])
+    return None if shift is None else int(shift["offset"])
+
+
+def _weekday(text: str, day: int, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str | None:
+    """`Tuesday of next week`: that day of the week named; `last Friday` the latest before the anchor,
+    `next Monday` the first after; else the nearest in the tense's direction, the anchor day itself
+    included (`on Friday` told in the past is the Friday before, after `will` the one after)."""
+    week = _offset_word(text, "week", lex)
+    if week is not None:
+        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=week)
+        return (monday + timedelta(days=day - 1)).isoformat()
+    words = fold(text).split()
+    shift = lex.lookup("relative_weekday", words[0]) if len(words) > 1 else None
+    diff = day - anchor.isoweekday()
+    if shift is not None and int(shift["offset"]) < 0:
+        diff = diff if diff < 0 else diff - 7
+    elif shift is not None and int(shift["offset"]) > 0:
+        diff = diff if diff > 0 else diff + 7
+    elif shift is not None or tense() > 0:
+        diff = diff if diff >= 0 else diff + 7
+    else:
+        diff = diff if diff <= 0 else diff - 7
+    return (anchor + timedelta(days=diff)).isoformat()
+
+
+def _weekend(text: str, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str:
+    """`last weekend`: the one before the anchor day; `next weekend` the one of the week after; `this
+    weekend` the anchor's week's; `the weekend` the one before, or the coming one where the tense says so
+    (the anchor's own where it falls on one)."""
+    words = fold(text).split()
+    shift = lex.lookup("relative_weekday", words[0])
+    offset = int(shift["offset"]) if shift is not None else (0 if anchor.isoweekday() >= 6 or tense() > 0 else -1)
+    if shift is not None and offset < 0 and anchor.isoweekday() == 7:
+        offset = -1
+    year, week, _ = (anchor + timedelta(weeks=offset)).isocalendar()
+    return f"{year:04d}-W{week:02d}-WE"
+
+
+def _season(text: str, code: str, first: int, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str:
+    """`last summer`: the latest summer over before the anchor; `next fall` the first to begin after
+    it; `this spring` the anchor's year's; with no such word, the one the anchor is in, else the
+    nearest in the tense's direction. A winter is named by the year of its December."""
+    now = anchor.year * 12 + anchor.month - 1
+    begins = lambda year: year * 12 + first - 1  # noqa: E731
+    words = fold(text).split()
+    shift = lex.lookup("relative_month", words[0]) if len(words) > 1 else None
+    offset = None if shift is None else int(shift["offset"])
+    if offset is None or offset == 0:
+        year = anchor.year - (1 if first == 12 and anchor.month < 3 else 0)
+        if offset == 0 or begins(year) <= now <= begins(year) + 2 or (offset := tense()) == 0:
+            return f"{year:04d}-{code}"
+    year = anchor.year + 1
+    if offset < 0:
+        while begins(year) + 2 >= now:
+            year -= 1
+    else:
+        year = anchor.year - 1
+        while begins(year) <= now:
+            year += 1
+    return f"{year:04d}-{code}"
+
+
+def _year_by_tense(value: str, anchor: date, tense: Callable[[], int]) -> int:
+    """The year of a month or day written without one: the anchor's, or the year before where the
+    story is told in the past and the month is still to come (`in August`, dated March), the year
+    after where it is told in the future and the month is over."""
+    parts = value.split("/")[0].split("-")
+    if len(parts) < 2 or not parts[1].isdigit() or (told := tense()) == 0:
+        return anchor.year
+    day = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    written = (int(parts[1]), day or 0)
+    now = (anchor.month, anchor.day if day else 0)
+    if told < 0 and written > now:
+        return anchor.year - 1
+    if told > 0 and written < now:
+        return anchor.year + 1
+    return anchor.year
+
+
+_TOKEN = regex.compile(r"\w+(?:['’]t\b)?|['’]\w+")
+_SENTENCE_BREAK = regex.compile(r"[.!?;](?=\s)|\n")
+# How far around a mention its tense is looked for, and how many words a future cue reaches over
+# (`will be signed`).
+TENSE_REACH = 150
+FUTURE_REACH = 3
+
+
+def tense_at(text: str, start: int, end: int, lex: Lexicon) -> int:
+    """The tense a mention is told in: -1 past, 1 future, 0 not said; from the cue words of its
+    sentence nearest before it, else nearest after it (`tense_cue` and `past_suffix` in lexicon/time.yaml)."""
+    lo = max(0, start - TENSE_REACH)
+    breaks = [b.end() for b in _SENTENCE_BREAK.finditer(text, lo, start)]
+    lo = breaks[-1] if breaks else lo
+    stop = _SENTENCE_BREAK.search(text, end, min(len(text), end + TENSE_REACH))
+    hi = stop.start() if stop else min(len(text), end + TENSE_REACH)
+    tokens = [t for t in _TOKEN.finditer(text, lo, hi) if t.end() <= start or t.start() >= end]
+    cues: list[tuple[int, int]] = []
+    reach = 0
+    for t in tokens:
+        cue = _cue(t.group(), lex)
+        if cue == 1:
+            reach = FUTURE_REACH + 1
+        elif cue == -1 and reach:
+            cue = 1
+        reach = max(0, reach - 1)
+        if cue:
+            # A cue before the mention first (`will visit Baku on 7 May, officials said`): the verb a
+            # time is told with stands before it, but for a subject (`Thursday's meeting ended`).
+            cues.append((t.end() > start, start - t.end() if t.end() <= start else t.start() - end, cue))
+    return min(cues)[2] if cues else 0
+
+
+_TENSES = {"past": -1, "future": 1}
+
+
+def _cue(word: str, lex: Lexicon) -> int:
+    key = word.casefold()
+    found = lex.tables["tense_cue"].get(key) or lex.tables["tense_cue"].get(fold(key)) if not key.isalpha() \
+        else lex.tables["tense_cue"].get(key)
+    if found is None and len(key) > 4:
+        found = next((tense for suffix, tense in lex.tables["past_suffix"].items() if key.endswith(suffix)), None)
+    return _TENSES.get(found, 0)
 
 
 def _year_shift(text: str, lex: Lexicon) -> int | None:
@@ -184,6 +394,8 @@ def _month_from_anchor(text: str, month: int, anchor: date, lex: Lexicon) -> str
 def _shift(anchor: date, shift: dict) -> str | None:
     """Move the anchor by whole calendar units and give it at the precision of the unit."""
     unit, offset = shift["unit"], int(shift.get("offset", 0))
+    if unit == "decade":
+        return f"{anchor.year // 10 + offset:03d}"
     if unit == "year":
         return f"{anchor.year + offset:04d}"
     if unit == "quarter":
@@ -201,10 +413,13 @@ def _shift(anchor: date, shift: dict) -> str | None:
     return None
 
 
-def _counted(text: str, anchor: date, lex: Lexicon) -> str | None:
-    """`2 years 1 month 21 days ago`, `3 days from today`: the anchor moved by each count, as a day.
+def _counted(text: str, anchor: date, lex: Lexicon, story: tuple[date, str] | None = None) -> str | None:
+    """`2 years 1 month 21 days ago`, `3 days from today`: the anchor moved by each count, given at the
+    precision of the smallest unit counted, as TimeML does (`three years ago` is a year, `two months
+    ago` a month, `ten days ago` and `two weeks ago` a day).
 
-    `earlier`/`later` count from a time in the story, so they have no sign and stay unresolved.
+    `earlier`/`later` count from the time the story has come to (`story`: in 2012, `a year earlier` is
+    2011); without one they stay unresolved, as where that time is coarser than the count.
     """
     units = list(regex.finditer(r"(?<![^\W\d_])(?:" + lex.patterns["duration_unit"] + r")\b", text))
     if not units:
@@ -212,18 +427,25 @@ def _counted(text: str, anchor: date, lex: Lexicon) -> str | None:
     direction = lex.lookup("relative_direction", text[units[-1].end():])
     if not direction or "sign" not in direction:
         return None
+    coarsest = "D"
+    if direction.get("story"):
+        if story is None:
+            return None
+        anchor, coarsest = story
     sign = int(direction["sign"])
     day = anchor + timedelta(days=int(direction.get("base", 0)))
     months = days = 0
     start = 0
+    finest = "Y"
     for u in units:
-        count_text = regex.sub(r"^(?:\W|and\b)+", "", fold(text[start:u.start()]))
-        count = parse_number(count_text, lex)
+        count_text = regex.sub(r"^(?:\W|and\b)+", "", fold(text[start:u.start()])).strip()
+        count = 1 if count_text in ("a", "an") else parse_number(count_text, lex)
         info = lex.lookup("duration_unit", u.group())
         if count is None or info is None or count != int(count):
             return None
         n = int(count) * int(info.get("factor", 1))
         symbol = info["symbol"]
+        finest = symbol if "YMWD".find(symbol) > "YMWD".index(finest) else finest
         if symbol == "Y":
             months += 12 * n
         elif symbol == "M":
@@ -235,7 +457,14 @@ def _counted(text: str, anchor: date, lex: Lexicon) -> str | None:
         else:
             return None
         start = u.end()
-    return (_add_months(day, sign * months) + timedelta(days=sign * days)).isoformat()
+    if "YMD".index(coarsest) < "YMD".index(finest if finest != "W" else "D"):
+        return None
+    moved = _add_months(day, sign * months) + timedelta(days=sign * days)
+    if finest == "Y" and not direction.get("base"):
+        return f"{moved.year:04d}"
+    if finest == "M" and not direction.get("base"):
+        return f"{moved.year:04d}-{moved.month:02d}"
+    return moved.isoformat()
 
 
 def _add_months(day: date, months: int) -> date:

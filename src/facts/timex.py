@@ -81,15 +81,48 @@ def date(c: Candidate, lex: Lexicon) -> Fields | None:
     fields: Fields = {}
     if c.has("mod"):
         fields["mod"] = lex.lookup("date_mod", c.group("mod"))
+    vague = _vague_date(c, lex)
+    if vague is not None:
+        return fields | vague if vague else None
     month = _month(c.group("month"), lex)
     if c.has("month") and month is None:
         return None
     if c.has("relative"):
         return fields | {"value": "XXXX" if month is None else f"XXXX-{month:02d}", "relative": True}
     if c.has("decade"):
-        return fields | {"value": c.group("decade")[:3] + "X"}
+        return fields | {"value": c.group("decade")[:3]}
     value = _timex(_year(c.group("year")), month, _day(c.group("day"), lex))
     return None if value is None else fields | {"value": value}
+
+
+def _vague_date(c: Candidate, lex: Lexicon) -> Fields | None:
+    """TimeML's forms for what has no calendar date (ISO-TimeML, TimeML 1.2.1): a vague reference
+    (`PRESENT_REF`), a weekday (`XXXX-WXX-5`), a weekend (`XXXX-WXX-WE`), a season (`2013-SU`), a fiscal year (`FY2013`), a
+    century (`19`). None where the candidate is none of them; {} where it is one but invalid."""
+    if c.has("reference"):
+        found = lex.lookup("vague_reference", c.group("reference"))
+        return {"value": found["value"], "relative": True} if found else {}
+    if c.has("weekend"):
+        return {"value": "XXXX-WXX-WE", "relative": True}
+    if c.has("weekday"):
+        day = lex.lookup("weekday_full", c.group("weekday"))
+        return {"value": f"XXXX-WXX-{day}", "relative": True} if day else {}
+    if c.has("season"):
+        season = lex.lookup("season", c.group("season"))
+        year = _year(c.group("year"))
+        if season is None:
+            return {}
+        fields: Fields = {"value": f"{year or 'XXXX'}-{season['code']}"}
+        return fields | {"relative": True} if c.has("relative") else fields
+    if c.has("fiscal"):
+        if c.has("relative"):
+            return {"value": "FYXXXX", "relative": True}
+        year = _year(c.group("year"))
+        return {"value": f"FY{year}"} if year else {}
+    if c.has("century"):
+        number = _ordinal(c.group("century"), lex)
+        return {"value": f"{number - 1:02d}"} if number and 1 <= number <= 21 else {}
+    return None
 
 
 def _year_part(c: Candidate, lex: Lexicon, year: str | None) -> Fields | None:
@@ -146,10 +179,18 @@ def _count(text: str, lex: Lexicon) -> Decimal | None:
     return Decimal(1) if fold(text) in ("a", "an") else parse_number(text, lex)
 
 
+# TimeML's designators of units that ISO 8601 has none for (`decades` with no number: `PXDE`).
+_VAGUE_FACTOR = {10: "DE", 100: "CE"}
+
+
 def duration(c: Candidate, lex: Lexicon) -> Fields | None:
     unit = lex.lookup("duration_unit", c.group("unit"))
     if unit is None:
         return None
+    if c.has("vague"):
+        symbol = _VAGUE_FACTOR.get(unit.get("factor", 1), unit["symbol"])
+        prefix = "PT" if symbol in ("H", "MIN", "S") else "P"
+        return {"value": f"{prefix}X{'M' if symbol == 'MIN' else symbol}"}
     number = _count(c.group("number"), lex) if c.has("number") else None
     fraction = lex.lookup("duration_fraction", c.group("fraction"))
     if (c.has("number") and number is None) or (c.has("fraction") and fraction is None):

@@ -104,17 +104,11 @@ def test_the_end_of_the_year_has_its_mod():
     assert (m.mod, m.relative) == ("END", True)
 
 
-@pytest.mark.parametrize(("text", "span", "value"), [
-    ("prices rose in recent weeks", "weeks", "PXW"),
-    ("over the next few months, talks", "next few months", "PXM"),
-    ("For years, Baku signaled", "years", "PXY"),
-    ("a deal within days", "days", "PXD"),
-    ("the talks lasted several hours", "hours", "PTXH"),
-    ("the conflict went on for decades", "decades", "PXDE"),
-])
-def test_durations_without_a_number(text, span, value):
-    m = _one(text, span, ARTICLE)
-    assert (m.kind, m.value) == ("duration", value)
+@pytest.mark.parametrize("text", ["prices rose in recent weeks", "over the next few months, talks",
+                                  "For years, Baku signaled", "the conflict went on for decades"])
+def test_durations_without_a_number_are_no_mentions(text):
+    # The guidelines (eval/gold/GUIDELINES.md) leave vague time out.
+    assert [m for m in extract(text, reference_date=ARTICLE) if m.kind == "duration"] == []
 
 
 @pytest.mark.parametrize("text", [

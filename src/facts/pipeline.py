@@ -234,8 +234,8 @@ def _date_articles(text: str, articles: list[Article], mentions: list[Mention]) 
 
 def _attribute(text: str, mentions: list[Mention], rules: RuleSet, reference_date: str | date | None,
                articles: list[Article]) -> list[Claim]:
-    """What each mention is about. Weekdays, vague references and lengths with no number (`now`, `on
-    Friday`, `for years`: `resolve.is_vague_time`) are left out of attribution, where they would stand as
+    """What each mention is about. Weekdays and vague references (`now`, `on Friday`:
+    `resolve.is_vague_time`) are left out of attribution, where they would stand as
     the period of the figures beside them, and are about nothing: they are no claims."""
     vague = {id(m) for m in mentions if is_vague_time(m)}
     if not vague:

@@ -193,12 +193,9 @@ def resolve_value(m: Mention, anchor: date, lex: Lexicon, text: str | None = Non
 
 
 def is_vague_time(m: Mention) -> bool:
-    """A weekday, a vague reference (`now`, `recently`) or a length with no number (`for years`): TimeML's
-    forms beyond the gold (FORMAT.md, "Time words the gold leaves out"); such a time is a claim only
-    where it dates an event, and a vague length never."""
+    """A weekday or a vague reference (`now`, `recently`): TimeML's forms beyond the gold (FORMAT.md,
+    "Time words the gold leaves out"); such a time is a claim only where it dates an event."""
     value = str(m.value)
-    if m.kind == "duration":
-        return "X" in value
     return m.kind == "date" and (value in REFERENCES or _WEEKDAY.fullmatch(value) is not None)
 
 

@@ -179,18 +179,10 @@ def _count(text: str, lex: Lexicon) -> Decimal | None:
     return Decimal(1) if fold(text) in ("a", "an") else parse_number(text, lex)
 
 
-# TimeML's designators of units that ISO 8601 has none for (`decades` with no number: `PXDE`).
-_VAGUE_FACTOR = {10: "DE", 100: "CE"}
-
-
 def duration(c: Candidate, lex: Lexicon) -> Fields | None:
     unit = lex.lookup("duration_unit", c.group("unit"))
     if unit is None:
         return None
-    if c.has("vague"):
-        symbol = _VAGUE_FACTOR.get(unit.get("factor", 1), unit["symbol"])
-        prefix = "PT" if symbol in ("H", "MIN", "S") else "P"
-        return {"value": f"{prefix}X{'M' if symbol == 'MIN' else symbol}"}
     number = _count(c.group("number"), lex) if c.has("number") else None
     fraction = lex.lookup("duration_fraction", c.group("fraction"))
     if (c.has("number") and number is None) or (c.has("fraction") and fraction is None):

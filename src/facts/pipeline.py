@@ -17,7 +17,7 @@ from .attribution import Claim, attribute
 from .documents import DEFAULT_MAX_BYTES, Document, InputError, load_documents
 from .intervals import value_interval
 from .ledger import Ledger, text_sha256
-from .matching import Candidate, scan, select
+from .matching import Candidate, RuleTimeout, scan, select
 from .models import AMOUNT_KINDS, ClaimRecord, Mention
 from .normalize import normalize
 from .resolve import parse_reference, resolve
@@ -74,7 +74,7 @@ def extract(text: str, *, reference_date: str | date | None = None, rules: RuleS
     rules = rules or cached_rules()
     reference = parse_reference(reference_date)
     matched, kept = _without_invisible(text)
-    candidates, vetoes = scan(matched, rules)
+    candidates, vetoes = scan(matched, rules, doc)
     chosen, valued = _select_valid(candidates, vetoes, rules)
     mentions = []
     for c in chosen:
@@ -280,7 +280,10 @@ def extract_documents(paths: Iterable[str], *, reference_date: str | date | None
         if isinstance(item, InputError):
             yield item
         else:
-            yield item, extract(item.text, reference_date=reference_date, rules=rules, doc=item.doc)
+            try:
+                yield item, extract(item.text, reference_date=reference_date, rules=rules, doc=item.doc)
+            except RuleTimeout as err:
+                yield err
 
 
 @dataclass
@@ -332,7 +335,12 @@ def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, referen
                 summary.held += 1
                 continue
             with _collector_paused():
-                processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
+                try:
+                    processed = process_document(item, rules=rules, stories=stories, reference_date=reference_date)
+                except RuleTimeout as err:  # the rule and the document named; the run goes on
+                    summary.failed.append(err)
+                    yield err
+                    continue
                 summary.articles += len(processed.articles)
                 summary.copies += sum(1 for s in processed.stories if s in seen_stories)
                 seen_stories.update(processed.stories)

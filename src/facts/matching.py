@@ -26,7 +26,8 @@ _LAST_SPACE = regex.compile(r"(?r)\s")
 TOKEN_LIMIT = 256
 # Seconds one call into the engine may take (a rule's match at one position, or the negative rules over
 # one window) before the document is given up with the rule named: a pattern that backtracks
-# catastrophically must not hang a run. The slowest call on the seeds takes well under 10 ms.
+# catastrophically must not hang a run. The slowest call on the seeds took 9-20 ms (shared machine), and the
+# timeout makes extraction 1.2-1.4x dearer in CPU (benchmarks/bench_match_timeout.py); 0 turns it off.
 MATCH_TIMEOUT = 2.0
 MATCH_TIMEOUT_ENV = "FACTS_MATCH_TIMEOUT"
 
@@ -185,11 +186,11 @@ def scan(text: str, rules: RuleSet, doc: str | None = None) -> tuple[list[Candid
         tried = [p for ch, at in by_char.items() if can_start is None or ch in can_start for p in at]
         if kind in rules.anchored_kinds:
             tried = [p for p in tried if p in anchor_set]
-        for position in sorted(tried):
-            try:
-                m = match(text, position, timeout=timeout)
-            except TimeoutError:
-                raise _timed_out(text, position, rules, kind, timeout, doc) from None
+        if timeout is None:  # no keyword at all: passing even `timeout=None` costs a call twice its time
+            matches = ((position, match(text, position)) for position in sorted(tried))
+        else:
+            matches = _timed(match, text, sorted(tried), timeout, rules, kind, doc)
+        for position, m in matches:
             if m is None:
                 continue
             markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
@@ -202,10 +203,20 @@ def scan(text: str, rules: RuleSet, doc: str | None = None) -> tuple[list[Candid
     if negative is not None and candidates:
         for lo, hi in windows(text, [(c.start, c.end) for c in candidates]):
             try:
-                vetoes.extend(m.span() for m in negative.finditer(text, lo, hi, timeout=timeout))
+                found = negative.finditer(text, lo, hi, timeout=timeout) if timeout else negative.finditer(text, lo, hi)
+                vetoes.extend(m.span() for m in found)
             except TimeoutError:
                 raise _timed_out(text, (lo, hi), rules, NEGATIVE, timeout, doc) from None
     return candidates, vetoes
+
+
+def _timed(match, text: str, positions: list[int], timeout: float, rules: RuleSet, kind: str, doc: str | None):
+    """(position, match) at each position, each call under the timeout; past it, RuleTimeout."""
+    for position in positions:
+        try:
+            yield position, match(text, position, timeout=timeout)
+        except TimeoutError:
+            raise _timed_out(text, position, rules, kind, timeout, doc) from None
 
 
 def select(candidates: list[Candidate], vetoes: list[tuple[int, int]]) -> list[Candidate]:

@@ -345,7 +345,10 @@ def test_reference_date_is_taken_by_check_report_and_diff(tmp_path):
     assert (checked.returncode, reported.returncode, diffed.returncode) == (0, 0, 0), checked.stderr + reported.stderr
     for ledger in ledgers.values():
         claims = jsonl(run("claims", "--ledger", str(ledger), "--format", "jsonl").stdout)
-        assert [(c["text"], c["resolved"]) for c in claims if c["kind"] == "date"] == [("last year", "2024")]
+        # Both resolved against the reference date; whether the lead's `7 May` is a claim is segment.py's say
+        # (since 67f5497 a headless page starts at its first whole sentence, so it is).
+        resolved = {c["text"]: c["resolved"] for c in claims if c["kind"] == "date"}
+        assert resolved["last year"] == "2024" and resolved.get("7 May", "2025-05-07") == "2025-05-07"
 
 
 def test_check_table_with_o_writes_the_table_to_the_file(tmp_path):

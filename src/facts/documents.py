@@ -18,9 +18,9 @@ import charset_normalizer
 import inscriptis
 from pydantic import BaseModel, ConfigDict
 
-# The pipeline holds about 21 MB per MB of text on top of 133 MB (8 MB of articles: 297 MB at
-# peak), so 16 MiB keeps any admitted file under 500 MB; `--max-size` raises it for a bigger machine.
-DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+# The pipeline holds about 23 MB per MB of text on top of 133 MB (a 16 MiB file of articles peaked at 505 MB,
+# benchmarks/bench_size.py), so 14 MiB keeps any admitted file under 500 MB; `--max-size` raises it.
+DEFAULT_MAX_BYTES = 14 * 1024 * 1024
 _RAISE_LIMIT = "--max-size MB raises it"
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 

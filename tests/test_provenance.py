@@ -140,3 +140,19 @@ def test_the_report_links_each_article_and_conflict_side_to_its_source_url(html_
     html = out.read_text(encoding="utf-8")
     assert f'<a class="source" href="{URL}" rel="noopener noreferrer nofollow" target="_blank"' in html
     assert html.count(f"page: {URL}") == html.count('<mark class="claim ')
+
+
+def test_an_html_page_counts_double_against_the_size_limit(tmp_path):
+    from facts.documents import HTML_SIZE_FACTOR, InputError
+
+    path = tmp_path / "big.html"
+    path.write_text(page(HEAD), encoding="utf-8")
+    size = path.stat().st_size
+    with pytest.raises(InputError) as refused:
+        load_document(path, max_bytes=size * HTML_SIZE_FACTOR - 1)
+    assert str(refused.value) == (f"{path}: file too large ({size} bytes > {(size * HTML_SIZE_FACTOR - 1) // 2} limit "
+                                  f"for HTML, 1/2 of the {size * HTML_SIZE_FACTOR - 1} for text; --max-size MB raises it)")
+    assert load_document(path, max_bytes=size * HTML_SIZE_FACTOR).url == URL
+    text = tmp_path / "big.txt"
+    text.write_text(page(HEAD), encoding="utf-8")
+    assert load_document(text, max_bytes=size).format == "text"

@@ -98,7 +98,12 @@ def _batch(stream, rules: RuleSet, reference: str | None) -> tuple[list[dict], i
         try:
             case = json.loads(line)
             text, case_id = case["text"], case.get("id", n)
-            mentions = extract(text, reference_date=case.get("reference") or reference, rules=rules)
+            mentions = extract(text, reference_date=case.get("reference") or reference, rules=rules,
+                               doc=f"<stdin>:{n}")
+        except InputError as exc:  # a rule ran past the match timeout on this case
+            _warn(str(exc))
+            failures += 1
+            continue
         except (ValueError, KeyError, TypeError) as exc:
             _warn(f"<stdin>:{n}: {exc.__class__.__name__}: {exc}")
             failures += 1
@@ -283,6 +288,19 @@ def cmd_verdicts_import(args: argparse.Namespace) -> int:
     return 1 if result.invalid else 0
 
 
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    from .rules import check_rules
+
+    problems = check_rules(args.rules)
+    for problem in problems:
+        print(problem)
+    if problems:
+        _warn(f"{len(problems)} patterns can backtrack catastrophically")
+        return 1
+    _warn("rules checked: no nested unbounded quantifiers")
+    return 0
+
+
 REFERENCE_HELP = "anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE"
 JOBS_HELP = "read documents in this many processes (default: the machine's cores); the output is the same"
 MIN_CONFIDENCE_HELP = ("leave out flags less sure than this that both claims speak of one fact "
@@ -357,6 +375,13 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--min-confidence", type=float, metavar="0-1", help=MIN_CONFIDENCE_HELP)
     rp.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     rp.set_defaults(func=cmd_report)
+
+    ru = sub.add_parser("rules", help="check a rules folder")
+    ru_sub = ru.add_subparsers(dest="rules_command", required=True)
+    rc = ru_sub.add_parser("check", help="load the rules and refuse patterns that nest unbounded quantifiers "
+                                         "(exit 1 naming each one's file and line)")
+    rc.add_argument("--rules", help="rules folder (default: the bundled rules/)")
+    rc.set_defaults(func=cmd_rules_check)
 
     vd = sub.add_parser("verdicts", help="verdicts filled in a workbook, back into the ledger")
     vd_sub = vd.add_subparsers(dest="verdicts_command", required=True)

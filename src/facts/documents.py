@@ -18,9 +18,12 @@ import charset_normalizer
 import inscriptis
 from pydantic import BaseModel, ConfigDict
 
-# The pipeline holds about 21 MB per MB of text on top of 133 MB (8 MB of articles: 297 MB at
-# peak), so 16 MiB keeps any admitted file under 500 MB; `--max-size` raises it for a bigger machine.
-DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+# The pipeline holds about 23 MB per MB of text on top of 133 MB (a 16 MiB file of articles peaked at 505 MB,
+# benchmarks/bench_size.py), so 14 MiB keeps any admitted file under 500 MB; `--max-size` raises it.
+DEFAULT_MAX_BYTES = 14 * 1024 * 1024
+# An HTML page also holds its parsed trees (a 16 MiB page peaked at 780 MB against 505 MB for its text), so it
+# counts this many times its size against the limit.
+HTML_SIZE_FACTOR = 2
 _RAISE_LIMIT = "--max-size MB raises it"
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
@@ -67,6 +70,11 @@ class Document(BaseModel):
     encoding: str
     warnings: list[str] = []
     format: Literal["text", "html"] = "text"
+    # Where the text came from, read from an HTML page's <head> (`html_provenance`); None when not given.
+    url: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    published: str | None = None  # YYYY-MM-DD
 
 
 def _codec_name(encoding: str) -> str:
@@ -198,6 +206,10 @@ def load_document(path: str | Path, doc: str | None = None, max_bytes: int = DEF
     # Checked before opening: opening a FIFO or device could block or never end.
     if not stat.S_ISREG(info.st_mode):
         raise InputError(name, "not a regular file")
+    markup = Path(path).suffix.lower() in HTML_SUFFIXES
+    if markup and info.st_size * HTML_SIZE_FACTOR > max_bytes:
+        raise InputError(name, f"file too large ({info.st_size} bytes > {max_bytes // HTML_SIZE_FACTOR} limit for "
+                               f"HTML, 1/{HTML_SIZE_FACTOR} of the {max_bytes} for text; {_RAISE_LIMIT})")
     if info.st_size > max_bytes:
         raise InputError(name, f"file too large ({info.st_size} bytes > {max_bytes} limit; {_RAISE_LIMIT})")
     try:
@@ -209,22 +221,84 @@ def load_document(path: str | Path, doc: str | None = None, max_bytes: int = DEF
     if len(data) > max_bytes:
         raise InputError(name, f"file too large (it grew past the {max_bytes} bytes limit; {_RAISE_LIMIT})")
     text, encoding, warnings = decode_bytes(data, name)
-    markup = Path(path).suffix.lower() in HTML_SUFFIXES
+    provenance: dict[str, str | None] = {}
+    if markup:
+        provenance = html_provenance(text)
+        text, extractor = main_text(text)
+        if extractor != "trafilatura":
+            warnings = [*warnings, "no main content found in the HTML: the whole page read as text"]
     return Document(
         doc=Path(path).name if doc is None else doc,
         path=name,
-        text=html_to_text(text) if markup else text,
+        text=text,
         encoding=encoding,
         warnings=warnings,
         format="html" if markup else "text",
+        **provenance,
     )
 
 
 def html_to_text(html: str) -> str:
-    """The page as a reader sees it: inscriptis keeps block layout (paragraphs,
-    list items, table rows on their own lines) and drops scripts and styles.
-    Offsets of mentions index this text, which the ledger stores."""
-    return inscriptis.get_text(html)
+    """The page as a reader sees it: its main content (`main_text`). Offsets of mentions index this
+    text, which the ledger stores."""
+    return main_text(html)[0]
+
+
+def main_text(html: str) -> tuple[str, str]:
+    """The article of a page without its navigation, related links, comments and footer, and the
+    extractor that gave it: trafilatura's main content (paragraphs, headings, list items and table rows a
+    line each), else, on a page where it finds none, the whole page as inscriptis lays it out (block
+    layout kept, scripts and styles dropped). On the seeds' HTML forms inscriptis let every figure of the
+    navigation and footer through as claims; trafilatura none (benchmarks/html_extractors.py)."""
+    import trafilatura
+
+    try:
+        # Precision: on a short page the recall settings fall back to a baseline that puts every inline
+        # element (<b>, <a>) on a line of its own, cutting sentences; on the seeds both keep every claim.
+        text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=True,
+                                   include_images=False, deduplicate=False, favor_precision=True)
+    except Exception:  # lxml cannot parse every page; the whole page is still text  # noqa: BLE001
+        text = None
+    if text and text.strip():
+        return text, "trafilatura"
+    return inscriptis.get_text(html), "inscriptis"
+
+
+def html_provenance(html: str) -> dict[str, str | None]:
+    """Where a page says it comes from: `url` (<link rel=canonical>, else og:url), `title` (og:title,
+    else <title>), `byline` (the author meta or byline trafilatura finds) and `published` (the
+    publication date htmldate finds in the markup, YYYY-MM-DD). Absent ones are None."""
+    import lxml.html
+    from trafilatura import extract_metadata
+
+    found: dict[str, str | None] = {"url": None, "title": None, "byline": None, "published": None}
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return found
+
+    def first(*paths: str) -> str | None:
+        for xpath in paths:
+            for value in tree.xpath(xpath):
+                value = " ".join(str(value).split())
+                if value:
+                    return value
+        return None
+
+    found["url"] = first('//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href',
+                         '//meta[@property="og:url"]/@content')
+    found["title"] = first('//meta[@property="og:title"]/@content', "//title/text()")
+    try:
+        # Not `extensive`: a date is the one the markup gives, never a year guessed from the text.
+        meta = extract_metadata(tree, extensive=False)
+    except Exception:  # noqa: BLE001 - metadata is a bonus; the page is still read
+        meta = None
+    if meta is not None:
+        found["byline"] = meta.author or None
+        found["published"] = meta.date or None
+        found["title"] = found["title"] or meta.title or None
+        found["url"] = found["url"] or meta.url or None
+    return found
 
 
 def _walk(root: Path, skip: frozenset[str]) -> list[tuple[Path, str] | InputError]:

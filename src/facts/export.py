@@ -15,6 +15,7 @@ import io
 import json
 import os
 import stat
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -255,3 +256,15 @@ def sheet_cell(ws: Any, value: Any, **style: Any) -> Any:
             cell.data_type = "s"
         cell.quotePrefix = True
     return cell
+
+
+_WEB_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"'`]+", re.IGNORECASE)
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` if it is a plain web address (http or https, no spaces, quotes or control characters),
+    for a link; else None. A page's canonical URL is the page's say, so `javascript:`, `data:` and
+    `file:` ones are never made links, in the workbook or the report."""
+    if not url or _WEB_URL.fullmatch(url.strip()) is None:
+        return None
+    return url.strip()

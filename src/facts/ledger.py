@@ -46,6 +46,10 @@ CREATE TABLE IF NOT EXISTS documents (
     chars INTEGER NOT NULL,
     added TEXT NOT NULL,
     text TEXT NOT NULL,
+    url TEXT,
+    page_title TEXT,
+    byline TEXT,
+    published TEXT,
     UNIQUE (doc, sha256)
 );
 CREATE TABLE IF NOT EXISTS articles (
@@ -146,6 +150,11 @@ class Ledger:
         for column in _ADDED_COLUMNS:
             if column not in have:
                 self.db.execute(f"ALTER TABLE claims ADD COLUMN {column} TEXT")
+        # Where a page came from (issue 16): a ledger made before gains the columns, empty.
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(documents)")}
+        for column in SOURCE_COLUMNS.values():
+            if column not in have:
+                self.db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT")
 
     def _connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -231,7 +240,8 @@ class Ledger:
                                (doc, sha256, rules)).fetchone() is not None
 
     def add_document(self, *, doc: str, path: str | None, text: str, encoding: str | None, format: str | None,
-                     rules: str, articles: list[dict], claims: Iterable[Mapping[str, Any]]) -> int | None:
+                     rules: str, articles: list[dict], claims: Iterable[Mapping[str, Any]],
+                     source: Mapping[str, str | None] | None = None) -> int | None:
         """Store one processed document in one transaction; None when it is held already.
 
         A new text of `doc` becomes its current version; the old one stays. A text
@@ -239,8 +249,11 @@ class Ledger:
         rule change shows in the ledger; verdicts, kept by claim id, stay). A text
         seen before becomes current again. `articles` rows carry `ordinal`, `story`,
         `start`, `end`, `title`, `author`, `date`, `fingerprint`, `shingles`; `claims`
-        rows the claim fields and the `ordinal` of their article.
+        rows the claim fields and the `ordinal` of their article. `source` is where the page came from
+        (`url`, `title`, `byline`, `published`, as `Document` has them).
         """
+        source = source or {}
+        provenance = [source.get(field) for field in SOURCE_COLUMNS]
         sha = text_sha256(text)
         with self.transaction() as db:
             row = db.execute("SELECT id, rules, current FROM documents WHERE doc = ? AND sha256 = ?",
@@ -250,8 +263,8 @@ class Ledger:
             db.execute("UPDATE documents SET current = 0 WHERE doc = ?", (doc,))
             if row is not None:
                 document_id = row[0]
-                db.execute("UPDATE documents SET current = 1, rules = ?, path = ? WHERE id = ?",
-                           (rules, path, document_id))
+                db.execute("UPDATE documents SET current = 1, rules = ?, path = ?, url = ?, page_title = ?, byline = ?,"
+                           " published = ? WHERE id = ?", (rules, path, *provenance, document_id))
                 if row[1] == rules:
                     return document_id
                 db.execute("DELETE FROM claims WHERE document_id = ?", (document_id,))
@@ -261,8 +274,9 @@ class Ledger:
                            or 0) + 1
                 document_id = db.execute(
                     "INSERT INTO documents (doc, path, sha256, version, current, rules, encoding, format, chars,"
-                    " added, text) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
-                    (doc, path, sha, version, rules, encoding, format, len(text), _now(), text)).lastrowid
+                    " added, text, url, page_title, byline, published) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    " ?, ?)",
+                    (doc, path, sha, version, rules, encoding, format, len(text), _now(), text, *provenance)).lastrowid
             article_ids: dict[int, int] = {}
             for a in articles:
                 cur = db.execute(
@@ -284,7 +298,8 @@ class Ledger:
         claims = [vars(c) for c in processed.claims]
         return self.add_document(doc=document.doc, path=document.path, text=document.text,
                                  encoding=document.encoding, format=document.format, rules=processed.rules,
-                                 articles=articles, claims=claims)
+                                 articles=articles, claims=claims,
+                                 source={field: getattr(document, field) for field in SOURCE_COLUMNS})
 
     def stories(self) -> Iterator[tuple[str, str, frozenset[str]]]:
         """(story, fingerprint, shingles) of every article held, for matching new copies."""
@@ -304,8 +319,15 @@ class Ledger:
         return frame
 
     def documents(self) -> pd.DataFrame:
-        return self.frame("SELECT id, doc, path, sha256, version, current, rules, encoding, format, chars, added"
-                          " FROM documents ORDER BY doc, version")
+        return self.frame("SELECT id, doc, path, sha256, version, current, rules, encoding, format, chars, added,"
+                          " url, page_title, byline, published FROM documents ORDER BY doc, version")
+
+    def sources(self) -> dict[str, dict[str, str | None]]:
+        """Where each current document came from, by `doc`: `url`, `title`, `byline`, `published`
+        (None where the page does not say; a text file says nothing)."""
+        columns = ", ".join(SOURCE_COLUMNS.values())
+        return {doc: dict(zip(SOURCE_COLUMNS, values)) for doc, *values in self.db.execute(
+            f"SELECT doc, {columns} FROM documents WHERE current = 1 ORDER BY doc")}
 
     def articles(self, current_only: bool = True) -> pd.DataFrame:
         where = "WHERE d.current = 1" if current_only else ""
@@ -338,7 +360,8 @@ class Ledger:
             params.append(subject)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         return self.frame(
-            f"SELECT d.doc, d.version, c.*, a.ordinal AS article, a.title, a.author, a.date AS article_date FROM claims c"
+            f"SELECT d.doc, d.version, c.*, a.ordinal AS article, a.title, a.author, a.date AS article_date,"
+            " d.url AS source_url FROM claims c"
             f" JOIN documents d ON d.id = c.document_id LEFT JOIN articles a ON a.id = c.article_id {where}"
             ' ORDER BY d.doc, c.start', params)
 
@@ -463,6 +486,8 @@ _CLAIM_COLUMNS = ("id", "document_id", "article_id", "story", "start", "end", "t
                   "why", "outlook")
 # Columns added to `claims` after schema 1 was first written (`Ledger._add_columns`).
 _ADDED_COLUMNS = ("si_value", "si_unit", "why", "outlook")
+# A document's provenance field -> its column in `documents` (`title` is the article's in `articles`).
+SOURCE_COLUMNS = {"url": "url", "title": "page_title", "byline": "byline", "published": "published"}
 _CLAIM_INSERT = "INSERT INTO claims ({}) VALUES ({})".format(
     ", ".join(f'"{c}"' for c in _CLAIM_COLUMNS), ", ".join("?" * len(_CLAIM_COLUMNS)))
 # `json.dumps` with an option builds a new encoder per call; this is the same encoder, built once.

@@ -7,12 +7,15 @@ exactly as given.
 """
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
 from dataclasses import dataclass
+from pathlib import Path
 
 import regex
 
-from .rules import NEGATIVE, Rule, RuleSet
+from .documents import InputError
+from .rules import NEGATIVE, RULE_FLAGS, Rule, RuleSet, expand
 
 # How far before its first anchor a mention may start (`the beginning of 2024`).
 LOOKBACK = 20
@@ -21,6 +24,60 @@ WINDOW_MARGIN = 48
 _LAST_SPACE = regex.compile(r"(?r)\s")
 # A token longer than this (a long URL) is vetoed from this far back only.
 TOKEN_LIMIT = 256
+# Seconds one call into the engine may take (a rule's match at one position, or the negative rules over
+# one window) before the document is given up with the rule named: a pattern that backtracks
+# catastrophically must not hang a run. The slowest call on the seeds took 9-20 ms (shared machine), and the
+# timeout makes extraction 1.2-1.4x dearer in CPU (benchmarks/bench_match_timeout.py); 0 turns it off.
+MATCH_TIMEOUT = 2.0
+MATCH_TIMEOUT_ENV = "FACTS_MATCH_TIMEOUT"
+
+
+class RuleTimeout(InputError):
+    """A rule ran past the match timeout in a document: the document is skipped, the run goes on."""
+
+    def __init__(self, doc: str | None, rule: str, where: str, offset: int, timeout: float):
+        self.rule, self.offset, self.timeout = rule, offset, timeout
+        super().__init__(doc or "<text>", f"rule {rule} ({where}) ran past the {timeout:g} s match timeout at "
+                                          f"character {offset}; document skipped (${MATCH_TIMEOUT_ENV}=SECONDS "
+                                          "changes the timeout; `facts rules check` finds nested quantifiers)")
+
+
+def match_timeout() -> float | None:
+    """The timeout in seconds: `$FACTS_MATCH_TIMEOUT` (0 for none), else MATCH_TIMEOUT."""
+    value = os.environ.get(MATCH_TIMEOUT_ENV)
+    if value is None or not value.strip():
+        return MATCH_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"${MATCH_TIMEOUT_ENV}: not a number of seconds: {value!r}") from None
+    return seconds if seconds > 0 else None
+
+
+def _culprit(text: str, position: int | tuple[int, int], rules: RuleSet, kind: str, timeout: float) -> Rule | None:
+    """The rule of `kind` that runs past the timeout alone at `position` (or over a window): each one is
+    compiled by itself, which only a timeout pays for."""
+    for rule in sorted(rules.by_kind(kind), key=lambda r: -r.priority):
+        body = expand(rule.pattern, rules.subpatterns, (Path(rule.path), rule.line))
+        pattern = regex.compile(body, RULE_FLAGS)
+        try:
+            if isinstance(position, tuple):
+                for _ in pattern.finditer(text, *position, timeout=timeout):
+                    pass
+            else:
+                pattern.match(text, position, timeout=timeout)
+        except TimeoutError:
+            return rule
+    return None
+
+
+def _timed_out(text: str, position: int | tuple[int, int], rules: RuleSet, kind: str, timeout: float,
+               doc: str | None) -> RuleTimeout:
+    rule = _culprit(text, position, rules, kind, timeout)
+    offset = position[0] if isinstance(position, tuple) else position
+    if rule is None:  # each rule alone is quick enough; together they are not
+        return RuleTimeout(doc, f"set {kind}", f"the {kind} rules together", offset, timeout)
+    return RuleTimeout(doc, rule.id, f"{rule.path}:{rule.line}", offset, timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +163,15 @@ def _by_first_char(text: str, positions: list[int]) -> dict[str, list[int]]:
     return found
 
 
-def scan(text: str, rules: RuleSet) -> tuple[list[Candidate], list[tuple[int, int]]]:
+def scan(text: str, rules: RuleSet, doc: str | None = None) -> tuple[list[Candidate], list[tuple[int, int]]]:
     """Every candidate of every kind at every possible start, and the spans negative rules veto.
 
     A kind is tried only at starts whose first character its rules can begin
     with (the same set as its guard), which saves most calls into the engine.
+    Each call into the engine runs under the match timeout (`match_timeout`); past it, RuleTimeout
+    names the rule and `doc`.
     """
+    timeout = match_timeout()
     candidates: list[Candidate] = []
     anchors, positions = starts(text, rules)
     by_char = _by_first_char(text, positions)
@@ -126,8 +186,11 @@ def scan(text: str, rules: RuleSet) -> tuple[list[Candidate], list[tuple[int, in
         tried = [p for ch, at in by_char.items() if can_start is None or ch in can_start for p in at]
         if kind in rules.anchored_kinds:
             tried = [p for p in tried if p in anchor_set]
-        for position in sorted(tried):
-            m = match(text, position)
+        if timeout is None:  # no keyword at all: passing even `timeout=None` costs a call twice its time
+            matches = ((position, match(text, position)) for position in sorted(tried))
+        else:
+            matches = _timed(match, text, sorted(tried), timeout, rules, kind, doc)
+        for position, m in matches:
             if m is None:
                 continue
             markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
@@ -139,8 +202,21 @@ def scan(text: str, rules: RuleSet) -> tuple[list[Candidate], list[tuple[int, in
     negative = rules.combined.get(NEGATIVE)
     if negative is not None and candidates:
         for lo, hi in windows(text, [(c.start, c.end) for c in candidates]):
-            vetoes.extend(m.span() for m in negative.finditer(text, lo, hi))
+            try:
+                found = negative.finditer(text, lo, hi, timeout=timeout) if timeout else negative.finditer(text, lo, hi)
+                vetoes.extend(m.span() for m in found)
+            except TimeoutError:
+                raise _timed_out(text, (lo, hi), rules, NEGATIVE, timeout, doc) from None
     return candidates, vetoes
+
+
+def _timed(match, text: str, positions: list[int], timeout: float, rules: RuleSet, kind: str, doc: str | None):
+    """(position, match) at each position, each call under the timeout; past it, RuleTimeout."""
+    for position in positions:
+        try:
+            yield position, match(text, position, timeout=timeout)
+        except TimeoutError:
+            raise _timed_out(text, position, rules, kind, timeout, doc) from None
 
 
 def select(candidates: list[Candidate], vetoes: list[tuple[int, int]]) -> list[Candidate]:

@@ -19,7 +19,7 @@ from .collector import collector_paused
 from .documents import DEFAULT_MAX_BYTES, Document, InputError, load_documents
 from .intervals import value_interval
 from .ledger import Ledger, text_sha256
-from .matching import Candidate, scan, select
+from .matching import Candidate, RuleTimeout, scan, select
 from .models import AMOUNT_KINDS, ClaimRecord, Mention
 from .normalize import normalize
 from .resolve import article_date, is_vague_time, parse_reference, resolve
@@ -76,7 +76,7 @@ def extract(text: str, *, reference_date: str | date | None = None, rules: RuleS
     rules = rules or cached_rules()
     reference = parse_reference(reference_date)
     matched, kept = _without_invisible(text)
-    candidates, vetoes = scan(matched, rules)
+    candidates, vetoes = scan(matched, rules, doc)
     chosen, valued = _select_valid(candidates, vetoes, rules)
     mentions = []
     for c in chosen:
@@ -297,7 +297,10 @@ def extract_documents(paths: Iterable[str], *, reference_date: str | date | None
         if isinstance(item, InputError):
             yield item
         else:
-            yield item, extract(item.text, reference_date=reference_date, rules=rules, doc=item.doc)
+            try:
+                yield item, extract(item.text, reference_date=reference_date, rules=rules, doc=item.doc)
+            except RuleTimeout as err:
+                yield err
 
 
 @dataclass
@@ -363,9 +366,18 @@ def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, referen
                 yield item
                 continue
             document, done = item
+            if isinstance(done, RuleTimeout):
+                summary.failed.append(done)
+                yield done
+                continue
             with collector_paused():
-                processed = (_restoried(done, stories) if done is not None else
-                             process_document(document, rules=rules, stories=stories, reference_date=reference_date))
+                try:
+                    processed = (_restoried(done, stories) if done is not None else
+                                 process_document(document, rules=rules, stories=stories, reference_date=reference_date))
+                except RuleTimeout as err:  # the rule and the document named; the run goes on
+                    summary.failed.append(err)
+                    yield err
+                    continue
                 summary.articles += len(processed.articles)
                 summary.copies += sum(1 for s in processed.stories if s in seen_stories)
                 seen_stories.update(processed.stories)
@@ -417,8 +429,11 @@ def _start_worker(root: str | None) -> None:
         _worker_rules = cached_rules(root)
 
 
-def _read_alone(document: Document, reference_date: str | date | None) -> ProcessedDocument:
-    return process_document(document, rules=_worker_rules, stories=StoryIndex(), reference_date=reference_date)
+def _read_alone(document: Document, reference_date: str | date | None) -> ProcessedDocument | RuleTimeout:
+    try:
+        return process_document(document, rules=_worker_rules, stories=StoryIndex(), reference_date=reference_date)
+    except RuleTimeout as err:  # told by the parent, in input order, like any document's error
+        return err
 
 
 def _restoried(processed: ProcessedDocument, stories: StoryIndex) -> ProcessedDocument:

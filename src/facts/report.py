@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .attribution.claim import explain
-from .export import atomic_open
+from .export import atomic_open, web_url
 from .fact_chart import charts
 from .ledger import Ledger
 from .models import KINDS, Flag, FlagSide
@@ -139,8 +139,7 @@ def render(review: Review) -> str:
                   f'{f", {s.conflicts} in conflict" if s.conflicts else ""}</span></li>'
                   for s in review.stories.itertuples())
     titles = dict(zip(claims["id"], claims["title"]))
-    drawn = charts(review.flags)
-    flags = "".join(_flag(f, review, titles, drawn.get(f.id, "")) for f in review.flags) or "<li>No conflicts found.</li>"
+    panel = _conflicts_panel(review, titles)
     articles = "".join(_article(s, review) for s in review.stories.itertuples())
     kinds = "".join(f".k-{k} {{ background: {tint}; border-bottom-color: {edge};"
                     f" border-bottom-style: {_EDGE_STYLE.get(k, 'solid')}; }}\n"
@@ -151,7 +150,7 @@ def render(review: Review) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Claims in their articles</title>
-<style>{_CSS}{kinds}</style>
+<style>{_CSS}{_PANEL_CSS}{kinds}</style>
 </head>
 <body>
 <a class="skip" href="#articles">Skip to the articles</a>
@@ -162,19 +161,18 @@ def render(review: Review) -> str:
 Ledger {e(review.ledger_id)}, made {e(review.made)}. Hover over or tab to a claim for its value.</p>
 <ul class="legend" aria-label="Claim kinds">{legend}</ul>
 </header>
+{panel}
 <div class="layout">
-<nav aria-label="Articles and conflicts">
+<nav aria-label="Articles">
 <h2>Articles</h2>
 <ol>{toc}</ol>
-<h2 id="conflicts">Conflicts ({len(review.flags)})</h2>
-<ol aria-labelledby="conflicts">{flags}</ol>
 </nav>
 <main id="articles" tabindex="-1">
 {articles}
 </main>
 </div>
 <div id="tip" role="tooltip" hidden></div>
-<script>{_SCRIPT}</script>
+<script>{_SCRIPT}{_PANEL_SCRIPT}</script>
 </body>
 </html>
 """
@@ -192,18 +190,22 @@ def _flag(flag: Flag, review: Review, titles: dict[str, str], chart: str = "") -
     e = html.escape
     ids = [review.claim_of(side) for side in (flag.a, flag.b)]
     sides = " ".join(_anchor("c", i) for i in ids if i)
-    links = "".join(_side_link(label, side, claim_id, side.title or titles.get(claim_id))
+    links = "".join(_side_link(label, side, claim_id, side.title or titles.get(claim_id),
+                               _url_of(review, side.doc))
                     for label, side, claim_id in zip("AB", (flag.a, flag.b), ids))
-    return (f'<li class="flag {e(flag.severity)}" id="{_anchor("f", flag.id)}" data-sides="{sides}">'
+    return (f'<li class="flag {e(flag.severity)}" id="{_anchor("f", flag.id)}" data-sides="{sides}"'
+            f'{_flag_filter_data(flag, review, ids)}>'
             f'<span class="sev">{e(flag.severity)}</span> · {e(flag.kind)} · {flag.confidence:.0%} sure'
             f'<p>{e(flag.why)}</p>{links}{chart}</li>')
 
 
-def _side_link(label: str, side: FlagSide, claim_id: str | None, title: str | None) -> str:
+def _side_link(label: str, side: FlagSide, claim_id: str | None, title: str | None,
+               side_url: str | None = None) -> str:
     e = html.escape
     where = f" in {e(title)}" if title else f" on {e(side.doc)}"
     text = f"{label}: “{e(side.text)}”{where}"
-    return f'<a class="jump" href="#{_anchor("c", claim_id)}">{text}</a>' if claim_id else f"<span>{text}</span>"
+    link = f'<a class="jump" href="#{_anchor("c", claim_id)}">{text}</a>' if claim_id else f"<span>{text}</span>"
+    return link + _source_link(side_url)
 
 
 def _article(story, review: Review) -> str:
@@ -215,6 +217,7 @@ def _article(story, review: Review) -> str:
     text = review.texts[story.doc]
     meta = " · ".join(filter(None, (f"By {e(story.author)}" if story.author else None, e(story.date or ""),
                                     "Pages: " + ", ".join(e(p) for p in story.pages))))
+    meta += _source_link(_url_of(review, story.doc), label="Source")
     body = _marked(text[story.start:story.end], story.start, here)
     others = ""
     if len(elsewhere):
@@ -264,6 +267,7 @@ def _note(c) -> str:
         ("subject", ", ".join(c.subject)), ("metric", c.metric), ("period", c.period), ("why", explain(c.why)),
         ("rule", c.rule),
         ("sources", str(c.sources) if c.sources else None),
+        ("page", getattr(c, "source_url", None)),
         ("in conflict", ", ".join(c.conflicts)), ("verdict", _verdict(c))) if value]
     return "<br>".join(lines)
 
@@ -290,3 +294,117 @@ def _value(kind: str, value: str | None, unit: str | None) -> str:
     if kind == "multiplier":
         return f"{number}×"
     return f"{number} {unit}" if unit else number
+
+
+# ---- The conflicts panel: at the top, with search and filters (issue 16, item 15) -------------------------
+
+_PANEL_CSS = """
+.panel { padding: .75rem 1.5rem 1rem; border-bottom: 1px solid var(--line); background: #fff; }
+.panel h2 { margin: 0 0 .5rem; font-size: 1.1rem; }
+.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: 0 0 .6rem; }
+.filters label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); }
+.filters input, .filters select { font: inherit; font-size: .92rem; padding: .2rem .35rem; min-width: 9rem;
+                                  max-width: 16rem; }
+.filters input[type=search] { min-width: 16rem; }
+.filters output { font-size: .9rem; color: var(--muted); padding-bottom: .25rem; }
+.flags { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: .6rem;
+         list-style: none; margin: 0; padding: 0; max-height: 45vh; overflow-y: auto; }
+.flags .flag { margin: 0; }
+.flags .none { color: var(--muted); }
+a.source { display: inline; margin-left: .4em; font-size: .85em; }
+"""
+
+_PANEL_SCRIPT = """
+(() => {
+  const panel = document.getElementById("conflicts-panel");
+  if (!panel) return;
+  const search = panel.querySelector("input[type=search]");
+  const selects = Array.from(panel.querySelectorAll("select[data-filter]"));
+  const flags = Array.from(panel.querySelectorAll(".flag"));
+  const shown = panel.querySelector("output");
+  const none = panel.querySelector(".none");
+  const filter = () => {
+    const words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    let n = 0;
+    for (const flag of flags) {
+      const text = flag.textContent.toLowerCase();
+      const ok = words.every((w) => text.includes(w)) && selects.every((s) =>
+        !s.value || (flag.dataset[s.dataset.filter] || "").split("\\n").includes(s.value));
+      flag.hidden = !ok;
+      if (ok) n += 1;
+    }
+    shown.value = `${n} of ${flags.length} shown`;
+    if (none) none.hidden = n > 0;
+  };
+  search.addEventListener("input", filter);
+  for (const s of selects) s.addEventListener("change", filter);
+  filter();
+})();
+"""
+# Between the values of one data attribute: no kind, subject, metric or verdict holds a line break.
+_SEP = "\n"
+
+
+def _conflicts_panel(review: Review, titles: dict[str, str]) -> str:
+    """The conflicts, first thing under the header: a search box (words of the conflict, its sides and
+    their articles) and a filter each by kind, subject, metric and verdict (of either side's claim)."""
+    e = html.escape
+    flags = review.flags
+    drawn = charts(flags)
+    items = "".join(_flag(f, review, titles, drawn.get(f.id, "")) for f in flags)
+    values = {name: set() for name in ("kind", "subjects", "metrics", "verdicts")}
+    for flag in flags:
+        for name, found in _flag_filter_values(flag, review, [review.claim_of(s) for s in (flag.a, flag.b)]).items():
+            values[name].update(found)
+    selects = "".join(
+        f'<label>{label}<select data-filter="{name}" aria-controls="flag-list">'
+        f'<option value="">all</option>'
+        + "".join(f'<option value="{e(v)}">{e(v)}</option>' for v in sorted(values[name]))
+        + "</select></label>"
+        for name, label in (("kind", "Kind"), ("subjects", "Subject"), ("metrics", "Metric"), ("verdicts", "Verdict")))
+    empty = "No conflicts found." if not flags else "No conflict matches the search and filters."
+    return f"""<section class="panel" id="conflicts-panel" aria-labelledby="conflicts">
+<h2 id="conflicts">Conflicts ({len(flags)})</h2>
+<form class="filters" role="search" aria-label="Filter the conflicts" onsubmit="return false">
+<label>Search<input type="search" id="flag-search" placeholder="words, figures, articles" aria-controls="flag-list"></label>
+{selects}
+<output for="flag-search" aria-live="polite">{len(flags)} of {len(flags)} shown</output>
+</form>
+<ol class="flags" id="flag-list" aria-labelledby="conflicts">{items}</ol>
+<p class="none"{"" if not flags else " hidden"}>{empty}</p>
+</section>"""
+
+
+def _flag_filter_values(flag: Flag, review: Review, ids: list[str | None]) -> dict[str, set[str]]:
+    """What a conflict is filtered by: its kind, and the subjects, metrics and verdicts of its sides' claims."""
+    rows = review.claims[review.claims["id"].isin([i for i in ids if i])]
+    return {"kind": {flag.kind},
+            "subjects": {s for subject in rows["subject"] for s in (subject or ())},
+            "metrics": {m for m in rows["metric"] if m},
+            "verdicts": {v or "unchecked" for v in rows["verdict"]} or {"unchecked"}}
+
+
+def _flag_filter_data(flag: Flag, review: Review, ids: list[str | None]) -> str:
+    """A conflict's filter values as data attributes (`data-kind`, `data-subjects`, ...)."""
+    e = html.escape
+    return "".join(f' data-{name}="{e(_SEP.join(sorted(found)))}"'
+                   for name, found in _flag_filter_values(flag, review, ids).items())
+
+
+# ---- Where a claim came from: its page's URL (issue 16, item 16) ---------------------------------------------
+
+def _url_of(review: Review, doc: str) -> str | None:
+    return (review.sources.get(doc) or {}).get("url")
+
+
+def _source_link(url: str | None, label: str = "source") -> str:
+    """A link to the page a claim was read from, when the page gave a web address; a page's own
+    `javascript:` or `file:` URL is never made a link (`export.web_url`)."""
+    link = web_url(url)
+    if link is None:
+        return ""
+    e = html.escape
+    return (f' · <a class="source" href="{e(link)}" rel="noopener noreferrer nofollow" target="_blank"'
+            f' title="{e(link)}">{e(label)}</a>') if label == "Source" else \
+        (f' <a class="source" href="{e(link)}" rel="noopener noreferrer nofollow" target="_blank"'
+         f' title="{e(link)}">({e(label)})</a>')

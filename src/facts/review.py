@@ -7,7 +7,7 @@ claims is shown once, where it first appears, with every page listed.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -25,7 +25,8 @@ class Review:
     """`claims`: one row per claim id (its first current copy) with `title` (the story's
     display title), `pages`, `conflicts` (flag ids), `sources` and the verdict columns;
     `stories`: one row per story (its first current copy) with `pages`, `claims` and
-    `conflicts` counts; `texts`: the current text of each document."""
+    `conflicts` counts; `texts`: the current text of each document; `sources`: where each document
+    came from (`url`, `title`, `byline`, `published`, by doc; `Ledger.sources`)."""
 
     ledger_id: str
     made: str
@@ -34,6 +35,7 @@ class Review:
     flags: list[Flag]
     texts: dict[str, str]
     _by_place: dict[tuple[str, int], str]
+    sources: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def claim_of(self, side: FlagSide) -> str | None:
         """The claim a flag side stands for: its id, or the claim found at its place."""
@@ -53,7 +55,7 @@ def build_review(ledger: Ledger, *, flags: list[Flag], corroboration: dict[str, 
     claims = every.drop_duplicates("id").reset_index(drop=True)
     stories = articles.drop_duplicates("story").reset_index(drop=True)
     review = Review(ledger.ledger_id, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), claims, stories,
-                    flags, texts, {(r.doc, r.start): r.id for r in every.itertuples()})
+                    flags, texts, {(r.doc, r.start): r.id for r in every.itertuples()}, ledger.sources())
 
     pages = articles.groupby("story")["doc"].agg(lambda docs: sorted(set(docs)))
     story_of = dict(zip(claims["id"], claims["story"]))

@@ -33,7 +33,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .attribution.claim import explain
-from .export import atomic_open, sheet_cell
+from .export import atomic_open, sheet_cell, web_url
 from .ledger import VERDICTS, Ledger, checked_value
 from .models import Flag, FlagSide
 from .review import AMOUNT_KINDS, Review, build_review
@@ -46,7 +46,7 @@ CLAIM_COLUMNS = (
     ("ID", 17), ("Article", 28), ("Kind", 9), ("As written", 16), ("Value", 18), ("Unit", 7), ("Sentence", 70),
     ("Verdict", 12), ("Checker", 12), ("Notes", 28), ("Status", 26), ("Conflicts", 18), ("Sources", 9),
     ("Qualifier", 10), ("Low", 18), ("High", 18), ("Subject", 24), ("Metric", 16), ("Period", 12), ("Why", 30),
-    ("Pages", 28),
+    ("Pages", 28), ("Source", 36),
     ("Author", 20), ("Article date", 12), ("Location", 30), ("Rule", 22))
 _SIDE_COLUMNS = (("claim", 18), ("article", 30), ("location", 30), ("as written", 18), ("value", 18),
                  ("period", 11), ("quote", 60))
@@ -169,8 +169,20 @@ def _claims_sheet(wb: Workbook, review: Review) -> None:
             sheet_cell(ws, _sentence(c), alignment=_WRAP), c.verdict or "unchecked", c.checker, c.notes,
             sheet_cell(ws, status, **_CHANGED_STYLE) if c.changed else status, " ".join(c.conflicts), c.sources,
             c.qualifier, _amount(ws, c.kind, c.interval_low, c.unit), _amount(ws, c.kind, c.interval_high, c.unit),
-            ", ".join(c.subject), c.metric, c.period, explain(c.why), ", ".join(c.pages), c.author, c.article_date,
+            ", ".join(c.subject), c.metric, c.period, explain(c.why), ", ".join(c.pages),
+            _source_cell(ws, getattr(c, "source_url", None)), c.author, c.article_date,
             f"{c.doc}:{c.start}-{c.end}", c.rule])
+
+
+def _source_cell(ws, url: str | None) -> Any:
+    """The page a claim was read from, linked where its URL is a web address (http or https: a page's
+    own `file:` or `javascript:` URL is shown, never linked)."""
+    if not url:
+        return None
+    link = web_url(url)
+    if link is None:
+        return sheet_cell(ws, url)
+    return sheet_cell(ws, url, hyperlink=Hyperlink(ref="", target=link), style="Hyperlink")
 
 
 def _amount(ws, kind: str, value: str | None, unit: str | None) -> Any:

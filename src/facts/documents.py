@@ -58,6 +58,9 @@ class InputError(Exception):
         where = self.path if line is None else f"{self.path}:{line}"
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self):
+        return type(self), (self.path, self.reason, self.line)
+
 
 class Document(BaseModel):
     """One input text; `doc` is the name output shows, `path` where it was read from."""

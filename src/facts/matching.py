@@ -36,10 +36,14 @@ class RuleTimeout(InputError):
     """A rule ran past the match timeout in a document: the document is skipped, the run goes on."""
 
     def __init__(self, doc: str | None, rule: str, where: str, offset: int, timeout: float):
-        self.rule, self.offset, self.timeout = rule, offset, timeout
+        self.doc, self.rule, self.where, self.offset, self.timeout = doc, rule, where, offset, timeout
         super().__init__(doc or "<text>", f"rule {rule} ({where}) ran past the {timeout:g} s match timeout at "
                                           f"character {offset}; document skipped (${MATCH_TIMEOUT_ENV}=SECONDS "
                                           "changes the timeout; `facts rules check` finds nested quantifiers)")
+
+    def __reduce__(self):
+        """Made again from what it was made of: a worker process hands it back to the run."""
+        return RuleTimeout, (self.doc, self.rule, self.where, self.offset, self.timeout)
 
 
 def match_timeout() -> float | None:

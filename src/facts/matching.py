@@ -8,7 +8,10 @@ exactly as given.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from bisect import bisect_left
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +29,9 @@ _LAST_SPACE = regex.compile(r"(?r)\s")
 TOKEN_LIMIT = 256
 # Seconds one call into the engine may take (a rule's match at one position, or the negative rules over
 # one window) before the document is given up with the rule named: a pattern that backtracks
-# catastrophically must not hang a run. The slowest call on the seeds took 9-20 ms (shared machine), and the
-# timeout makes extraction 1.2-1.4x dearer in CPU (benchmarks/bench_match_timeout.py); 0 turns it off.
+# catastrophically must not hang a run. The slowest call on the seeds took 9-20 ms (shared machine); 0 turns
+# it off. Passed to every call, the `regex` module's own timeout made extraction 1.2-1.4x dearer in CPU
+# (benchmarks/bench_match_timeout.py), so in the main thread a watchdog timer stands in for it (`_Watchdog`).
 MATCH_TIMEOUT = 2.0
 MATCH_TIMEOUT_ENV = "FACTS_MATCH_TIMEOUT"
 
@@ -167,6 +171,45 @@ def _by_first_char(text: str, positions: list[int]) -> dict[str, list[int]]:
     return found
 
 
+class _Watchdog:
+    """An interval timer that stops the call into the engine it finds running at two ticks in a row: a call
+    past `timeout` is stopped within twice it, and the calls that finish in time pay nothing (`regex` runs
+    Python's signal handlers while it matches). Only the main thread gets signals; elsewhere, and where
+    the process already uses the real-time timer, each call takes the engine's own timeout instead."""
+
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+        self.at: object = None
+        self._seen: object = None
+
+    @classmethod
+    @contextmanager
+    def watching(cls, timeout: float | None):
+        usable = (timeout is not None and hasattr(signal, "setitimer")
+                  and threading.current_thread() is threading.main_thread()
+                  and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
+        if not usable:
+            yield None
+            return
+        dog = cls(timeout)
+        previous = signal.signal(signal.SIGALRM, dog._tick)
+        signal.setitimer(signal.ITIMER_REAL, timeout, timeout)
+        try:
+            yield dog
+        finally:
+            dog.stop()
+            signal.signal(signal.SIGALRM, previous)
+
+    def stop(self) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+
+    def _tick(self, signum, frame) -> None:
+        if self.at is not None and self.at == self._seen:
+            self.stop()
+            raise TimeoutError(f"a match ran past {self.timeout:g} s")
+        self._seen = self.at
+
+
 def scan(text: str, rules: RuleSet, doc: str | None = None) -> tuple[list[Candidate], list[tuple[int, int]]]:
     """Every candidate of every kind at every possible start, and the spans negative rules veto.
 
@@ -176,6 +219,12 @@ def scan(text: str, rules: RuleSet, doc: str | None = None) -> tuple[list[Candid
     names the rule and `doc`.
     """
     timeout = match_timeout()
+    with _Watchdog.watching(timeout) as dog:
+        return _scan(text, rules, doc, timeout, dog)
+
+
+def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
+          dog: _Watchdog | None) -> tuple[list[Candidate], list[tuple[int, int]]]:
     candidates: list[Candidate] = []
     anchors, positions = starts(text, rules)
     by_char = _by_first_char(text, positions)
@@ -192,6 +241,8 @@ def scan(text: str, rules: RuleSet, doc: str | None = None) -> tuple[list[Candid
             tried = [p for p in tried if p in anchor_set]
         if timeout is None:  # no keyword at all: passing even `timeout=None` costs a call twice its time
             matches = ((position, match(text, position)) for position in sorted(tried))
+        elif dog is not None:
+            matches = _watched(match, text, sorted(tried), dog, rules, kind, doc)
         else:
             matches = _timed(match, text, sorted(tried), timeout, rules, kind, doc)
         for position, m in matches:
@@ -207,11 +258,28 @@ def scan(text: str, rules: RuleSet, doc: str | None = None) -> tuple[list[Candid
     if negative is not None and candidates:
         for lo, hi in windows(text, [(c.start, c.end) for c in candidates]):
             try:
-                found = negative.finditer(text, lo, hi, timeout=timeout) if timeout else negative.finditer(text, lo, hi)
+                if dog is not None:
+                    dog.at = (lo, hi)
+                found = negative.finditer(text, lo, hi, timeout=timeout) if timeout and dog is None else \
+                    negative.finditer(text, lo, hi)
                 vetoes.extend(m.span() for m in found)
             except TimeoutError:
+                if dog is not None:
+                    dog.stop()
                 raise _timed_out(text, (lo, hi), rules, NEGATIVE, timeout, doc) from None
     return candidates, vetoes
+
+
+def _watched(match, text: str, positions: list[int], dog: _Watchdog, rules: RuleSet, kind: str, doc: str | None):
+    """(position, match) at each position, the watchdog told where; past the timeout, RuleTimeout."""
+    for position in positions:
+        dog.at = (kind, position)
+        try:
+            found = match(text, position)
+        except TimeoutError:
+            dog.stop()
+            raise _timed_out(text, position, rules, kind, dog.timeout, doc) from None
+        yield position, found
 
 
 def _timed(match, text: str, positions: list[int], timeout: float, rules: RuleSet, kind: str, doc: str | None):

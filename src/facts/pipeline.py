@@ -1,8 +1,12 @@
 """The extraction pipeline: match rules, normalise values, add qualifiers, resolve dates."""
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
+import os
+import signal
+import sys
 from bisect import bisect_right
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -25,7 +29,6 @@ from .normalize import normalize
 from .resolve import article_date, is_vague_time, parse_reference, resolve
 from .rules import RuleSet, cached_rules
 from .segment import Article, is_claimable, same_article, segment
-
 
 
 @lru_cache(maxsize=8)
@@ -425,8 +428,26 @@ def _finished(entry):
 
 def _start_worker(root: str | None) -> None:
     global _worker_rules
+    _die_with_parent()
     if root is not None:
         _worker_rules = cached_rules(root)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """A worker goes when its run does, even a killed one: a forked worker shares the run's open files,
+    and one left behind would hold the ledger's run lock, so the next run would wait for ever (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the run died before the worker could ask
+        os._exit(1)
 
 
 def _read_alone(document: Document, reference_date: str | date | None) -> ProcessedDocument | RuleTimeout:

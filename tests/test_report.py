@@ -64,16 +64,22 @@ def browser():
     return playwright.sync_playwright()
 
 
+def open_page(p, path: Path):
+    """Chromium on the report at `path`, a laptop's viewport, with every console error and page error kept."""
+    chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    return chromium, page, errors
+
+
 def test_in_a_browser(seed_report, seed_flags, seed_ledger, tmp_path):
     with Ledger(seed_ledger) as ledger:
         n_claims = ledger.claims()["id"].nunique()
     with browser() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        page = chromium.new_page(viewport={"width": 1366, "height": 768})
-        errors = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(seed_report.as_uri())
+        chromium, page, errors = open_page(p, seed_report)
 
         assert page.locator(".claim").count() == n_claims
         flag = seed_flags[0]

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 from conftest import side_of
-from test_report import BROWSER_ARGS, CHROMIUM, browser
+from test_report import browser, open_page
 
 from facts import Ledger
 from facts.models import Flag
@@ -57,12 +57,7 @@ def test_the_conflicts_panel_comes_first_with_search_and_filters(panel_report):
 def test_the_conflicts_panel_filters_in_a_browser(panel_report):
     path, flags, pairs = panel_report
     with browser() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        page = chromium.new_page(viewport={"width": 1366, "height": 768})
-        errors = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(path.as_uri())
+        chromium, page, errors = open_page(p, path)
 
         panel = page.locator("#conflicts-panel").bounding_box()
         assert panel["y"] < 768 and panel["y"] < page.locator("article").first.bounding_box()["y"], \

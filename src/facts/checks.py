@@ -174,8 +174,8 @@ class Corpus:
         self._groups: dict[frozenset[str], dict[tuple, list[Fact]]] = {}
 
     def amount_groups(self, kinds: Iterable[str] = AMOUNT_KINDS) -> dict[tuple, list[Fact]]:
-        """Figures by fact key (`facts.comparable.fact_key`) and subject, amounts in base units;
-        claims missing a part have no key."""
+        """Figures by fact key (`facts.comparable.fact_key`), amounts in the unit the key compares them
+        in; claims missing a part have no key."""
         kinds = frozenset(kinds)
         if kinds not in self._groups:
             groups: dict[tuple, list[Fact]] = defaultdict(list)
@@ -382,7 +382,7 @@ def value_conflict(corpus: Corpus, check: Check) -> Iterator[Finding]:
                 for a, b in _gap_pairs(pool, None if smaller == larger else larger):
                     small = b if a.subject == larger else a
                     s_conf, s_note = subject_confidence(larger, smaller, key[2], corpus.topic(small), vocab)
-                    p_conf, notes = part_confidence(key, a.claim, b.claim, vocab)
+                    p_conf, notes = part_confidence(key, a.claim, b.claim, (a.value, b.value), vocab)
                     yield Finding(a, b, _why_values(a, b, key, [*notes, *([s_note] if s_note else [])]),
                                   s_conf * p_conf)
 

@@ -148,8 +148,10 @@ def fact_key(claim: ClaimRecord, vocab: Vocabulary) -> tuple | None:
     return (*dim, *metric, days)
 
 
-def part_confidence(key: tuple, a: ClaimRecord, b: ClaimRecord, vocab: Vocabulary) -> tuple[float, list[str]]:
-    """How sure it is that two claims of one key speak of one fact, and what had to be read to say so."""
+def part_confidence(key: tuple, a: ClaimRecord, b: ClaimRecord, values: tuple[Decimal, Decimal],
+                    vocab: Vocabulary) -> tuple[float, list[str]]:
+    """How sure it is that two claims of one key speak of one fact (their `values` in the unit the key
+    compares them in), and what had to be read to say so."""
     c = vocab.confidence
     score, notes = 1.0, []
     if (a.metric or "").casefold() != (b.metric or "").casefold():
@@ -158,7 +160,7 @@ def part_confidence(key: tuple, a: ClaimRecord, b: ClaimRecord, vocab: Vocabular
     if a.unit != b.unit:
         score *= c.converted
         notes.append(f"{a.unit} and {b.unit} converted to {key[1]}")
-    low, high = sorted([abs(in_base_units(a)[2]), abs(in_base_units(b)[2])])
+    low, high = sorted(abs(v) for v in values)
     if low and high / low > Decimal(str(c.far_ratio)):
         score *= c.far_apart
         notes.append(f"one is {high / low:.1f} times the other, more likely two facts than one misreported")

@@ -26,7 +26,7 @@ from .ledger import Ledger, text_sha256
 from .matching import Candidate, RuleTimeout, scan, select
 from .models import AMOUNT_KINDS, ClaimRecord, Mention
 from .normalize import normalize
-from .resolve import article_date, is_vague_time, parse_reference, resolve
+from .resolve import dateline_date, is_vague_time, parse_reference, resolve, stored_date
 from .rules import RuleSet, cached_rules
 from .segment import Article, is_claimable, same_article, segment
 
@@ -222,17 +222,15 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
 
 
 def _date_articles(text: str, articles: list[Article], mentions: list[Mention]) -> None:
-    """An article without a dateline line of its own takes the date it is written on from the stored
-    page's metadata or a wire dateline in its first line ("TASHKENT, Uzbekistan, January 21."), as its
-    figures' periods do: a flag then says how far apart two articles are."""
+    """An article without a dateline line of its own takes the date it is written on from a wire dateline
+    in its lead ("TASHKENT, Uzbekistan, January 21."), else the stored page's metadata line, as its
+    figures' periods do (`attribution.frame`): a flag then says how far apart two articles are."""
+    page = stored_date(text)
     for a in articles:
         if a.date is None:
-            own = [m.model_copy(update={"start": m.start - a.start, "end": m.end - a.start})
-                   for m in mentions if a.start <= m.start and m.end <= a.end]
-            written = article_date(text[a.start:a.end], own) or article_date(text[:a.end], [
-                m for m in mentions if m.end <= a.end])
-            if written:
-                a.date = written[0].isoformat()
+            written = dateline_date(text, [m for m in mentions if a.start <= m.start and m.end <= a.end])
+            day = written[0] if written else page
+            a.date = day.isoformat() if day else None
 
 
 def _attribute(text: str, mentions: list[Mention], rules: RuleSet, reference_date: str | date | None,

@@ -84,6 +84,12 @@ def article_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None:
     stored = stored_date(text)
     if stored:
         return stored, "metadata"
+    return dateline_date(text, mentions)
+
+
+def dateline_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None:
+    """The date of the first wire dateline among `mentions` (offsets into `text`), its year from the first
+    year stated after it where it gives none."""
     for i, m in enumerate(mentions):
         if not is_dateline(text, m):
             continue

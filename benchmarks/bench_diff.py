@@ -22,7 +22,7 @@ import regex
 
 from facts import Document, process_document
 from facts.diff import diff_claims
-from facts.segment import segment
+from facts.text.segment import segment
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
 BYLINE = "By Robert M. Cutler\n\n"

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from facts import extract
-from facts.rules import cached_rules
+from facts.engine.rules import cached_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

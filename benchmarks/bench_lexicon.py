@@ -27,10 +27,10 @@ CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 t = time.perf_counter()
-from facts.rules import load_rules
+from facts.engine.rules import load_rules
 rules = load_rules(sys.argv[2])
 loaded = time.perf_counter() - t
-from facts.documents import Document
+from facts.text.documents import Document
 from facts.pipeline import process_document
 text = "BAKU, March 3 (Reuters) - Caspian Amber Holding 7 and Azerbaijan traded $3 billion in 2024, the ministry said.\n"
 process_document(Document(path="a.txt", doc="a.txt", text=text, encoding="utf-8"), rules=rules)

@@ -40,8 +40,8 @@ from bench_extract import best_of
 from facts import Document, InputError, Ledger, extract, extract_documents, process_document, process_paths
 from facts.attribution import attribute
 from facts.pipeline import StoryIndex, Summary
-from facts.rules import cached_rules
-from facts.segment import segment
+from facts.engine.rules import cached_rules
+from facts.text.segment import segment
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 2.0

@@ -70,7 +70,7 @@ def html_form(seed: Path, layout: str = "semantic") -> str:
 
 
 def claims_of(text: str, doc: str):
-    from facts.documents import Document
+    from facts.text.documents import Document
     from facts.pipeline import process_document
 
     processed = process_document(Document(doc=doc, path=doc, text=text, encoding="utf-8"), reference_date="2026-01-01")
@@ -91,7 +91,7 @@ def main() -> None:
     import inscriptis
     import trafilatura
 
-    from facts.documents import main_text
+    from facts.text.documents import main_text
 
     extractors = {
         "inscriptis (whole page)": lambda page: inscriptis.get_text(page),

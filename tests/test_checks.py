@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from facts.checks import Corpus, corroboration, find_flags, load_checks
-from facts.documents import Document
+from facts.text.documents import Document
 from facts.pipeline import StoryIndex, process_document
-from facts.rules import RuleError, cached_rules, default_rules_dir
+from facts.engine.rules import RuleError, cached_rules, default_rules_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = cached_rules()
@@ -84,7 +84,7 @@ def test_flags_on_the_seeds_are_the_known_ones():
 
 
 def _claims_of_file(path: Path):
-    from facts.documents import load_document
+    from facts.text.documents import load_document
 
     return process_document(load_document(path), rules=RULES).claims
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from facts.documents import DEFAULT_MAX_BYTES
+from facts.text.documents import DEFAULT_MAX_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "corpus" / "seeds"

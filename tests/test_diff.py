@@ -14,7 +14,7 @@ import pytest
 
 from facts import Document, Ledger, process_document, process_paths
 from facts.diff import Change, diff_article, diff_claims, diff_ledgers, diff_paths, format_changes
-from facts.segment import segment
+from facts.text.segment import segment
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
 MONGOLIA, CUTLER, FAZL = "Chimguundari", "Robert M. Cutler", "Syed Fazl-e-Haider"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from facts import extract
-from facts.documents import Document, InputError, decode_bytes, iter_paths, load_document, load_documents
+from facts.text.documents import Document, InputError, decode_bytes, iter_paths, load_document, load_documents
 
 RUSSIAN = (
     "Товарооборот России и Китая в 2023 году вырос на 26,3% и достиг 240,1 млрд долларов, "

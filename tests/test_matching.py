@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facts.matching import Candidate, _span, scan, select
-from facts.rules import NEGATIVE, cached_rules
+from facts.engine.matching import Candidate, _span, scan, select
+from facts.engine.rules import NEGATIVE, cached_rules
 
 RULES = cached_rules()
 SEEDS = sorted(Path(__file__).resolve().parents[1].joinpath("corpus", "seeds").glob("*.txt"))

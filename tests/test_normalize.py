@@ -1,12 +1,12 @@
-"""Numbers as news writes them, read exactly (`facts.numbers`)."""
+"""Numbers as news writes them, read exactly (`facts.values.numbers`)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
 
-from facts.numbers import parse_number, scale_of
-from facts.rules import cached_rules
+from facts.values.numbers import parse_number, scale_of
+from facts.engine.rules import cached_rules
 
 LEX = cached_rules().lexicon
 
@@ -51,7 +51,7 @@ def test_scale_letters_keep_their_case_in_patterns_but_not_in_lookup():
     assert scale_of(None, LEX) == 1
 
 
-# Times in TimeML's forms (`facts.timex`): the value a rule's groups make, before any resolution.
+# Times in TimeML's forms (`facts.values.timex`): the value a rule's groups make, before any resolution.
 @pytest.mark.parametrize(("text", "kind", "value"), [
     ("on Friday", "date", "XXXX-WXX-5"),
     ("Sunday's vote", "date", "XXXX-WXX-7"),

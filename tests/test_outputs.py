@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from facts import Ledger, process_paths
-from facts.rules import cached_rules
+from facts.engine.rules import cached_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 LEDGER = ROOT / "outputs" / "ledger.db"

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facts import Document, Mention, extract, process_document
-from facts.rules import cached_rules
+from facts.engine.rules import cached_rules
 
 RULES = cached_rules()
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
@@ -311,7 +311,7 @@ def test_explicit_rules_give_the_same_result_as_the_default():
     ("The ticket cost Rs 500.", ["INR"]),
 ])
 def test_a_currency_written_alike_in_several_countries_is_the_one_of_the_country_named(text, units):
-    from facts.documents import Document
+    from facts.text.documents import Document
     from facts.pipeline import process_document
     processed = process_document(Document(doc="d", path="d", text=text, encoding="utf-8"))
     assert [r["unit"] for r in processed.rows() if r["kind"] == "money"] == units

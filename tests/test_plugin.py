@@ -10,8 +10,8 @@ import yaml
 from facts import Document, process_document
 from facts.diff import diff_claims
 from facts.pytest_plugin import snapshot_claims, snapshot_records
-from facts.rules import default_rules_dir
-from facts.segment import segment
+from facts.engine.rules import default_rules_dir
+from facts.text.segment import segment
 
 pytest_plugins = ["pytester"]
 
@@ -90,7 +90,7 @@ def test_the_plugin_loads_no_rules_until_a_test_asks_for_facts_snapshot(pytester
 
         def test_unrelated():
             assert "facts.pytest_plugin" in sys.modules
-            assert not {"facts.rules", "facts.pipeline", "facts.diff"} & set(sys.modules)
+            assert not {"facts.engine.rules", "facts.pipeline", "facts.diff"} & set(sys.modules)
     """)
 
     pytester.runpytest_subprocess().assert_outcomes(passed=1)

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from facts import Ledger, process_paths
-from facts.documents import html_provenance, load_document, main_text
-from facts.report import to_html
-from facts.workbook import CLAIM_COLUMNS, to_xlsx
+from facts.text.documents import html_provenance, load_document, main_text
+from facts.export.report import to_html
+from facts.export.workbook import CLAIM_COLUMNS, to_xlsx
 
 URL = "https://news.example.org/2025/07/caspian-trade"
 ARTICLE = [
@@ -143,7 +143,7 @@ def test_the_report_links_each_article_and_conflict_side_to_its_source_url(html_
 
 
 def test_an_html_page_counts_double_against_the_size_limit(tmp_path):
-    from facts.documents import HTML_SIZE_FACTOR, InputError
+    from facts.text.documents import HTML_SIZE_FACTOR, InputError
 
     path = tmp_path / "big.html"
     path.write_text(page(HEAD), encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 from conftest import SEEDS
 
 from facts import Ledger
-from facts.report import to_html
+from facts.export.report import to_html
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -123,7 +123,7 @@ def test_the_tooltip_says_why_a_claim_was_read_so(seed_report):
 
 
 def test_a_fact_in_conflict_is_drawn_one_row_per_article(seed_report, seed_flags):
-    from facts.fact_chart import chart
+    from facts.export.fact_chart import chart
 
     flag = seed_flags[0]
     svg = chart([flag.a, flag.b])
@@ -133,7 +133,7 @@ def test_a_fact_in_conflict_is_drawn_one_row_per_article(seed_report, seed_flags
 
 
 def test_no_chart_where_the_figures_are_not_of_one_unit(seed_flags):
-    from facts.fact_chart import chart
+    from facts.export.fact_chart import chart
 
     flag = seed_flags[1]  # two dates
     assert chart([flag.a, flag.b]) is None

@@ -11,7 +11,7 @@ from test_report import browser, open_page
 
 from facts import Ledger
 from facts.models import Flag
-from facts.report import to_html
+from facts.export.report import to_html
 
 
 @pytest.fixture(scope="module")

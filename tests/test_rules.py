@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from facts import extract
-from facts.rules import NEGATIVE, cached_rules
+from facts.engine.rules import NEGATIVE, cached_rules
 
 RULES = cached_rules()
 NUMERIC = {"money", "percent", "quantity", "count", "multiplier"}

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facts.rules import RuleError, cached_rules, default_rules_dir, load_rules, single_spaced
+from facts.engine.rules import RuleError, cached_rules, default_rules_dir, load_rules, single_spaced
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = default_rules_dir()

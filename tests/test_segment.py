@@ -8,8 +8,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facts.rules import RULE_FLAGS, RuleError
-from facts.segment import (
+from facts.engine.rules import RULE_FLAGS, RuleError
+from facts.text.segment import (
     _MARGIN, Article, _normal_case, _sentences, cached_layout, group_copies, is_claimable, load_layout, normalize_text,
     same_article, segment,
 )
@@ -19,7 +19,7 @@ LAYOUT = cached_layout()
 
 
 def page(name: str) -> str:
-    # Read as bytes and decoded by hand, as facts.documents does: no newline translation.
+    # Read as bytes and decoded by hand, as facts.text.documents does: no newline translation.
     return next(SEEDS.glob(f"{name}_*.txt")).read_bytes().decode("utf-8")
 
 
@@ -322,7 +322,7 @@ def test_cue_example(cue, example):
         if expected is not None:
             assert " ".join(match.group(group).replace("*", "").split()) == expected
     if example.date is not None:
-        from facts.segment import _iso
+        from facts.text.segment import _iso
         assert _iso(match) == example.date
 
 
@@ -380,7 +380,7 @@ def test_lines_normalised_one_by_one_give_the_sentences_of_their_joined_text(lin
 
 
 def test_layout_file_is_not_read_as_a_rule_file():
-    from facts.rules import cached_rules
+    from facts.engine.rules import cached_rules
     assert all("layout" not in rule.path for rule in cached_rules().rules.values())
 
 

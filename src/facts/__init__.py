@@ -13,14 +13,15 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "KINDS": "models", "ClaimRecord": "models", "Flag": "models", "Mention": "models",
-    "Document": "documents", "InputError": "documents", "load_document": "documents", "load_documents": "documents",
-    "RuleError": "rules", "RuleSet": "rules", "load_rules": "rules",
+    "Document": "text.documents", "InputError": "text.documents", "load_document": "text.documents",
+    "load_documents": "text.documents",
+    "RuleError": "engine.rules", "RuleSet": "engine.rules", "load_rules": "engine.rules",
     "ProcessedDocument": "pipeline", "Summary": "pipeline", "extract": "pipeline", "extract_documents": "pipeline",
     "process_document": "pipeline", "process_paths": "pipeline",
     "Ledger": "ledger", "LedgerError": "ledger",
     "corroboration": "checks", "find_flags": "checks",
     "Change": "diff", "diff_claims": "diff", "diff_ledgers": "diff", "diff_paths": "diff",
-    "to_html": "report", "import_verdicts": "workbook", "to_xlsx": "workbook",
+    "to_html": "export.report", "import_verdicts": "export.workbook", "to_xlsx": "export.workbook",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -23,11 +23,11 @@ from typing import Any, NamedTuple
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from .collector import collector_paused
+from .engine.collector import collector_paused
 from .comparable import Vocabulary, fact_key, in_base_units, part_confidence, subject_confidence, subject_partners
-from .intervals import timex_days, value_interval
+from .values.intervals import timex_days, value_interval
 from .models import ClaimRecord, Flag, FlagCopy, FlagSide, Severity
-from .rules import CheckRules, Lexicon, RuleError, RuleSet, cached_rules, load_data_file
+from .engine.rules import CheckRules, Lexicon, RuleError, RuleSet, cached_rules, load_data_file
 
 AMOUNT_KINDS = frozenset({"money", "percent", "quantity", "count"})
 _DURATION = regex.compile(r"P(\d+(?:\.\d+)?)([YMWD])")

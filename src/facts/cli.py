@@ -12,11 +12,11 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
-from .documents import DEFAULT_MAX_BYTES, InputError
-from .export import FORMATS, atomic_open, write_parquet, write_rows, write_xlsx
+from .text.documents import DEFAULT_MAX_BYTES, InputError
+from .export.tables import FORMATS, atomic_open, write_parquet, write_rows, write_xlsx
 from .ledger import Ledger, LedgerError, records
 from .pipeline import ProcessedDocument, Summary, extract, process_paths
-from .rules import RuleError, RuleSet, cached_rules, load_check_rules
+from .engine.rules import RuleError, RuleSet, cached_rules, load_check_rules
 
 
 def _warn(message: str) -> None:
@@ -237,7 +237,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 # Writers by suffix, imported when used: openpyxl is loaded only for a workbook.
-REPORT_WRITERS = {".xlsx": ("workbook", "to_xlsx"), ".html": ("report", "to_html")}
+REPORT_WRITERS = {".xlsx": ("export.workbook", "to_xlsx"), ".html": ("export.report", "to_html")}
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -281,7 +281,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_verdicts_import(args: argparse.Namespace) -> int:
     with _existing_ledger(args.ledger, read_only=False) as ledger:
-        from .workbook import import_verdicts
+        from .export.workbook import import_verdicts
 
         result = import_verdicts(args.file, ledger)
     _warn(f"{args.file}: {result}")
@@ -289,7 +289,7 @@ def cmd_verdicts_import(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    from .rules import check_rules
+    from .engine.rules import check_rules
 
     problems = check_rules(args.rules)
     for problem in problems:

@@ -20,7 +20,7 @@ from itertools import combinations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .intervals import timex_days
+from .values.intervals import timex_days
 from .models import ClaimRecord
 
 

@@ -20,12 +20,12 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 
-from .documents import InputError
+from .text.documents import InputError
 from .ledger import Ledger, LedgerError
 from .models import AMOUNT_KINDS, ClaimRecord, Kind
 from .pipeline import process_paths
-from .rules import RuleSet
-from .segment import normalize_text
+from .engine.rules import RuleSet
+from .text.segment import normalize_text
 
 __all__ = ["CHANGE_COLUMNS", "FIELDS", "Change", "ClaimSide", "changed_fields", "diff_article", "diff_claims",
            "diff_ledgers", "diff_paths", "format_changes", "plain", "show_amount"]

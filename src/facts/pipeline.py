@@ -19,16 +19,16 @@ from functools import lru_cache
 import regex
 
 from .attribution import Claim, attribute
-from .collector import collector_paused
-from .documents import DEFAULT_MAX_BYTES, Document, InputError, load_documents
-from .intervals import value_interval
+from .engine.collector import collector_paused
+from .text.documents import DEFAULT_MAX_BYTES, Document, InputError, load_documents
+from .values.intervals import value_interval
 from .ledger import Ledger, text_sha256
-from .matching import Candidate, RuleTimeout, scan, select
+from .engine.matching import Candidate, RuleTimeout, scan, select
 from .models import AMOUNT_KINDS, ClaimRecord, Mention
-from .normalize import normalize
+from .values.normalize import normalize
 from .resolve import dateline_date, is_vague_time, parse_reference, resolve, stored_date
-from .rules import RuleSet, cached_rules
-from .segment import Article, is_claimable, same_article, segment
+from .engine.rules import RuleSet, cached_rules
+from .text.segment import Article, is_claimable, same_article, segment
 
 
 @lru_cache(maxsize=8)

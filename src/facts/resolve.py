@@ -16,8 +16,8 @@ from datetime import date, timedelta
 import regex
 
 from .models import Mention
-from .numbers import parse_number
-from .rules import Lexicon, fold
+from .values.numbers import parse_number
+from .engine.rules import Lexicon, fold
 
 _LINE_NOISE = regex.compile(r"[\s\u00a0,.|:\-\u2013\u2014()]+|\d{1,2}:\d{2}(?::\d{2})?")
 _SAME_YEAR_MONTHS = regex.compile(r"(\d{4})-(\d\d)/\1-(\d\d)")

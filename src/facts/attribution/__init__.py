@@ -22,7 +22,7 @@ from datetime import date
 
 from ..models import Mention
 from ..resolve import parse_reference
-from ..rules import RuleSet, cached_rules
+from ..engine.rules import RuleSet, cached_rules
 from .claim import TIME_KINDS, Claim, Event
 from .figures import level_of
 from .frame import Frame, build_frames, inherited_period

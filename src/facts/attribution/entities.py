@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 
 import regex
 
-from ..rules import Pattern
+from ..engine.rules import Pattern
 from .rulebook import Attribution, _Hit
 
 _PART = regex.compile(r"[\s\u00a0]+|[-–]")

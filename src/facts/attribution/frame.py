@@ -16,7 +16,7 @@ import regex
 
 from ..models import Mention
 from ..resolve import article_date, resolve_value, stored_date
-from ..rules import Lexicon
+from ..engine.rules import Lexicon
 from .period import is_base
 from .sentences import _PARAGRAPH, spans_between
 from .text import _Text

@@ -11,8 +11,8 @@ from typing import Any, NamedTuple
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..prefilter import guard
-from ..rules import (
+from ..engine.prefilter import guard
+from ..engine.rules import (
     Pattern,
     RuleError,
     RuleSet,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from ..rules import fast_compile
+from ..engine.rules import fast_compile
 
 # Words that end in a period without ending a sentence ("Dr. Aliyev", "the U.S. President").
 _ABBREVIATIONS = frozenset("""

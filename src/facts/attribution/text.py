@@ -12,7 +12,7 @@ import regex
 
 from ..models import Mention
 from ..resolve import is_dateline
-from ..rules import Pattern
+from ..engine.rules import Pattern
 from .claim import TIME_KINDS
 from .rulebook import Attribution, _Hit, _WordScan
 from .entities import defined_names, merge_names

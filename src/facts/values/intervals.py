@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import regex
 
-from .models import Mention
-from .rules import Lexicon
+from ..models import Mention
+from ..engine.rules import Lexicon
 
 _WRITTEN_NUMBER = regex.compile(r"\d[\d,\u00a0\u202f]*(?:\.\d+)?")
 _DIGIT_GROUPING = regex.compile(r"[,\u00a0\u202f]")

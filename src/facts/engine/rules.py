@@ -25,7 +25,7 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .models import KINDS
+from ..models import KINDS
 from .prefilter import StartingChars, guard, starting_chars
 
 NEGATIVE = "negative"
@@ -463,7 +463,7 @@ def default_rules_dir() -> Path:
     env = os.environ.get("FACTS_RULES")
     if env:
         return Path(env)
-    return Path(str(files(__package__) / "rules"))
+    return Path(str(files("facts") / "rules"))
 
 
 def load_rules(root: Path | str | None = None) -> RuleSet:

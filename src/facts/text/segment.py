@@ -23,7 +23,7 @@ from typing import Any, Literal
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from .rules import (RULE_FLAGS, Pattern, RuleError, cached_rules, default_rules_dir, expand, fast_compile, load_data_file,
+from ..engine.rules import (RULE_FLAGS, Pattern, RuleError, cached_rules, default_rules_dir, expand, fast_compile, load_data_file,
                     single_spaced, without_line_key)
 
 __all__ = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from decimal import Decimal, InvalidOperation
 
-from .models import Flag, FlagSide
+from ..models import Flag, FlagSide
 
 _WIDTH, _ROW, _LABEL, _PAD = 560, 22, 230, 12
 

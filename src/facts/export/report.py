@@ -13,12 +13,12 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .attribution.claim import explain
-from .export import atomic_open, web_url
+from ..attribution.claim import explain
+from .tables import atomic_open, web_url
 from .fact_chart import charts
-from .ledger import Ledger
-from .models import KINDS, Flag, FlagSide
-from .review import AMOUNT_KINDS, Review, build_review
+from ..ledger import Ledger
+from ..models import KINDS, Flag, FlagSide
+from ..review import AMOUNT_KINDS, Review, build_review
 
 KIND_COLOURS = {  # Okabe-Ito hues (safe for colour-blind readers) as tint and edge; text stays near black
     "money": ("#bfe8dc", "#009e73"), "percent": ("#fbe3b0", "#e69f00"), "quantity": ("#cfe9f8", "#56b4e9"),

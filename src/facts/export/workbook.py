@@ -32,11 +32,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .attribution.claim import explain
-from .export import atomic_open, sheet_cell, web_url
-from .ledger import VERDICTS, Ledger, checked_value
-from .models import Flag, FlagSide
-from .review import AMOUNT_KINDS, Review, build_review
+from ..attribution.claim import explain
+from .tables import atomic_open, sheet_cell, web_url
+from ..ledger import VERDICTS, Ledger, checked_value
+from ..models import Flag, FlagSide
+from ..review import AMOUNT_KINDS, Review, build_review
 
 META_SHEET = "facts"
 CHANGED = "changed since checked"

@@ -12,9 +12,9 @@ from typing import Any, Callable
 
 import regex
 
-from .matching import Candidate
+from ..engine.matching import Candidate
 from .numbers import as_decimal, parse_number, scale_of
-from .rules import Lexicon, fold
+from ..engine.rules import Lexicon, fold
 from .timex import date, duration, period
 
 Fields = dict[str, Any]

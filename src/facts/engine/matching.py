@@ -17,7 +17,7 @@ from pathlib import Path
 
 import regex
 
-from .documents import InputError
+from ..text.documents import InputError
 from .rules import NEGATIVE, RULE_FLAGS, Rule, RuleSet, expand
 
 # How far before its first anchor a mention may start (`the beginning of 2024`).

@@ -9,9 +9,9 @@ import calendar
 from decimal import Decimal
 from typing import Any
 
-from .matching import Candidate
+from ..engine.matching import Candidate
 from .numbers import parse_number
-from .rules import Lexicon, fold
+from ..engine.rules import Lexicon, fold
 
 Fields = dict[str, Any]
 

@@ -1,0 +1,1 @@
+"""Writers: every output format of every command, chosen from one registry."""

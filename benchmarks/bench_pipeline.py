@@ -39,8 +39,9 @@ from bench_extract import best_of
 
 from facts import Document, InputError, Ledger, extract, extract_documents, process_document, process_paths
 from facts.attribution import attribute
-from facts.pipeline import StoryIndex, Summary
 from facts.engine.rules import cached_rules
+from facts.run import Summary
+from facts.stories import StoryIndex
 from facts.text.segment import segment
 
 ROOT = Path(__file__).resolve().parents[1]

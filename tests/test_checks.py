@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from facts.checks import Corpus, corroboration, find_flags, load_checks
-from facts.text.documents import Document
-from facts.pipeline import StoryIndex, process_document
 from facts.engine.rules import RuleError, cached_rules, default_rules_dir
+from facts.pipeline import process_document
+from facts.stories import StoryIndex
+from facts.text.documents import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = cached_rules()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from facts import extract
-from facts.values.normalize import si_of
 from facts.engine.rules import cached_rules
+from facts.values.normalize import si_of
 
 ROOT = Path(__file__).resolve().parents[1]
 LEX = cached_rules().lexicon

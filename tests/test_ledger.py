@@ -24,8 +24,8 @@ import pytest
 
 from facts import Ledger, load_document, process_document, process_paths
 from facts.cli import main
-from facts.pipeline import Summary
 from facts.engine.rules import cached_rules, default_rules_dir
+from facts.run import Summary
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))

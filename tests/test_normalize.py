@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from facts.values.numbers import parse_number, scale_of
 from facts.engine.rules import cached_rules
+from facts.values.numbers import parse_number, scale_of
 
 LEX = cached_rules().lexicon
 

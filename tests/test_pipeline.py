@@ -311,8 +311,8 @@ def test_explicit_rules_give_the_same_result_as_the_default():
     ("The ticket cost Rs 500.", ["INR"]),
 ])
 def test_a_currency_written_alike_in_several_countries_is_the_one_of_the_country_named(text, units):
-    from facts.text.documents import Document
     from facts.pipeline import process_document
+    from facts.text.documents import Document
     processed = process_document(Document(doc="d", path="d", text=text, encoding="utf-8"))
     assert [r["unit"] for r in processed.rows() if r["kind"] == "money"] == units
 

@@ -9,8 +9,8 @@ import yaml
 
 from facts import Document, process_document
 from facts.diff import diff_claims
-from facts.pytest_plugin import snapshot_claims, snapshot_records
 from facts.engine.rules import default_rules_dir
+from facts.pytest_plugin import snapshot_claims, snapshot_records
 from facts.text.segment import segment
 
 pytest_plugins = ["pytester"]

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from facts import Ledger, process_paths
-from facts.text.documents import html_provenance, load_document, main_text
 from facts.export.report import to_html
 from facts.export.workbook import CLAIM_COLUMNS, to_xlsx
+from facts.text.documents import html_provenance, load_document, main_text
 
 URL = "https://news.example.org/2025/07/caspian-trade"
 ARTICLE = [

@@ -10,8 +10,8 @@ from conftest import side_of
 from test_report import browser, open_page
 
 from facts import Ledger
-from facts.models import Flag
 from facts.export.report import to_html
+from facts.models import Flag
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ import pytest
 
 from facts.cli import main
 from facts.engine.matching import RuleTimeout
-from facts.pipeline import extract, process_paths
 from facts.engine.rules import default_rules_dir, load_rules, nested_quantifiers
+from facts.pipeline import extract
+from facts.run import process_paths
 
 # Fibonacci many ways to split a run of digits into ones and twos, then a look-ahead that fails: no
 # nested quantifier, so only the timeout can stop it (the `regex` module's guards stop the nested ones).

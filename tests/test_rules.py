@@ -7,9 +7,10 @@ import pytest
 
 from facts import extract
 from facts.engine.rules import NEGATIVE, cached_rules
+from facts.models import AMOUNT_KINDS
 
 RULES = cached_rules()
-NUMERIC = {"money", "percent", "quantity", "count", "multiplier"}
+NUMERIC = AMOUNT_KINDS
 
 
 def _examples():

@@ -9,9 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facts.engine.rules import RULE_FLAGS, RuleError
+from facts.text.layout import cached_layout, load_layout
 from facts.text.segment import (
-    _MARGIN, Article, _normal_case, _sentences, cached_layout, group_copies, is_claimable, load_layout, normalize_text,
-    same_article, segment,
+    _MARGIN,
+    Article,
+    _normal_case,
+    _sentences,
+    group_copies,
+    is_claimable,
+    normalize_text,
+    same_article,
+    segment,
 )
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"

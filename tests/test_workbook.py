@@ -16,9 +16,17 @@ from openpyxl.utils import get_column_letter
 
 from facts import Ledger, process_paths
 from facts.export.tables import spreadsheet_safe
+from facts.export.workbook import (
+    CHANGED,
+    CLAIM_COLUMNS,
+    META_SHEET,
+    MIN_PRINT_SCALE,
+    PAGE_WIDTH,
+    WorkbookError,
+    import_verdicts,
+    to_xlsx,
+)
 from facts.ledger import VERDICTS
-from facts.export.workbook import (CHANGED, CLAIM_COLUMNS, META_SHEET, MIN_PRINT_SCALE, PAGE_WIDTH, WorkbookError,
-                            import_verdicts, to_xlsx)
 
 COLUMN = {name: i for i, (name, _) in enumerate(CLAIM_COLUMNS)}
 

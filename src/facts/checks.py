@@ -23,13 +23,14 @@ from typing import Any, NamedTuple
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from .engine.collector import collector_paused
 from .comparable import Vocabulary, fact_key, in_base_units, part_confidence, subject_confidence, subject_partners
-from .values.intervals import timex_days, value_interval
-from .models import ClaimRecord, Flag, FlagCopy, FlagSide, Severity
+from .engine.collector import collector_paused
 from .engine.rules import CheckRules, Lexicon, RuleError, RuleSet, cached_rules, load_data_file
+from .models import AMOUNT_KINDS, RATIO_KINDS, TIME_KINDS, ClaimRecord, Flag, FlagCopy, FlagSide, Severity
+from .values.intervals import timex_days, value_interval
 
-AMOUNT_KINDS = frozenset({"money", "percent", "quantity", "count"})
+# Amounts compared with each other; a ratio (`three times`) is compared through the figure it relates to.
+COMPARED_KINDS = AMOUNT_KINDS - RATIO_KINDS
 _DURATION = regex.compile(r"P(\d+(?:\.\d+)?)([YMWD])")
 _YEARS_PER = {"Y": Decimal(1), "M": Decimal(1) / 12, "W": Decimal(7) / Decimal("365.25"),
               "D": Decimal(1) / Decimal("365.25")}
@@ -173,7 +174,7 @@ class Corpus:
         self.lexicon = lexicon if lexicon is not None else cached_rules().lexicon
         self._groups: dict[frozenset[str], dict[tuple, list[Fact]]] = {}
 
-    def amount_groups(self, kinds: Iterable[str] = AMOUNT_KINDS) -> dict[tuple, list[Fact]]:
+    def amount_groups(self, kinds: Iterable[str] = COMPARED_KINDS) -> dict[tuple, list[Fact]]:
         """Figures by fact key (`facts.comparable.fact_key`), amounts in the unit the key compares them
         in; claims missing a part have no key."""
         kinds = frozenset(kinds)
@@ -197,7 +198,7 @@ class Corpus:
         named: dict[tuple, Counter] = defaultdict(Counter)
         figures: Counter = Counter()
         for f in self.facts:
-            if f.claim.kind in AMOUNT_KINDS:
+            if f.claim.kind in COMPARED_KINDS:
                 where = (f.claim.doc, f.claim.article)
                 named[where].update(f.subject)
                 figures[where] += 1
@@ -370,7 +371,7 @@ def value_conflict(corpus: Corpus, check: Check) -> Iterator[Finding]:
     linear in the claims after sorting, never all pairs. Subjects meet where they are one, or where one
     holds the other (`subject_partners`), with less confidence."""
     vocab = corpus.vocabulary
-    for key, group in corpus.amount_groups(check.params.get("kinds", AMOUNT_KINDS)).items():
+    for key, group in corpus.amount_groups(check.params.get("kinds", COMPARED_KINDS)).items():
         if len({f.claim.story for f in group}) < 2:
             continue
         by_subject: dict[frozenset[str], list[Fact]] = defaultdict(list)
@@ -430,7 +431,7 @@ def source_discrepancy(corpus: Corpus, check: Check) -> Iterator[Finding]:
     source ("customs data show X ... while the statistics agency reports Y"). Figures of one fact in one
     article without two sources are left alone: there the likelier reading is two facts."""
     cues = [regex.compile(p, regex.IGNORECASE) for p in check.params.get("sources", [])]
-    for key, group in corpus.amount_groups(check.params.get("kinds", AMOUNT_KINDS)).items():
+    for key, group in corpus.amount_groups(check.params.get("kinds", COMPARED_KINDS)).items():
         by_story: dict[tuple, list[Fact]] = defaultdict(list)
         for f in group:
             by_story[(f.claim.story, f.claim.doc, f.subject)].append(f)
@@ -527,7 +528,7 @@ def event_date_conflict(corpus: Corpus, check: Check) -> Iterator[tuple[Fact, Fa
         c = f.claim
         event = c.event or {}
         kind = str(event.get("type") or "").casefold()
-        days = timex_days(c.resolved or str(c.value)) if c.kind in ("date", "period") else None
+        days = timex_days(c.resolved or str(c.value)) if c.kind in TIME_KINDS else None
         if kind in once and days:
             parties = frozenset(event.get("actor", [])) | frozenset(event.get("counterpart", [])) or f.subject
             groups[(kind, parties)].append((f, days))

@@ -6,17 +6,18 @@ import json
 import os
 import sys
 import tempfile
-from importlib import import_module
 from collections.abc import Iterator
 from contextlib import ExitStack
+from importlib import import_module
 from pathlib import Path
 
 from . import __version__
-from .text.documents import DEFAULT_MAX_BYTES, InputError
+from .engine.rules import RuleError, RuleSet, cached_rules, load_check_rules
 from .export.tables import FORMATS, atomic_open, write_parquet, write_rows, write_xlsx
 from .ledger import Ledger, LedgerError, records
-from .pipeline import ProcessedDocument, Summary, extract, process_paths
-from .engine.rules import RuleError, RuleSet, cached_rules, load_check_rules
+from .pipeline import ProcessedDocument, extract
+from .run import Summary, process_paths
+from .text.documents import DEFAULT_MAX_BYTES, InputError
 
 
 def _warn(message: str) -> None:

@@ -20,8 +20,8 @@ from itertools import combinations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .models import AMOUNT_KINDS, RATIO_KINDS, ClaimRecord
 from .values.intervals import timex_days
-from .models import ClaimRecord
 
 
 class Confidence(BaseModel):
@@ -121,7 +121,7 @@ def dimension(claim: ClaimRecord) -> tuple[str, str | None] | None:
     """What an amount is measured in, so that km and miles meet and euros and dollars do not."""
     if claim.kind == "quantity" and claim.si_unit:
         return "quantity", claim.si_unit
-    if claim.kind in ("money", "percent", "quantity", "count"):
+    if claim.kind in AMOUNT_KINDS and claim.kind not in RATIO_KINDS:
         return claim.kind, claim.unit
     return None
 

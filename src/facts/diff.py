@@ -20,11 +20,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 
-from .text.documents import InputError
-from .ledger import Ledger, LedgerError
-from .models import AMOUNT_KINDS, ClaimRecord, Kind
-from .pipeline import process_paths
 from .engine.rules import RuleSet
+from .ledger import Ledger, LedgerError
+from .models import AMOUNT_KINDS, ClaimRecord, KindName
+from .run import process_paths
+from .text.documents import InputError
 from .text.segment import normalize_text
 
 __all__ = ["CHANGE_COLUMNS", "FIELDS", "Change", "ClaimSide", "changed_fields", "diff_article", "diff_claims",
@@ -53,7 +53,7 @@ class ClaimSide(BaseModel):
     id: str | None = None
     location: str
     text: str
-    kind: Kind
+    kind: KindName
     value: str | None
     low: str | None = None
     high: str | None = None
@@ -90,7 +90,7 @@ class Change(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     status: Status
-    kind: Kind
+    kind: KindName
     fields: list[str] = []
     old: ClaimSide | None = None
     new: ClaimSide | None = None

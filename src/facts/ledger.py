@@ -22,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-
 from .models import AMOUNT_KINDS, ClaimRecord, ClaimView, typed_value
 
 if TYPE_CHECKING:

@@ -3,14 +3,53 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-KINDS = ("money", "percent", "quantity", "count", "multiplier", "date", "period", "duration")
-# Kinds whose value is an amount (a Decimal); the others hold TIMEX strings.
-AMOUNT_KINDS = frozenset({"money", "percent", "quantity", "count", "multiplier"})
-Kind = Literal["money", "percent", "quantity", "count", "multiplier", "date", "period", "duration"]
+
+class Kind(str, Enum):
+    """The kinds of mention, listed once: every other list of kinds is derived from this one."""
+
+    MONEY = "money"
+    PERCENT = "percent"
+    QUANTITY = "quantity"
+    COUNT = "count"
+    MULTIPLIER = "multiplier"
+    DATE = "date"
+    PERIOD = "period"
+    DURATION = "duration"
+
+    @property
+    def is_amount(self) -> bool:
+        """Its value is an amount (a Decimal); the other kinds hold TIMEX strings."""
+        return self in _AMOUNTS
+
+    @property
+    def is_time(self) -> bool:
+        """A point or stretch of time (a date, a period), which dates the figures beside it."""
+        return self in (Kind.DATE, Kind.PERIOD)
+
+    @property
+    def is_ratio(self) -> bool:
+        """A figure relative to another (`three times`): what it measures is the other figure's."""
+        return self is Kind.MULTIPLIER
+
+    @property
+    def is_exact(self) -> bool:
+        """Counted, not measured: `40 jets` is 40, where `40 km` is anything that rounds to 40."""
+        return self in (Kind.COUNT, Kind.MULTIPLIER)
+
+
+_AMOUNTS = (Kind.MONEY, Kind.PERCENT, Kind.QUANTITY, Kind.COUNT, Kind.MULTIPLIER)
+# Mentions hold a kind as its plain name; these sets are of names.
+KINDS = tuple(k.value for k in Kind)
+AMOUNT_KINDS = frozenset(k.value for k in Kind if k.is_amount)
+TIME_KINDS = frozenset(k.value for k in Kind if k.is_time)
+RATIO_KINDS = frozenset(k.value for k in Kind if k.is_ratio)
+EXACT_KINDS = frozenset(k.value for k in Kind if k.is_exact)
+KindName = Literal[KINDS]  # type: ignore[valid-type]  # the names, for pydantic to check
 Qualifier = Literal["approx", "at_least", "at_most", "nearly"]
 Mod = Literal["START", "MID", "END", "EARLY", "LATE"]
 
@@ -44,7 +83,7 @@ class Mention(BaseModel):
     start: int
     end: int
     text: str
-    kind: Kind
+    kind: KindName
     value: Amount | str | None
     unit: str | None = None
     qualifier: Qualifier | None = None

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .models import ClaimRecord
     from .engine.rules import RuleSet
+    from .models import ClaimRecord
 
 # What a snapshot keeps of a claim: what it says and where, never how it was found.
 SNAPSHOT_FIELDS = ("doc", "location", "text", "kind", "value", "low", "high", "mod", "unit", "qualifier", "subject",
@@ -61,8 +61,9 @@ def snapshot_claims(records: Iterable[dict[str, Any]]) -> list[ClaimRecord]:
 def claims_of(source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
               rules: RuleSet | None = None) -> list[ClaimRecord]:
     """The claims of a text, or of files and folders (a str naming an existing path is a path)."""
+    from .pipeline import process_document
+    from .run import process_paths
     from .text.documents import Document, InputError
-    from .pipeline import process_document, process_paths
 
     if isinstance(source, str) and not os.path.exists(source):
         document = Document(doc="text", path="<text>", text=source, encoding="utf-8")

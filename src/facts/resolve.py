@@ -1,4 +1,8 @@
-"""Anchor dates that lack a year to the article they stand in.
+"""The resolve step: what a value means where it stands, decided once for `extract` and the pipeline alike.
+
+Dates that lack a year are anchored to the article they stand in; qualifiers (`nearly`, `or more`) are
+read beside an amount; a currency written alike in several countries (`Rs`) takes the country the figure
+is about.
 
 Like HeidelTime, rules emit underspecified values (`XXXX-05-07`, relative
 `last year`) and this pass fills `resolved` from the nearest dateline before
@@ -10,14 +14,21 @@ from __future__ import annotations
 
 import calendar
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 
-from .models import Mention
+from .engine.rules import Lexicon, RuleSet, fold
+from .models import TIME_KINDS, Mention
 from .values.numbers import parse_number
-from .engine.rules import Lexicon, fold
+
+if TYPE_CHECKING:
+    from .attribution import Claim
 
 _LINE_NOISE = regex.compile(r"[\s\u00a0,.|:\-\u2013\u2014()]+|\d{1,2}:\d{2}(?::\d{2})?")
 _SAME_YEAR_MONTHS = regex.compile(r"(\d{4})-(\d\d)/\1-(\d\d)")
@@ -95,7 +106,7 @@ def dateline_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None
             continue
         year = m.value[:4]
         if year == "XXXX":
-            year = next((str(n.value)[:4] for n in mentions[i + 1:] if n.kind in ("date", "period")
+            year = next((str(n.value)[:4] for n in mentions[i + 1:] if n.kind in TIME_KINDS
                          and _YEAR.match(str(n.value))), None)
         if year is None:
             return None
@@ -118,7 +129,7 @@ def resolve(text: str, mentions: list[Mention], lex: Lexicon, reference: date | 
     for m in mentions:
         if m.kind == "period" and _UNDERSPECIFIED_MONTHS.fullmatch(str(m.value)):
             m = m.model_copy(update={"value": _refer_back(str(m.value), out)})
-        if m.kind not in ("date", "period") or not (m.relative or "XXXX" in str(m.value)):
+        if m.kind not in TIME_KINDS or not (m.relative or "XXXX" in str(m.value)):
             story = _story_time(m, m.value) or story
             out.append(m)
             continue
@@ -474,3 +485,60 @@ def _add_months(day: date, months: int) -> date:
     total = day.year * 12 + day.month - 1 + months
     year, month = total // 12, total % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@lru_cache(maxsize=8)
+def _qualifier_patterns(rules: RuleSet) -> tuple[regex.Pattern, regex.Pattern]:
+    """Qualifier words stand right before a figure (`nearly $10 million`) or right after it (`or more`)."""
+    before = regex.compile(r"(?<![\w$])(?P<q>" + rules.lexicon.patterns["qualifier_before"] + r")[\s\u00a0]+\Z")
+    after = regex.compile(r"\A[\s\u00a0,]+(?P<q>" + rules.lexicon.patterns["qualifier_after"] + r")(?!\w)")
+    return before, after
+
+
+def qualifier(text: str, start: int, end: int, rules: RuleSet) -> str | None:
+    """The qualifier of the amount at `start`-`end` (`nearly`, `or more`), as the lexicon names it."""
+    before, after = _qualifier_patterns(rules)
+    m = before.search(text, max(0, start - 40), start)
+    table = "qualifier_before"
+    if m is None:
+        m = after.match(text, end, min(len(text), end + 40))
+        table = "qualifier_after"
+    return rules.lexicon.lookup(table, m.group("q")) if m else None
+
+
+@lru_cache(maxsize=8)
+def _currency_words(rules: RuleSet) -> regex.Pattern:
+    """Currency names and signs as the money rules read them, longest first (`Indian rupees` before `rupees`)."""
+    tables = ("currency_prefix", "currency_suffix", "currency_after_scale")
+    return regex.compile("|".join(f"(?:{rules.lexicon.patterns[t]})" for t in tables))
+
+
+def local_currencies(claims: list[Claim], starts: list[int], rules: RuleSet) -> list[Claim]:
+    """A currency written alike in several countries (`Rs`, `rupees`, `manat`: lexicon `shared_currency`)
+    is the one of a country the figure is about, else of the country its article's claims name most;
+    else the lexicon's first reading stays."""
+    lex = rules.lexicon
+    shared = {i: codes for i, c in enumerate(claims) if c.mention.kind == "money"
+              for codes in [_shared_codes(c.mention.text, rules)] if codes}
+    if not shared:
+        return claims
+    named: dict[int, Counter] = {}
+    for c in claims:
+        named.setdefault(bisect_right(starts, c.mention.start), Counter()).update(c.subject)
+    out = list(claims)
+    for i, codes in shared.items():
+        c = claims[i]
+        article = named.get(bisect_right(starts, c.mention.start), Counter())
+        countries = [*c.subject, *(n for n, _ in article.most_common())]
+        code = next((code for n in countries for code in [lex.lookup("country_currency", n)] if code in codes), None)
+        currency, _, rate = (c.mention.unit or "").partition("/")
+        if code and code != currency:
+            # A rate keeps what it is per ("Rs 50 per litre" is PKR/l).
+            out[i] = replace(c, mention=c.mention.model_copy(update={"unit": f"{code}/{rate}" if rate else code}))
+    return out
+
+
+def _shared_codes(text: str, rules: RuleSet) -> list[str] | None:
+    """The readings of a shared currency a money mention is written in, or None."""
+    words = [m.group() for m in _currency_words(rules).finditer(text)]
+    return next((codes for w in words for codes in [rules.lexicon.lookup("shared_currency", w)] if codes), None)

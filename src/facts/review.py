@@ -15,7 +15,6 @@ import pandas as pd
 from .ledger import Ledger
 from .models import Flag, FlagSide
 
-AMOUNT_KINDS = frozenset({"money", "percent", "quantity", "count", "multiplier"})
 _EMPTY_VERDICT = {"verdict": None, "checker": None, "notes": None, "checked_value": None, "updated": None,
                   "changed": False}
 

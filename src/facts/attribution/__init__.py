@@ -16,14 +16,14 @@ entities, metric and event cues in `rules/lexicon/`, clause breaks, anaphors and
 from __future__ import annotations
 
 from dataclasses import replace
-
-import regex
 from datetime import date
 
-from ..models import Mention
-from ..resolve import parse_reference
+import regex
+
 from ..engine.rules import RuleSet, cached_rules
-from .claim import TIME_KINDS, Claim, Event
+from ..models import RATIO_KINDS, TIME_KINDS, Mention
+from ..resolve import parse_reference
+from .claim import Claim, Event
 from .figures import level_of
 from .frame import Frame, build_frames, inherited_period
 from .reading import read_sentences
@@ -84,7 +84,7 @@ def _measuring(claim: Claim, metric: str, step: str) -> Claim:
 
 
 # Times date events themselves; a multiplier relates two figures that carry their own times.
-_RELATIVE_KINDS = TIME_KINDS | {"multiplier"}
+_RELATIVE_KINDS = TIME_KINDS | RATIO_KINDS
 
 
 def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int) -> Claim:

@@ -6,8 +6,6 @@ from typing import Any
 
 from ..models import Mention
 
-TIME_KINDS = frozenset({"date", "period"})
-
 
 # Claims and events are plain slotted dataclasses, not pydantic models: attribution makes one per figure
 # from values it made itself, with nothing to validate: built a quarter faster, one object each for the collector.

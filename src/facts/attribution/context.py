@@ -11,6 +11,7 @@ from ..models import Mention
 from .rulebook import _POINTING, _Hit
 from .text import _Sentence, _Text
 
+
 class _Context(NamedTuple):
     sentence: _Sentence
     index: int

@@ -14,9 +14,9 @@ from datetime import date
 
 import regex
 
-from ..models import Mention
-from ..resolve import article_date, resolve_value, stored_date
 from ..engine.rules import Lexicon
+from ..models import TIME_KINDS, Mention
+from ..resolve import article_date, resolve_value, stored_date
 from .period import is_base
 from .sentences import _PARAGRAPH, spans_between
 from .text import _Text
@@ -104,7 +104,7 @@ def _writing_year(mentions: list[Mention], lead_end: int) -> int | None:
         value = str(m.value)
         if m.start >= lead_end:
             return None
-        if m.kind in ("date", "period") and not m.relative and _YEAR.match(value):
+        if m.kind in TIME_KINDS and not m.relative and _YEAR.match(value):
             whole = len(value) == 4 or _FULL_YEAR.fullmatch(value) is not None
             return int(value[:4]) + (1 if whole else 0)
     return None

@@ -6,8 +6,7 @@ from bisect import bisect_left
 
 import regex
 
-from ..models import Mention
-from .claim import TIME_KINDS
+from ..models import TIME_KINDS, Mention
 from .context import _Context
 from .text import _Text
 

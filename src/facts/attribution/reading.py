@@ -1,8 +1,8 @@
 """The sentence step: what a figure's own sentence (and the passage before it) says it is about."""
 from __future__ import annotations
 
-from ..models import Mention
-from .claim import TIME_KINDS, Claim
+from ..models import TIME_KINDS, Mention
+from .claim import Claim
 from .context import _Context
 from .events import _event
 from .figures import _value_claim

@@ -24,6 +24,7 @@ from ..engine.rules import (
     without_line_key,
 )
 
+
 class Structure(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from typing import NamedTuple
 
 import regex
 
-from ..models import Mention
-from ..resolve import is_dateline
 from ..engine.rules import Pattern
-from .claim import TIME_KINDS
-from .rulebook import Attribution, _Hit, _WordScan
+from ..models import TIME_KINDS, Mention
+from ..resolve import is_dateline
 from .entities import defined_names, merge_names
+from .rulebook import Attribution, _Hit, _WordScan
 from .sentences import _hard_breaks, joined_across, split_sentences
+
 
 class _Sentence(NamedTuple):
     start: int

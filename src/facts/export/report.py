@@ -14,11 +14,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..attribution.claim import explain
-from .tables import atomic_open, web_url
-from .fact_chart import charts
 from ..ledger import Ledger
-from ..models import KINDS, Flag, FlagSide
-from ..review import AMOUNT_KINDS, Review, build_review
+from ..models import AMOUNT_KINDS, KINDS, Flag, FlagSide
+from ..review import Review, build_review
+from .fact_chart import charts
+from .tables import atomic_open, web_url
 
 KIND_COLOURS = {  # Okabe-Ito hues (safe for colour-blind readers) as tint and edge; text stays near black
     "money": ("#bfe8dc", "#009e73"), "percent": ("#fbe3b0", "#e69f00"), "quantity": ("#cfe9f8", "#56b4e9"),

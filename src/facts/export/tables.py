@@ -14,8 +14,8 @@ import glob
 import io
 import json
 import os
-import stat
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence

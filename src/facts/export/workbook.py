@@ -25,18 +25,18 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..attribution.claim import explain
-from .tables import atomic_open, sheet_cell, web_url
 from ..ledger import VERDICTS, Ledger, checked_value
-from ..models import Flag, FlagSide
-from ..review import AMOUNT_KINDS, Review, build_review
+from ..models import AMOUNT_KINDS, Flag, FlagSide
+from ..review import Review, build_review
+from .tables import atomic_open, sheet_cell, web_url
 
 META_SHEET = "facts"
 CHANGED = "changed since checked"

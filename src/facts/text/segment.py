@@ -11,29 +11,26 @@ is normalised.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import unicodedata
-from bisect import bisect_left
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from pathlib import Path
-from typing import Any, Literal
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine.rules import (RULE_FLAGS, Pattern, RuleError, cached_rules, default_rules_dir, expand, fast_compile, load_data_file,
-                    single_spaced, without_line_key)
+from ..engine.rules import (
+    cached_rules,
+    single_spaced,
+)
+from .layout import Cue, Layout, cached_layout
 
 __all__ = [
-    "Article", "Block", "Cue", "Layout", "Role", "group_copies", "is_claimable", "load_layout",
-    "normalize_text", "same_article", "segment",
+    "Article", "Block", "Role", "group_copies", "is_claimable", "normalize_text", "same_article", "segment",
 ]
 
 Role = Literal["title", "byline", "dateline", "heading", "body", "caption", "furniture", "bio", "quote"]
-What = Literal["byline", "dateline", "name_line", "editor_note", "section", "furniture", "caption", "bio",
-               "bio_sentence"]
 NOT_CLAIMABLE: frozenset[str] = frozenset({"furniture", "caption", "bio"})
 
 # A title or heading is a short line; a line this long is prose.
@@ -97,118 +94,6 @@ class Article(BaseModel):
             if start <= offset < end:
                 return name
         return None
-
-
-# ---- the cue file ------------------------------------------------------------------
-
-
-class CueExample(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: str
-    author: str | None = None
-    date: str | None = None
-    name: str | None = None
-    line: int = Field(default=0, alias="__line__")
-
-
-class Cue(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    what: What
-    pattern: str
-    ends: Literal["before", "after"] | None = None
-    # The longest line the cue can be (a caption, a date, a name line), tested with len()
-    # before the pattern: most of a page's characters are in paragraphs no short-line cue fits.
-    max_chars: int | None = Field(default=None, gt=0)
-    doc: str | None = None
-    examples: list[CueExample] = []
-    counter_examples: list[str] = []
-    line: int = Field(default=0, alias="__line__")
-    _compiled: Any = PrivateAttr(default=None)
-
-    @property
-    def compiled(self) -> Pattern:
-        return self._compiled
-
-
-class LayoutFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    doc: str | None = None
-    patterns: dict[str, str] = {}
-    cues: list[Cue]
-    line: int = Field(default=0, alias="__line__")
-
-    _patterns = field_validator("patterns", mode="before")(without_line_key)
-
-
-@dataclass
-class Layout:
-    """The cues of a layout file, compiled, in the order they are tried."""
-
-    path: Path
-    cues: list[Cue] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # Every line of every page is tried against the cues: reading each cue's compiled
-        # pattern through pydantic's private-attribute lookup cost a third of `classify`.
-        # One list of cues per distinct `max_chars` (ascending, then no limit), with the cues a line
-        # of up to that length can be: a line's list is one bisect away, a paragraph's is short.
-        self._limits = [*sorted({c.max_chars for c in self.cues if c.max_chars is not None}), math.inf]
-        self._searches = [[(cue, cue.compiled.search) for cue in self.cues
-                           if cue.max_chars is None or cue.max_chars >= limit] for limit in self._limits]
-
-    def classify(self, line: str) -> tuple[Cue, re.Match | regex.Match] | None:
-        """The first cue that matches the line (stripped of its margins), with its match; a cue with
-        `max_chars` is not tried on a longer line."""
-        for cue, search in self._searches[bisect_left(self._limits, len(line))]:
-            m = search(line)
-            if m is not None:
-                return cue, m
-        return None
-
-
-def default_layout_path() -> Path:
-    return default_rules_dir() / "layout" / "layout.yaml"
-
-
-def load_layout(path: Path | str | None = None) -> Layout:
-    """Read, validate and compile a layout cue file; every mistake names the file and line."""
-    path = Path(path) if path is not None else default_layout_path()
-    parsed = load_data_file(LayoutFile, path)
-    seen: dict[str, int] = {}
-    for name, body in parsed.patterns.items():
-        try:
-            regex.compile(expand(body, parsed.patterns, (path, parsed.line)), RULE_FLAGS)
-        except regex.error as exc:
-            raise RuleError(path, parsed.line, f"sub-pattern {{{name}}}: broken pattern: {exc}") from None
-    for cue in parsed.cues:
-        if cue.id in seen:
-            raise RuleError(path, cue.line, f"duplicate cue id {cue.id!r} (first at line {seen[cue.id]})")
-        seen[cue.id] = cue.line
-        body = expand(cue.pattern, parsed.patterns, (path, cue.line))
-        try:
-            compiled = regex.compile(body, RULE_FLAGS)
-        except regex.error as exc:
-            raise RuleError(path, cue.line, f"cue {cue.id}: broken pattern: {exc}") from None
-        if compiled.fullmatch("") is not None:
-            raise RuleError(path, cue.line, f"cue {cue.id}: pattern matches the empty string")
-        needed = {"byline": "author", "editor_note": "author", "bio_sentence": "author", "section": "name"}
-        group = needed.get(cue.what)
-        if group and group not in compiled.groupindex:
-            raise RuleError(path, cue.line, f"cue {cue.id}: a {cue.what} cue needs a group named {group!r}")
-        if cue.what == "dateline" and not {"day", "month", "year"} <= set(compiled.groupindex):
-            raise RuleError(path, cue.line, f"cue {cue.id}: a dateline cue needs groups 'day', 'month', 'year'")
-        # Every line of every page is tried against the cues: on the faster engine where it reads them alike.
-        cue._compiled = fast_compile(body, RULE_FLAGS)
-    return Layout(path=path, cues=parsed.cues)
-
-
-@lru_cache(maxsize=4)
-def cached_layout(path: str | None = None) -> Layout:
-    return load_layout(path)
 
 
 # ---- lines ----------------------------------------------------------------------------

@@ -13,12 +13,11 @@ from decimal import Decimal
 
 import regex
 
-from ..models import Mention
 from ..engine.rules import Lexicon
+from ..models import EXACT_KINDS, Mention
 
 _WRITTEN_NUMBER = regex.compile(r"\d[\d,\u00a0\u202f]*(?:\.\d+)?")
 _DIGIT_GROUPING = regex.compile(r"[,\u00a0\u202f]")
-_EXACT_KINDS = frozenset({"count", "multiplier"})
 Bound = Decimal | None
 
 
@@ -36,7 +35,7 @@ def rounding_step(mention: Mention) -> Decimal:
     if written == 0:
         return Decimal(0)
     scale = abs(value / written)
-    if mention.kind in _EXACT_KINDS and scale == 1:
+    if mention.kind in EXACT_KINDS and scale == 1:
         return Decimal(0)
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     return Decimal(1).scaleb(-decimals) * scale / 2

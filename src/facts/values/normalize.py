@@ -13,8 +13,8 @@ from typing import Any, Callable
 import regex
 
 from ..engine.matching import Candidate
-from .numbers import as_decimal, parse_number, scale_of
 from ..engine.rules import Lexicon, fold
+from .numbers import as_decimal, parse_number, scale_of
 from .timex import date, duration, period
 
 Fields = dict[str, Any]

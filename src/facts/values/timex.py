@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..engine.matching import Candidate
-from .numbers import parse_number
 from ..engine.rules import Lexicon, fold
+from .numbers import parse_number
 
 Fields = dict[str, Any]
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from facts.checks import load_checks_file
-from facts.comparable import period_days, subject_confidence, subject_partners
+from facts.checks.comparable import period_days, subject_confidence, subject_partners
 
 VOCAB = load_checks_file().comparable
 

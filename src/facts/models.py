@@ -151,7 +151,7 @@ class Flag(BaseModel):
     check: str
     severity: Severity
     why: str
-    # How sure it is that the two claims speak of one fact (`facts.comparable`): 1 where subject,
+    # How sure it is that the two claims speak of one fact (`facts.checks.comparable`): 1 where subject,
     # metric, period and unit are read alike.
     confidence: float = 1.0
     # The other places the same pair stands, in copies of its pages: one flag per pair of stories.

@@ -20,8 +20,8 @@ from itertools import combinations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .models import AMOUNT_KINDS, RATIO_KINDS, ClaimRecord
-from .values.intervals import timex_days
+from ..models import AMOUNT_KINDS, RATIO_KINDS, ClaimRecord
+from ..values.intervals import timex_days
 
 
 class Confidence(BaseModel):

@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from facts.engine.matching import _by_first_char, starts, windows  # noqa: E402
+from facts.engine.rulefiles import NEGATIVE
+from facts.engine.rules import cached_rules  # noqa: E402
 from facts.pipeline import extract  # noqa: E402
-from facts.engine.rules import NEGATIVE, cached_rules  # noqa: E402
 
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
 

@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from facts.export.workbook import to_xlsx
 from facts.ledger import Ledger
 from facts.models import Flag, FlagSide
-from facts.export.workbook import to_xlsx
 
 FIGURES = [("US$ 3.74 billion", "money", "3740000000", "USD"), ("18 percent", "percent", "18", "%"),
            ("15 million tons", "quantity", "15000000", "t"), ("26", "count", "26", "tourist"),

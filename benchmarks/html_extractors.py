@@ -70,8 +70,8 @@ def html_form(seed: Path, layout: str = "semantic") -> str:
 
 
 def claims_of(text: str, doc: str):
-    from facts.text.documents import Document
     from facts.pipeline import process_document
+    from facts.text.documents import Document
 
     processed = process_document(Document(doc=doc, path=doc, text=text, encoding="utf-8"), reference_date="2026-01-01")
     return processed.claims
@@ -89,7 +89,6 @@ def furniture_figures() -> set[str]:
 
 def main() -> None:
     import inscriptis
-    import trafilatura
 
     from facts.text.documents import main_text
 

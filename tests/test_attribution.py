@@ -15,7 +15,8 @@ from facts import extract
 from facts.attribution import attribute, claim_rows, load_attribution, split_sentences
 from facts.attribution.rulebook import _as_list, _cached_attribution, _has_top_alternative
 from facts.attribution.text import _Text
-from facts.engine.rules import RuleError, _every_character, cached_rules, default_rules_dir, fast_compile, load_rules
+from facts.engine.rulefiles import RuleError
+from facts.engine.rules import _every_character, cached_rules, default_rules_dir, fast_compile, load_rules
 
 
 def claim_of(text: str, span: str):
@@ -470,7 +471,7 @@ def test_a_page_is_freed_when_done_without_the_cyclic_collector():
 
 def _attribution_examples():
     from facts.attribution.rulebook import AttributionFile
-    from facts.engine.rules import load_data_file
+    from facts.engine.rulefiles import load_data_file
     spec = load_data_file(AttributionFile, default_rules_dir() / "attribution" / "attribution.yaml")
     return [pytest.param(ex, id=f"{ex.rule}-{i}") for i, ex in enumerate(spec.examples)]
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from facts.checks import Corpus, corroboration, find_flags, load_checks
-from facts.engine.rules import RuleError, cached_rules, default_rules_dir
+from facts.engine.rulefiles import RuleError
+from facts.engine.rules import cached_rules, default_rules_dir
 from facts.pipeline import process_document
 from facts.stories import StoryIndex
 from facts.text.documents import Document

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facts.engine.matching import Candidate, _span, scan, select
-from facts.engine.rules import NEGATIVE, cached_rules
+from facts.engine.rulefiles import NEGATIVE
+from facts.engine.rules import cached_rules
 
 RULES = cached_rules()
 SEEDS = sorted(Path(__file__).resolve().parents[1].joinpath("corpus", "seeds").glob("*.txt"))
@@ -63,3 +64,31 @@ def test_anchor_words_are_found_as_running_text_writes_them(written):
     text = f"{written} countries signed"
     candidates, vetoes = scan(text, RULES)
     assert [(c.start, c.end, c.kind) for c in select(candidates, vetoes)] == [(0, 3, "count")]
+
+
+# --- the prefilter reads first characters off CPython's private parser: it must work on this Python ---
+
+
+@pytest.mark.parametrize("pattern, chars", [
+    (r"\d+(?:\.\d+)?%", {"\\d"}),
+    (r"(?:May|June)\ \d{4}", {"M", "J"}),
+    (r"(?i:q)[1-4]", {"q", "Q"}),
+    (r"[$€]\d", {"$", "€"}),
+])
+def test_the_prefilter_finds_the_first_characters_of_a_pattern(pattern, chars):
+    from facts.engine.prefilter import first_chars
+
+    assert first_chars(pattern) == frozenset(chars)
+
+
+def test_a_pattern_that_can_start_anywhere_has_no_first_characters():
+    from facts.engine.prefilter import first_chars
+
+    assert first_chars(r".*x") is None
+    assert first_chars(r"a?") is None
+
+
+def test_every_kind_of_the_shipped_rules_has_a_start_guard_on_this_python():
+    # Without the private parser the guards go and only speed is lost; this says when that happens.
+    guarded = {kind for kind, chars in RULES.first_chars.items() if chars is not None}
+    assert {"money", "percent", "date"} <= guarded

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from facts.cli import main
+from facts.engine.limits import nested_quantifiers
 from facts.engine.matching import RuleTimeout
-from facts.engine.rules import default_rules_dir, load_rules, nested_quantifiers
+from facts.engine.rules import default_rules_dir, load_rules
 from facts.pipeline import extract
 from facts.run import process_paths
 

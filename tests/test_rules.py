@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from facts import extract
-from facts.engine.rules import NEGATIVE, cached_rules
+from facts.engine.rulefiles import NEGATIVE
+from facts.engine.rules import cached_rules
 from facts.models import AMOUNT_KINDS
 
 RULES = cached_rules()

@@ -17,7 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facts.engine.rules import RuleError, cached_rules, default_rules_dir, load_rules, single_spaced
+from facts.engine.lexicon import single_spaced
+from facts.engine.rulefiles import RuleError
+from facts.engine.rules import cached_rules, default_rules_dir, load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = default_rules_dir()

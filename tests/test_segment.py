@@ -8,7 +8,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facts.engine.rules import RULE_FLAGS, RuleError
+from facts.engine.rulefiles import RuleError
+from facts.engine.rules import RULE_FLAGS
 from facts.text.layout import cached_layout, load_layout
 from facts.text.segment import (
     _MARGIN,

@@ -24,7 +24,6 @@ from pathlib import Path
 import pycountry
 import yaml
 from countryinfo import CountryInfo, all_countries
-
 from lexicon_file import dump, write_or_check
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,7 +24,6 @@ import babel
 import pint
 from babel import Locale, localedata
 from babel.numbers import get_currency_name, get_territory_currencies
-
 from lexicon_file import dump, write_or_check
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "facts" / "rules" / "lexicon" / "currencies_cldr.yaml"

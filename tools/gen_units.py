@@ -21,7 +21,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pint
-
 from lexicon_file import dump, write_or_check
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "facts" / "rules" / "lexicon" / "units_registry.yaml"

@@ -15,7 +15,7 @@ _EXPORTS = {
     "KINDS": "models", "ClaimRecord": "models", "Flag": "models", "Mention": "models",
     "Document": "text.documents", "InputError": "text.documents", "load_document": "text.documents",
     "load_documents": "text.documents",
-    "RuleError": "engine.rules", "RuleSet": "engine.rules", "load_rules": "engine.rules",
+    "RuleError": "engine.rulefiles", "RuleSet": "engine.rules", "load_rules": "engine.rules",
     "ProcessedDocument": "pipeline", "extract": "pipeline", "process_document": "pipeline",
     "Summary": "run", "extract_documents": "run", "process_paths": "run",
     "Ledger": "ledger", "LedgerError": "ledger",

@@ -12,7 +12,8 @@ from importlib import import_module
 from pathlib import Path
 
 from . import __version__
-from .engine.rules import RuleError, RuleSet, cached_rules, load_check_rules
+from .engine.rulefiles import RuleError
+from .engine.rules import RuleSet, cached_rules, load_check_rules
 from .export.tables import FORMATS, atomic_open, write_parquet, write_rows, write_xlsx
 from .ledger import Ledger, LedgerError, records
 from .pipeline import ProcessedDocument, extract
@@ -290,7 +291,7 @@ def cmd_verdicts_import(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    from .engine.rules import check_rules
+    from .engine.limits import check_rules
 
     problems = check_rules(args.rules)
     for problem in problems:

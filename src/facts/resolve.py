@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from .engine.rules import Lexicon, RuleSet, fold
+from .engine.lexicon import Lexicon, fold
+from .engine.rules import RuleSet
 from .models import TIME_KINDS, Mention
 from .values.numbers import parse_number
 

@@ -14,7 +14,7 @@ from datetime import date
 
 import regex
 
-from ..engine.rules import Lexicon
+from ..engine.lexicon import Lexicon
 from ..models import TIME_KINDS, Mention
 from ..resolve import article_date, resolve_value, stored_date
 from .period import is_base

@@ -11,18 +11,10 @@ from typing import Any, NamedTuple
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..engine.lexicon import trie_pattern
 from ..engine.prefilter import guard
-from ..engine.rules import (
-    Pattern,
-    RuleError,
-    RuleSet,
-    expand,
-    fast_compile,
-    load_data_file,
-    pattern_pieces,
-    trie_pattern,
-    without_line_key,
-)
+from ..engine.rulefiles import RuleError, load_data_file, without_line_key
+from ..engine.rules import Pattern, RuleSet, expand, fast_compile, pattern_pieces
 
 
 class Structure(BaseModel):

@@ -8,7 +8,8 @@ from typing import Any
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from ..engine.rules import CheckRules, RuleError, RuleSet, cached_rules, load_data_file
+from ..engine.rulefiles import RuleError, load_data_file
+from ..engine.rules import CheckRules, RuleSet, cached_rules
 from ..models import Severity
 from .checkers import CHECKERS
 from .comparable import Vocabulary

@@ -9,7 +9,8 @@ from functools import cached_property
 from itertools import groupby
 from typing import NamedTuple
 
-from ..engine.rules import Lexicon, cached_rules
+from ..engine.lexicon import Lexicon
+from ..engine.rules import cached_rules
 from ..models import AMOUNT_KINDS, RATIO_KINDS, ClaimRecord, FlagSide
 from .comparable import Vocabulary, fact_key, in_base_units
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..engine.rules import Lexicon
+from ..engine.lexicon import Lexicon
 from ..models import ClaimRecord
 from ..values.intervals import timex_days, value_interval
 from .comparable import in_base_units

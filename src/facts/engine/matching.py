@@ -18,7 +18,8 @@ from pathlib import Path
 import regex
 
 from ..text.documents import InputError
-from .rules import NEGATIVE, RULE_FLAGS, Rule, RuleSet, expand
+from .rulefiles import NEGATIVE, Rule
+from .rules import RULE_FLAGS, RuleSet, expand
 
 # How far before its first anchor a mention may start (`the beginning of 2024`).
 LOOKBACK = 20

@@ -7,14 +7,24 @@ combined pattern of a kind with a lookahead on the union of its rules' first
 characters gives it that fast scan back (5x on month-led date rules). The
 guard only ever narrows where matching is tried; where a first set cannot be
 worked out, there is no guard and nothing changes.
+
+The first sets are read off CPython's own pattern parser (`re._parser`), which is
+private: on a Python where it is missing or has changed shape, there are no guards,
+and matching is as right as before, only slower. `tests/test_matching.py` checks
+that the guards work on the Python that runs the tests (the lowest supported, 3.11,
+in CI).
 """
 from __future__ import annotations
 
 import re
-import re._constants as sre
-import re._parser as sre_parse
 
 import regex
+
+try:
+    import re._constants as sre
+    import re._parser as sre_parse
+except ImportError:  # not this CPython's private modules: no guards
+    sre = sre_parse = None
 
 _DIGIT = "\\d"
 _MAX_CHARS = 120
@@ -24,11 +34,15 @@ _UNBOUNDED = None
 
 def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
     """The set of first characters of `pattern` (`\\d` for any digit), or None when unbounded."""
+    if sre_parse is None:
+        return _UNBOUNDED
     try:
         parsed = sre_parse.parse(_unique_group_names(pattern), flags)
+        chars, nullable = _sequence(list(parsed), bool(flags & re.IGNORECASE))
     except (re.error, RecursionError, OverflowError):
         return _UNBOUNDED
-    chars, nullable = _sequence(list(parsed), bool(flags & re.IGNORECASE))
+    except (AttributeError, TypeError, ValueError):  # a parser of another shape than this module reads
+        return _UNBOUNDED
     if chars is _UNBOUNDED or nullable or len(chars) > _MAX_CHARS:
         return _UNBOUNDED
     return frozenset(chars)

@@ -13,16 +13,8 @@ from typing import Any, Literal
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from ..engine.rules import (
-    RULE_FLAGS,
-    Pattern,
-    RuleError,
-    default_rules_dir,
-    expand,
-    fast_compile,
-    load_data_file,
-    without_line_key,
-)
+from ..engine.rulefiles import RuleError, load_data_file, without_line_key
+from ..engine.rules import RULE_FLAGS, Pattern, default_rules_dir, expand, fast_compile
 
 What = Literal["byline", "dateline", "name_line", "editor_note", "section", "furniture", "caption", "bio",
                "bio_sentence"]

@@ -20,10 +20,8 @@ from typing import Literal
 import regex
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine.rules import (
-    cached_rules,
-    single_spaced,
-)
+from ..engine.lexicon import single_spaced
+from ..engine.rules import cached_rules
 from .layout import Cue, Layout, cached_layout
 
 __all__ = [

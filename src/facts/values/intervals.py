@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import regex
 
-from ..engine.rules import Lexicon
+from ..engine.lexicon import Lexicon
 from ..models import EXACT_KINDS, Mention
 
 _WRITTEN_NUMBER = regex.compile(r"\d[\d,\u00a0\u202f]*(?:\.\d+)?")

@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 import regex
 
+from ..engine.lexicon import Lexicon, fold
 from ..engine.matching import Candidate
-from ..engine.rules import Lexicon, fold
 from .numbers import as_decimal, parse_number, scale_of
 from .timex import date, duration, period
 

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
-from ..engine.rules import Lexicon, fold
+from ..engine.lexicon import Lexicon, fold
 
 _DIGITS = regex.compile(r"[+\-\u2212]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[+\-\u2212]?\.\d+")
 _DIGIT_FRACTION = regex.compile(

@@ -9,8 +9,8 @@ import calendar
 from decimal import Decimal
 from typing import Any
 
+from ..engine.lexicon import Lexicon, fold
 from ..engine.matching import Candidate
-from ..engine.rules import Lexicon, fold
 from .numbers import parse_number
 
 Fields = dict[str, Any]

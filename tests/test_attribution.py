@@ -351,7 +351,7 @@ def test_word_scans_find_what_a_lookbehind_search_finds(text):
 
 
 def _sentence_hits(text: str) -> None:
-    t = _Text(text, extract(text), _cached_attribution(cached_rules()))
+    t = _Text(text, extract(text), _cached_attribution(cached_rules()), cached_rules().lexicon)
     padded = "\n" + text
     # Metric cues inside a name ("Aviation Industry Corporation") are left out.
     named = [(h.start, h.end) for h in t.entities]
@@ -385,7 +385,7 @@ def _matches(matches) -> list[tuple]:
 
 
 def _check_structures(text: str) -> None:
-    t = _Text(text, extract(text), _cached_attribution(cached_rules()))
+    t = _Text(text, extract(text), _cached_attribution(cached_rules()), cached_rules().lexicon)
     for s, _ in t.spans:
         for segment in t.sentence(s)[1].segments:
             cues = [h for hits in (t.metrics, t.events) for h in t.within(hits, *segment)]
@@ -452,7 +452,7 @@ def test_a_page_is_freed_when_done_without_the_cyclic_collector():
     import weakref
 
     text = SEED_TEXTS[0]
-    t = _Text(text, extract(text), _cached_attribution(cached_rules()))
+    t = _Text(text, extract(text), _cached_attribution(cached_rules()), cached_rules().lexicon)
     for s, _ in t.spans:  # fill the page's caches: sentences, cue hits, structure matches
         index, sentence = t.sentence(s)
         t.all_events.sentence(index)

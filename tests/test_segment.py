@@ -439,3 +439,17 @@ def test_headless_page_hard_wrapped_into_short_lines():
             "quoted as saying, defying\npressure from its partners.\n")
     (article,) = segment(text)
     assert article.start == 0 and is_claimable(article, text.index("96.2"))
+
+
+def test_the_words_that_do_not_end_a_sentence_are_the_lexicons():
+    from facts.engine.lexicon import Lexicon
+    from facts.engine.rulefiles import LexiconTable
+    from facts.engine.rules import cached_rules
+    from facts.text.sentences import split_sentences
+
+    text = "Trade grew 5% said Amb. Aliyev on Monday. It fell in May."
+    shipped = [text[s:e] for s, e in split_sentences(text, lexicon=cached_rules().lexicon)]
+    assert shipped == ["Trade grew 5% said Amb. Aliyev on Monday.", "It fell in May."]
+    lexicon = Lexicon()
+    lexicon.add("abbreviation", LexiconTable(entries={"dr": 1}))
+    assert [text[s:e] for s, e in split_sentences(text, lexicon=lexicon)][0] == "Trade grew 5% said Amb."

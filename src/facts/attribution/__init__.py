@@ -23,12 +23,12 @@ import regex
 from ..engine.rules import RuleSet, cached_rules
 from ..models import RATIO_KINDS, TIME_KINDS, Mention
 from ..resolve import parse_reference
+from ..text.sentences import split_sentences
 from .claim import Claim, Event
 from .figures import level_of
 from .frame import Frame, build_frames, inherited_period
 from .reading import read_sentences
 from .rulebook import Attribution, _cached_attribution, load_attribution
-from .sentences import split_sentences
 from .text import _Text
 
 __all__ = ["Claim", "Event", "Frame", "attribute", "claim_rows", "load_attribution", "split_sentences"]
@@ -40,7 +40,7 @@ def attribute(text: str, mentions: list[Mention], *, rules: RuleSet | None = Non
     has a frame of its own)."""
     rules = rules or cached_rules()
     att = _cached_attribution(rules)
-    t = _Text(text, mentions, att)
+    t = _Text(text, mentions, att, rules.lexicon)
     frames = build_frames(t, mentions, rules.lexicon, parse_reference(reference_date), articles, att.lead_reach)
     claims: list[tuple[Claim, int]] = []
     for claim, index in read_sentences(t, mentions):

@@ -17,8 +17,8 @@ import regex
 from ..engine.lexicon import Lexicon
 from ..models import TIME_KINDS, Mention
 from ..resolve import article_date, resolve_value, stored_date
+from ..text.sentences import _PARAGRAPH, spans_between
 from .period import is_base
-from .sentences import _PARAGRAPH, spans_between
 from .text import _Text
 
 _YEAR = regex.compile(r"\A\d{4}")

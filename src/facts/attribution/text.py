@@ -9,12 +9,13 @@ from typing import NamedTuple
 
 import regex
 
+from ..engine.lexicon import Lexicon
 from ..engine.rules import Pattern
 from ..models import TIME_KINDS, Mention
 from ..resolve import is_dateline
+from ..text.sentences import _hard_breaks, joined_across, split_sentences
 from .entities import defined_names, merge_names
 from .rulebook import Attribution, _Hit, _WordScan
-from .sentences import _hard_breaks, joined_across, split_sentences
 
 
 class _Sentence(NamedTuple):
@@ -87,11 +88,11 @@ def _inside_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 class _Text:
     """Entities, cues and dates of one text, indexed by position so each lookup is a bisect."""
 
-    def __init__(self, text: str, mentions: list[Mention], att: Attribution):
+    def __init__(self, text: str, mentions: list[Mention], att: Attribution, lexicon: Lexicon):
         self.text, self.att = text, att
         # Lines broken on purpose end sentences and paragraphs (`frame`): found once for both.
         self.hard_breaks = _hard_breaks(text)
-        self.spans = joined_across(split_sentences(text, self.hard_breaks), [(m.start, m.end) for m in mentions])
+        self.spans = joined_across(split_sentences(text, self.hard_breaks, lexicon), [(m.start, m.end) for m in mentions])
         self.starts = [s for s, _ in self.spans]
         self.padded = padded = "\n" + text
         self.values = sorted((m for m in mentions if m.kind not in TIME_KINDS), key=lambda m: m.start)

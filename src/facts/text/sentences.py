@@ -1,18 +1,13 @@
-"""Sentences: the unit a figure is read in."""
+"""Sentences: the unit a figure is read in. The words that end in a period without ending a sentence
+("Dr. Aliyev", "the U.S. President") are the language's, in the lexicon table `abbreviation`."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 
-from ..engine.rules import fast_compile
+from ..engine.lexicon import Lexicon
+from ..engine.rules import cached_rules, fast_compile
 
-# Words that end in a period without ending a sentence ("Dr. Aliyev", "the U.S. President").
-_ABBREVIATIONS = frozenset("""
-    mr mrs ms dr prof st jr sr gen col lt sgt capt maj adm gov sen rep pres amb hon rev
-    inc ltd co corp plc llc dept univ no nos vol fig approx est vs etc e.g i.e cf al
-    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n u.s.a e.u
-""".split())
-_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 # Sentence-ending punctuation before a space and a capital or a digit.
 # A reference mark after it ("began in 2013.[4] Work", a wiki's citations) is still the sentence's.
 _CANDIDATE = fast_compile(r"[.!?]+[\"'”’»)\]]*(?:\[\d{1,3}\])*(?=\s+[\"'“‘«(\[]*(?:\p{Lu}|\d))")
@@ -55,17 +50,19 @@ def _last_char(text: str, at: int) -> str:
     return text[at - 1:at] if at else ""
 
 
-def _plainly_no_abbreviation(text: str, at: int) -> bool:
+def _plainly_no_abbreviation(text: str, at: int, longest: int) -> bool:
     """The period at `at` follows no abbreviation or initial, as seen without reading the word before it:
     none ends in a digit or a sign, or has more word characters and periods than the longest abbreviation
     (`isalnum` is `re`'s \\w but for `_`). Most sentence ends are known so."""
     before = text[at - 1:at]
     return not (before.isalpha() or before in "._") or (
-        at > _LONGEST_ABBREVIATION and text[at - _LONGEST_ABBREVIATION - 1:at].replace(".", "a").isalnum())
+        at > longest and text[at - longest - 1:at].replace(".", "a").isalnum())
 
 
-def split_sentences(text: str, hard_breaks: list[int] | None = None) -> list[tuple[int, int]]:
-    """Sentence spans, stripped of surrounding space.
+def split_sentences(text: str, hard_breaks: list[int] | None = None,
+                    lexicon: Lexicon | None = None) -> list[tuple[int, int]]:
+    """Sentence spans, stripped of surrounding space; the abbreviations are `lexicon`'s (the shipped
+    rules' by default).
 
     A period ends a sentence only before a space and a capital or digit, and not
     after an abbreviation or an initial (`U.S.`, `Dr.`, `e.g.`, `J. Smith`);
@@ -84,12 +81,14 @@ def split_sentences(text: str, hard_breaks: list[int] | None = None) -> list[tup
         before = _last_char(text, at)
         if not (_CONTINUES.search(before) and text[at:at + 1].islower()):
             cuts.append(at)
+    abbreviations = (lexicon or cached_rules().lexicon).tables["abbreviation"]
+    longest = max(map(len, abbreviations), default=0)
     for m in _CANDIDATE.finditer(text):
         at = m.start()
-        if text[at] == "." and not _plainly_no_abbreviation(text, at):
-            word = _WORD_BEFORE.search(text[max(0, at - 12):at])  # \A: the window's start
+        if text[at] == "." and not _plainly_no_abbreviation(text, at, longest):
+            word = _WORD_BEFORE.search(text[max(0, at - longest - 1):at])  # \A: the window's start
             token = word.group().casefold() if word else ""
-            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            if token in abbreviations or (len(token) == 1 and token.isalpha()):
                 continue
         cuts.append(m.end())
     return spans_between(text, cuts)

@@ -8,13 +8,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
-from importlib import import_module
-from pathlib import Path
 
 from . import __version__
 from .engine.rulefiles import RuleError
 from .engine.rules import RuleSet, cached_rules, load_check_rules
-from .export.tables import FORMATS, atomic_open, write_parquet, write_rows, write_xlsx
+from .export import FORMATS, review_writer, write
+from .export.tables import atomic_open
 from .ledger import Ledger, LedgerError, records
 from .pipeline import ProcessedDocument, extract
 from .run import Summary, process_paths
@@ -34,16 +33,7 @@ def _max_bytes(args: argparse.Namespace) -> int:
 
 
 def _write(rows, args: argparse.Namespace) -> int:
-    if args.format == "parquet":
-        if not args.output or args.output == "-":
-            raise ValueError("parquet is written to a file or a folder, not a stream: give -o FILE.parquet or -o FOLDER/")
-        return write_parquet(rows, args.output)
-    if args.output:
-        with atomic_open(args.output) as out:
-            return write_rows(rows, out, args.format)
-    n = write_rows(rows, sys.stdout, args.format)
-    sys.stdout.flush()
-    return n
+    return write(rows, args.format, args.output)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -225,10 +215,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     changes = _changes(args)
     if args.format == "xlsx":
-        if not args.output:
-            raise ValueError("diff: --format xlsx needs -o FILE")
-        write_xlsx(args.output, [c.row() for c in changes], CHANGE_COLUMNS, "Changes")
-    elif args.format == "jsonl":
+        write([c.row() for c in changes], "xlsx", args.output, columns=CHANGE_COLUMNS, sheet="Changes")
+    elif args.format in FORMATS:
         _write(changes, args)
     elif args.output:
         with atomic_open(args.output) as out:
@@ -238,18 +226,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 1 if changes else 0
 
 
-# Writers by suffix, imported when used: openpyxl is loaded only for a workbook.
-REPORT_WRITERS = {".xlsx": ("export.workbook", "to_xlsx"), ".html": ("export.report", "to_html")}
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     """The checker's workbook and the reading report, each by its output's suffix."""
-    writers = []
-    for output in args.output:
-        writer = REPORT_WRITERS.get(Path(output).suffix.lower())
-        if writer is None:
-            raise ValueError(f"report: -o {output}: must end in {' or '.join(REPORT_WRITERS)}")
-        writers.append((getattr(import_module(f".{writer[0]}", __package__), writer[1]), output))
+    writers = [(review_writer(output), output) for output in args.output]
     if not args.paths and not args.ledger:
         raise ValueError("report: give files or folders, or --ledger FILE")
     with ExitStack() as stack:
@@ -350,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     df.add_argument("paths", nargs="*", metavar="OLD NEW", help="two files, two folders or two ledgers (.db)")
     df.add_argument("--ledger", help="with --article: compare the copies and versions of one article here")
     df.add_argument("--article", help="a story id, or the ledger id of one of its articles")
-    df.add_argument("--format", choices=("text", "jsonl", "xlsx"), default="text")
+    df.add_argument("--format", choices=("text",) + FORMATS, default="text")
     df.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
     df.add_argument("--reference-date", help=REFERENCE_HELP)
     df.add_argument("--rules", help="rules folder (default: the bundled rules/)")

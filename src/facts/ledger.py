@@ -98,7 +98,7 @@ CREATE TABLE IF NOT EXISTS claims (
     PRIMARY KEY (document_id, id)
 );
 -- No query could use an index on (metric, period): they match words inside the metric and a period's
--- prefix. Its upkeep was a quarter of writing claims; a ledger made before loses it.
+-- prefix, so it was upkeep without use; a ledger made before loses it.
 DROP INDEX IF EXISTS claims_key;
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story);
 CREATE TABLE IF NOT EXISTS verdicts (
@@ -160,7 +160,7 @@ class Ledger:
         self.db = sqlite3.connect(self.path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         # Under WAL, NORMAL syncs the log at checkpoints, not at every commit (an fsync per
-        # document made its commit 3x dearer). It is still safe against a killed process: a
+        # document would be the dearest part of storing it). It is still safe against a killed process: a
         # commit has written the whole transaction to the log file (the OS keeps it when the
         # process dies) before COMMIT returns, and a reader or the next run replays it. Only a
         # power cut or OS crash can lose the last commits, and then whole ones, never part of one.

@@ -187,9 +187,9 @@ class ClaimRecord(Mention):
 
 @dataclass(slots=True)
 class ClaimView:
-    """The fields of a claim the checks read, as plain slots: a million claims read back from a ledger for
-    `check` take a fifth of the memory of ClaimRecords, with the strings claims share (documents,
-    stories, sentences, metrics) held once."""
+    """The fields of a claim the checks read, as plain slots, so that a million claims read back from a
+    ledger for `check` fit in memory: no pydantic model per claim, and the strings claims share
+    (documents, stories, sentences, metrics) held once."""
 
     id: str
     doc: str

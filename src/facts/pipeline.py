@@ -155,8 +155,8 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
     for (i, claim), claim_id in zip(kept, ids):
         m = claim.mention
         low, high = value_interval(m, rules.lexicon)
-        # The mention's fields as they stand (`model_dump` copied them first: a seventh of building the
-        # claims). Still validated: `model_construct` is slower than validating in pydantic 2.
+        # The mention's fields as they stand, not copied through `model_dump`. Still validated:
+        # `model_construct` is slower than validating in pydantic 2.
         claims.append(ClaimRecord(
             **vars(m), id=claim_id, story=story_ids[i], article=i,
             subject=claim.subject, metric=claim.metric, period=claim.period,

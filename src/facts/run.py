@@ -140,8 +140,8 @@ def _read_in_workers(items: Iterator[Document | InputError], rules: RuleSet, ref
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     _worker_rules = rules
     if context.get_start_method() == "fork":
-        # What the rules compile on first use (3 CPU-s of attribution patterns) is compiled here once,
-        # for every forked worker to inherit.
+        # What the rules compile on first use (the attribution patterns) is compiled here once, for
+        # every forked worker to inherit, not once per worker.
         process_document(Document(doc="", path="", encoding="utf-8", text=_FIRST_USE), rules=rules)
     pending: deque = deque()
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,

@@ -8,7 +8,7 @@ from ..models import Mention
 
 
 # Claims and events are plain slotted dataclasses, not pydantic models: attribution makes one per figure
-# from values it made itself, with nothing to validate: built a quarter faster, one object each for the collector.
+# from values it made itself, with nothing to validate, so validation would be cost without use.
 @dataclass(frozen=True, slots=True)
 class Event:
     """What a date dates: `actor` did it, to or with `counterpart`."""

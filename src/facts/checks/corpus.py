@@ -135,7 +135,7 @@ class Corpus:
 def _grouped(facts: list[Fact], key: Callable[[ClaimRecord], tuple]) -> list[list[Fact]]:
     """Facts of one key, in text order; only keys with more than one fact. Sorted and cut rather than
     gathered in a mapping: a million claims mostly stand alone in their sentence, and a list per
-    sentence was a third of the memory of a check."""
+    sentence would be held for each of them."""
     ordered = sorted(facts, key=lambda f: (*((part is None, part) for part in key(f.claim)), f.claim.start))
     found = []
     for _, run in groupby(ordered, key=lambda f: key(f.claim)):

@@ -14,7 +14,7 @@ _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), 
 def single_spaced(text: str) -> str:
     """`" ".join(text.split())`: runs of whitespace as one space, none at the ends. A text whose only
     whitespace is single spaces (every other whitespace character is unprintable) is not split into
-    words for it (3x faster on a page's lines)."""
+    words for it: most lines of a page are such."""
     if text.isprintable() and "  " not in text:
         return text.strip(" ")
     return " ".join(text.split())
@@ -80,7 +80,7 @@ def _atoms(phrase: str) -> list[str]:
 def _first_char_guard(phrases: set[str], fold_case: bool) -> str:
     """A lookahead on the characters a phrase can start with: the regex engine
     turns a leading character class into a fast scan, skipping text that cannot
-    start the table's phrases (5x faster on month names)."""
+    start the table's phrases."""
     first = {p[0] for p in phrases if p}
     if fold_case:
         first |= {c.upper() for c in first} | {c.lower() for c in first}
@@ -91,8 +91,8 @@ def _first_char_guard(phrases: set[str], fold_case: bool) -> str:
 
 def trie_pattern(phrases: set[str], after_first: str = "") -> str:
     """An alternation of phrases as a trie: the regex engine then rejects most
-    positions on the first character instead of trying every phrase (10x faster
-    on a long lexicon). `after_first` stands after the first atom of every phrase."""
+    positions on the first character instead of trying every phrase of a long
+    lexicon. `after_first` stands after the first atom of every phrase."""
     trie: dict = {}
     for phrase in phrases:
         node = trie

@@ -70,8 +70,8 @@ class Layout:
     cues: list[Cue] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        # Every line of every page is tried against the cues: reading each cue's compiled
-        # pattern through pydantic's private-attribute lookup cost a third of `classify`.
+        # Every line of every page is tried against the cues, so each cue's search is held here, not
+        # read through pydantic's private-attribute lookup per line.
         # One list of cues per distinct `max_chars` (ascending, then no limit), with the cues a line
         # of up to that length can be: a line's list is one bisect away, a paragraph's is short.
         self._limits = [*sorted({c.max_chars for c in self.cues if c.max_chars is not None}), math.inf]

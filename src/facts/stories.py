@@ -3,12 +3,13 @@ story, and a claim keeps its id across them, so a checker's verdict follows the 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .text.segment import Article, same_article
+from .text.segment import Article, shares_enough
 
 if TYPE_CHECKING:
     from .pipeline import ProcessedDocument
@@ -17,38 +18,68 @@ if TYPE_CHECKING:
 class StoryIndex:
     """Which story an article belongs to: copies on other pages and later versions share one.
 
-    Sentence hashes index the stories seen, so a new article is compared only
-    with stories that share a sentence with it.
+    Sentence hashes index the articles seen, so a new article is compared only with articles that
+    share a sentence with it (the test of `segment.same_article`, counted in SQL). The index is a
+    private SQLite database on disk (SQLite's temporary database, deleted when the index goes), so a
+    run over any number of articles holds only SQLite's bounded page cache of it in memory.
     """
 
     def __init__(self) -> None:
-        self._by_fingerprint: dict[str, str] = {}
-        self._by_shingle: dict[str, set[str]] = {}
-        self._articles: dict[str, list[Article]] = {}
+        self._db = sqlite3.connect("", isolation_level=None)
+        self._db.executescript(_SCHEMA)
+        self._stories: set[str] = set()
 
     def add(self, story: str, article: Article) -> None:
+        self._stories.add(story)
+        db = self._db
+        key = db.execute("INSERT INTO known (story, sentences) VALUES (?, ?)", (story, len(article.shingles))).lastrowid
         if article.fingerprint:
-            self._by_fingerprint.setdefault(article.fingerprint, story)
-        for shingle in article.shingles:
-            self._by_shingle.setdefault(shingle, set()).add(story)
-        self._articles.setdefault(story, []).append(article)
+            db.execute("INSERT OR IGNORE INTO fingerprints VALUES (?, ?)", (article.fingerprint, story))
+        db.executemany("INSERT INTO shingles VALUES (?, ?)", ((shingle, key) for shingle in article.shingles))
 
     def known(self) -> list[str]:
-        return list(self._articles)
+        return list(self._stories)
 
     def story_of(self, article: Article) -> str:
         """The story of a known copy, or a new story named after the article's fingerprint."""
-        if article.fingerprint in self._by_fingerprint:
-            return self._by_fingerprint[article.fingerprint]
-        candidates = set().union(*(self._by_shingle.get(s, ()) for s in article.shingles)) if article.shingles else ()
-        for story in sorted(candidates):
-            if any(same_article(article, known) for known in self._articles[story]):
-                self.add(story, article)
-                return story
-        story = (article.fingerprint or hashlib.blake2b(repr((article.title, article.author)).encode(),
-                                                         digest_size=8).hexdigest())[:16]
+        found = self._db.execute("SELECT story FROM fingerprints WHERE fingerprint = ?",
+                                 (article.fingerprint,)).fetchone() if article.fingerprint else None
+        story = found[0] if found else self._copied(article)
+        if story is None:
+            story = (article.fingerprint or hashlib.blake2b(repr((article.title, article.author)).encode(),
+                                                             digest_size=8).hexdigest())[:16]
         self.add(story, article)
         return story
+
+    def _copied(self, article: Article) -> str | None:
+        """The first story, in name order, with an article whose sentences this one shares enough of."""
+        sentences = list(article.shingles)
+        copies = []
+        for at in range(0, len(sentences), _PARAMETERS):
+            part = sentences[at:at + _PARAMETERS]
+            copies.extend(self._db.execute(
+                "SELECT s.key, k.story, k.sentences, count(*) FROM shingles s JOIN known k ON k.key = s.key "
+                f"WHERE s.shingle IN ({','.join('?' * len(part))}) GROUP BY s.key", part).fetchall())
+        shared_by_key: Counter = Counter()
+        about: dict[int, tuple[str, int]] = {}
+        for key, story, size, shared in copies:
+            shared_by_key[key] += shared
+            about[key] = (story, size)
+        matching = [about[key][0] for key, shared in shared_by_key.items()
+                    if shares_enough(shared, min(len(sentences), about[key][1]))]
+        return min(matching) if matching else None
+
+
+# Sentence hashes per query: below SQLite's limit on bound parameters.
+_PARAMETERS = 900
+_SCHEMA = """
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+CREATE TABLE known (key INTEGER PRIMARY KEY, story TEXT NOT NULL, sentences INTEGER NOT NULL);
+CREATE TABLE fingerprints (fingerprint TEXT PRIMARY KEY, story TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE shingles (shingle TEXT NOT NULL, key INTEGER NOT NULL);
+CREATE INDEX shingles_by_text ON shingles (shingle);
+"""
 
 
 def claim_ids(keys: Iterable[tuple[str, str, str | None, tuple[str, ...]]]) -> list[str]:

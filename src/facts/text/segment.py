@@ -226,11 +226,12 @@ def same_article(a: Article, b: Article) -> bool:
     """
     if a.fingerprint and a.fingerprint == b.fingerprint:
         return True
-    small = min(len(a.shingles), len(b.shingles))
-    if small == 0:
-        return False
-    shared = len(a.shingles & b.shingles)
-    return shared >= min(_MIN_SHARED_SENTENCES, small) and shared / small >= _MIN_OVERLAP
+    return shares_enough(len(a.shingles & b.shingles), min(len(a.shingles), len(b.shingles)))
+
+
+def shares_enough(shared: int, small: int) -> bool:
+    """Whether `shared` sentences make copies of two articles, the smaller of which has `small`."""
+    return small > 0 and shared >= min(_MIN_SHARED_SENTENCES, small) and shared / small >= _MIN_OVERLAP
 
 
 def group_copies(articles: list[tuple[str, Article]]) -> list[list[tuple[str, Article]]]:

@@ -129,12 +129,12 @@ _SENTENCE_PIECES = ["approx", "U.S", "e.g", "Dr", "mr", "a", "B", "word", "longe
 def test_a_period_is_known_to_follow_no_abbreviation_as_the_full_rule_finds(pieces):
     """The shortcut (a digit or sign before the period, or more word characters than any abbreviation
     has) cuts where reading the word would."""
-    from facts.attribution import sentences
+    from facts.text import sentences
 
     text = "".join(pieces)
     fast = split_sentences(text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sentences, "_plainly_no_abbreviation", lambda text, at: False)  # every word is read
+        patch.setattr(sentences, "_plainly_no_abbreviation", lambda text, at, longest: False)  # every word is read
         assert split_sentences(text) == fast
 
 
@@ -493,6 +493,6 @@ def test_a_reference_mark_ends_its_sentence():
 
 
 def test_a_sentence_is_joined_where_a_figure_runs_across_its_end():
-    from facts.attribution.sentences import joined_across
+    from facts.text.sentences import joined_across
     assert joined_across([(0, 10), (11, 20), (21, 30)], [(8, 13)]) == [(0, 20), (21, 30)]
     assert joined_across([(0, 10), (11, 20)], [(2, 5)]) == [(0, 10), (11, 20)]

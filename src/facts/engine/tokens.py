@@ -49,10 +49,17 @@ def _u(code: int) -> str:
 
 
 def _set(bases: tuple[int, ...], width: int, bit: int | None) -> str:
-    """The characters base + mask (mask < 2**width) with `bit` set (all of them for None), as a set."""
-    if bit is None:
-        return "[" + "".join(f"{_u(b)}-{_u(b + (1 << width) - 1)}" for b in bases) + "]"
-    return "[" + "".join(_u(b + mask) for b in bases for mask in range(1 << width) if mask >> bit & 1) + "]"
+    """The characters base + mask (mask < 2**width) with `bit` set (all of them for None), as a set of
+    runs: a class on a higher bit is a shorter set."""
+    codes = [b + mask for b in bases for mask in range(1 << width) if bit is None or mask >> bit & 1]
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "[" + "".join(_u(lo) if lo == hi else f"{_u(lo)}{_u(hi)}" if hi == lo + 1 else f"{_u(lo)}-{_u(hi)}"
+                         for lo, hi in runs) + "]"
 
 
 def token_subpatterns(class_names: list[str]) -> dict[str, str]:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facts.engine.matching import Candidate, _span, scan, select
+from facts.engine.matching import Candidate, _span, scan, select, token_views
 from facts.engine.rulefiles import NEGATIVE
 from facts.engine.rules import cached_rules
 
@@ -20,19 +20,31 @@ def _selected(candidates, vetoes):
 
 
 def _everywhere(text: str):
-    """The reference: every kind's pattern tried at every position of the text, negatives everywhere."""
+    """The reference: every kind's pattern tried at every position of the text (the kinds on tokens at every
+    position of every view the number pass makes when it looks for numbers at every position), negatives
+    everywhere."""
     candidates, vetoes = [], []
+    everywhere = list(range(len(text)))
+    views = token_views(text, everywhere, RULES) if RULES.token_kinds else []
     for kind, pattern in RULES.combined.items():
         if kind == NEGATIVE:
             vetoes.extend(m.span() for m in pattern.finditer(text))
             continue
-        for position in range(len(text)):
-            m = pattern.match(text, position)
-            if m is not None:
-                rule_id = next(rid for marker, rid in RULES.markers[kind] if m.group(marker) is not None)
+        on_tokens = kind in RULES.token_kinds
+        best = {}
+        for subject, _ in views if on_tokens else [(text, everywhere)]:
+            for position in everywhere:
+                m = pattern.match(subject, position)
+                if m is None:
+                    continue
+                index = next(i for i, (marker, _) in enumerate(RULES.markers[kind]) if m.group(marker) is not None)
+                if position in best and best[position][0] <= index:
+                    continue
                 start, end = _span(m)
                 if end > start:
-                    candidates.append(Candidate(start, end, RULES.rules[rule_id], m))
+                    rule = RULES.rules[RULES.markers[kind][index][1]]
+                    best[position] = (index, Candidate(start, end, rule, m, text if on_tokens else None))
+        candidates.extend(c for _, c in best.values())
     return _selected(candidates, vetoes)
 
 

@@ -16,7 +16,8 @@ from facts.run import process_paths
 
 # Fibonacci many ways to split a run of digits into ones and twos, then a look-ahead that fails: no
 # nested quantifier, so only the timeout can stop it (the `regex` module's guards stop the nested ones).
-SLOW_RULE = """kind: count
+# A kind that reads digits (count, like every amount kind, reads numbers as tokens: a run of digits is one).
+SLOW_RULE = """kind: duration
 rules:
   - id: count.zz_backtracks
     priority: 99

@@ -20,6 +20,7 @@ import regex
 from ..text.documents import InputError
 from .rulefiles import NEGATIVE, Rule
 from .rules import RULE_FLAGS, RuleSet, expand
+from .tokens import OWN_MARKS
 
 # How far before its first anchor a mention may start (`the beginning of 2024`).
 LOOKBACK = 20
@@ -97,6 +98,8 @@ class Candidate:
     end: int
     rule: Rule
     match: regex.Match
+    # The text as given: a kind that runs on tokens matched a masked copy of it (same offsets).
+    text: str | None = None
 
     @property
     def kind(self) -> str:
@@ -104,9 +107,12 @@ class Candidate:
 
     def group(self, name: str) -> str | None:
         try:
-            return self.match.group(name)
+            if self.text is None:
+                return self.match.group(name)
+            start, end = self.match.span(name)
         except IndexError:
             return None
+        return None if start < 0 else self.text[start:end]
 
     def has(self, name: str) -> bool:
         return self.group(name) is not None
@@ -162,6 +168,21 @@ def starts(text: str, rules: RuleSet) -> tuple[list[int], list[int]]:
     for lo, hi in reach:
         found.update(m.start() for m in leads(text, lo, hi))
     return anchors, sorted(found)
+
+
+def token_views(text: str, positions: list[int], rules: RuleSet) -> list[tuple[str, list[int]]]:
+    """The masked texts the kinds on tokens run over, each with the positions to try there: the text with
+    every number the number pass finds at `positions` masked, at every position; then, for the positions
+    inside a number (`eighteen` in `two thousand and eighteen`), the text with the numbers starting there
+    masked, and so on (engine/tokens.py). Private-use characters and Yi letters of the text's own that
+    could pass for a token's are first made others no rule reads either."""
+    for own, stand_in in _OWN_MARKS:
+        if own.search(text):
+            text = own.sub(stand_in, text)
+    return rules.number_pass.views(text, positions)
+
+
+_OWN_MARKS = [(regex.compile(f"[{chr(low)}-{chr(high)}]"), stand_in) for low, (high, stand_in) in OWN_MARKS.items()]
 
 
 def _by_first_char(text: str, positions: list[int]) -> dict[str, list[int]]:
@@ -228,32 +249,46 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
           dog: _Watchdog | None) -> tuple[list[Candidate], list[tuple[int, int]]]:
     candidates: list[Candidate] = []
     anchors, positions = starts(text, rules)
-    by_char = _by_first_char(text, positions)
+    plain = [(text, _by_first_char(text, positions))]
+    views = plain
+    if rules.token_kinds:
+        views = [(masked, _by_first_char(masked, at)) for masked, at in token_views(text, positions, rules)]
     anchor_set = set(anchors)
     for kind, pattern in rules.combined.items():
         if kind == NEGATIVE:
             continue
+        on_tokens = kind in rules.token_kinds
+        original = text if on_tokens else None
         names = [marker for marker, _ in rules.markers[kind]]
         rule_ids = [rid for _, rid in rules.markers[kind]]
         match = pattern.match
         can_start = rules.first_chars.get(kind)
-        tried = [p for ch, at in by_char.items() if can_start is None or ch in can_start for p in at]
-        if kind in rules.anchored_kinds:
-            tried = [p for p in tried if p in anchor_set]
-        if timeout is None:  # no keyword at all: passing even `timeout=None` costs a call twice its time
-            matches = ((position, match(text, position)) for position in sorted(tried))
-        elif dog is not None:
-            matches = _watched(match, text, sorted(tried), dog, rules, kind, doc)
-        else:
-            matches = _timed(match, text, sorted(tried), timeout, rules, kind, doc)
-        for position, m in matches:
-            if m is None:
-                continue
-            markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
-            rule = rules.rules[rule_ids[next(i for i, v in enumerate(markers) if v is not None)]]
-            start, end = _span(m)
-            if end > start:
-                candidates.append(Candidate(start, end, rule, m))
+        # At one position a kind gives the match of its first rule that matches there in any view (a
+        # shorter number at the position is a later view): what one pattern backtracking would give.
+        best: dict[int, tuple[int, Candidate]] = {}
+        for subject, by_char in views if on_tokens else plain:
+            tried = [p for ch, at in by_char.items() if can_start is None or ch in can_start for p in at]
+            if kind in rules.anchored_kinds:
+                tried = [p for p in tried if p in anchor_set]
+            if best:
+                tried = [p for p in tried if best.get(p, (1,))[0] > 0]
+            if timeout is None:  # no keyword at all: passing even `timeout=None` costs a call twice its time
+                matches = ((position, match(subject, position)) for position in sorted(tried))
+            elif dog is not None:
+                matches = _watched(match, subject, sorted(tried), dog, rules, kind, doc)
+            else:
+                matches = _timed(match, subject, sorted(tried), timeout, rules, kind, doc)
+            for position, m in matches:
+                if m is None:
+                    continue
+                markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
+                index = next(i for i, v in enumerate(markers) if v is not None)
+                if position in best and best[position][0] <= index:
+                    continue
+                start, end = _span(m)
+                if end > start:
+                    best[position] = (index, Candidate(start, end, rules.rules[rule_ids[index]], m, original))
+        candidates.extend(c for _, c in best.values())
     vetoes: list[tuple[int, int]] = []
     negative = rules.combined.get(NEGATIVE)
     if negative is not None and candidates:

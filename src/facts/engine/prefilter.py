@@ -20,6 +20,8 @@ import re
 
 import regex
 
+from .tokens import FIRST_MARKS as _FIRST_MARKS
+
 try:
     import re._constants as sre
     import re._parser as sre_parse
@@ -27,6 +29,8 @@ except ImportError:  # not this CPython's private modules: no guards
     sre = sre_parse = None
 
 _DIGIT = "\\d"
+# The markers of number tokens (engine/tokens.py), counted as one member like `\d`: a set of many.
+_MARKER = "".join(f"\\u{ord(c):04X}" for c in sorted(_FIRST_MARKS))
 _MAX_CHARS = 120
 _GROUP_NAME = regex.compile(r"\(\?P<([^>]+)>|\(\?\(([A-Za-z_]\w*)\)|\(\?P=([A-Za-z_]\w*)\)")
 _UNBOUNDED = None
@@ -61,10 +65,10 @@ def _union(patterns: list[str], flags: int = re.VERBOSE) -> set[str] | None:
 class StartingChars:
     """The characters the patterns can start with; `ch in it` answers like the guard would."""
 
-    __slots__ = ("chars", "digits")
+    __slots__ = ("chars", "digits", "markers")
 
     def __init__(self, chars: set[str]):
-        self.chars = frozenset(chars - {_DIGIT})
+        self.chars = frozenset(chars - {_DIGIT, _MARKER}) | (_FIRST_MARKS if _MARKER in chars else frozenset())
         self.digits = _DIGIT in chars
 
     def __contains__(self, ch: str) -> bool:
@@ -99,7 +103,7 @@ def guard(patterns: list[str], flags: int = re.VERBOSE) -> str:
     union = _union(patterns, flags)
     if union is _UNBOUNDED:
         return ""
-    body = "".join(c if c == _DIGIT else regex.escape(c, special_only=False, literal_spaces=True)
+    body = "".join(c if c in (_DIGIT, _MARKER) else regex.escape(c, special_only=False, literal_spaces=True)
                    for c in sorted(union))
     return f"(?=[{body}])"
 
@@ -157,12 +161,15 @@ def _charset(items: list, ignore_case: bool) -> set[str] | None:
     chars: set[str] = set()
     for op, av in items:
         if op is sre.LITERAL:
-            chars.add(chr(av))
+            chars.add(_MARKER if chr(av) in _FIRST_MARKS else chr(av))
         elif op is sre.RANGE:
             low, high = av
-            if high - low > _MAX_CHARS:
+            if chr(low) in _FIRST_MARKS and chr(high) in _FIRST_MARKS:
+                chars.add(_MARKER)
+            elif high - low > _MAX_CHARS:
                 return _UNBOUNDED
-            chars.update(chr(c) for c in range(low, high + 1))
+            else:
+                chars.update(chr(c) for c in range(low, high + 1))
         elif op is sre.CATEGORY and av in (sre.CATEGORY_DIGIT, sre.CATEGORY_UNI_DIGIT):
             chars.add(_DIGIT)
         else:

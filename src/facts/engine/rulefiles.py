@@ -74,6 +74,8 @@ class RuleFile(BaseModel):
     doc: str | None = None
     # Every rule of the kind starts its match at an anchor: it is tried at anchors only (faster).
     starts_at_anchor: bool = False
+    # The kind's rules run over the text with its numbers masked as tokens (`{num}`; engine/tokens.py).
+    on_tokens: bool = False
     rules: list[Rule]
     line: int = Field(default=0, alias="__line__")
 
@@ -115,9 +117,12 @@ class PatternsFile(BaseModel):
 
     doc: str | None = None
     patterns: dict[str, str]
+    # The number pass (engine/tokens.py): `number`, what a number is, and the classes of numbers by name.
+    tokens: dict[str, str] = {}
     line: int = Field(default=0, alias="__line__")
 
     _patterns = field_validator("patterns", mode="before")(without_line_key)
+    _tokens = field_validator("tokens", mode="before")(without_line_key)
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 5x faster

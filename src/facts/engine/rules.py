@@ -40,6 +40,8 @@ from .rulefiles import (
     read_yaml,
     validated,
 )
+from .tokens import MAX_CLASSES as MAX_TOKEN_CLASSES
+from .tokens import NumberPass, TokenClass, token_subpatterns
 
 # Files beside the kind files that are not rules of a kind: sub-patterns, and the checks (facts.checks).
 NOT_KIND_FILES = frozenset({"patterns.yaml", "checks.yaml"})
@@ -76,6 +78,9 @@ class RuleSet:
     anchored_kinds: set[str] = field(default_factory=set)
     fingerprint: str = ""
     markers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # The number pass, and the kinds whose rules run over the text with its numbers masked (`on_tokens`).
+    number_pass: NumberPass | None = None
+    token_kinds: set[str] = field(default_factory=set)
 
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules.values() if r.kind == kind]
@@ -214,9 +219,17 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
         if name in subpatterns:
             raise RuleError(patterns_path, shared.line, f"sub-pattern {{{name}}} is also a lexicon table")
     subpatterns.update(shared.patterns)
+    token_spec = dict(shared.tokens)
+    class_names = [name for name in token_spec if name != "number"]
+    generated = token_subpatterns(class_names)
+    for name in generated:
+        if name in subpatterns:
+            raise RuleError(patterns_path, shared.line, f"sub-pattern {{{name}}} is the number pass's (tokens:)")
+    subpatterns.update(generated)
 
     rules: dict[str, Rule] = {}
     anchored: set[str] = set()
+    on_tokens: set[str] = set()
     for path in sorted(root.glob("*.yaml")):
         if path.name in NOT_KIND_FILES:
             continue
@@ -229,6 +242,8 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
             rules[rule.id] = rule
         if rule_file.starts_at_anchor:
             anchored.add(rule_file.kind)
+        if rule_file.on_tokens:
+            on_tokens.add(rule_file.kind)
     for needed in ("anchor", "lead"):
         if needed not in shared.patterns:
             raise RuleError(patterns_path, shared.line, f"no `{needed}` sub-pattern (see docs/rules.md)")
@@ -237,9 +252,41 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
                       anchor=_compile_anchor(expand("{anchor}", written, (patterns_path, shared.line))),
                       lead=_compile_anchor(_NOT_IN_A_WORD + "(?:" + expand("{lead}", written,
                                                                           (patterns_path, shared.line)) + ")"),
-                      anchored_kinds=anchored)
+                      anchored_kinds=anchored, token_kinds=on_tokens,
+                      number_pass=_number_pass(token_spec, class_names, subpatterns, patterns_path, shared.line))
+    if on_tokens and ruleset.number_pass is None:
+        raise RuleError(patterns_path, shared.line, "kinds say `on_tokens` but `tokens:` has no `number`")
     _compile_kinds(ruleset)
     return ruleset
+
+
+def _number_pass(spec: dict[str, str], class_names: list[str], subpatterns: dict[str, str], path: Path,
+                 line: int) -> NumberPass | None:
+    """The number pattern and the token classes of `tokens:` in patterns.yaml, compiled."""
+    if "number" not in spec:
+        return None
+    if len(class_names) > MAX_TOKEN_CLASSES:
+        raise RuleError(path, line, f"tokens: at most {MAX_TOKEN_CLASSES} classes")
+    lines = key_lines(path, "tokens")
+
+    def compiled(name: str, may_be_empty: bool = False) -> regex.Pattern:
+        where = (path, lines.get(name, line))
+        body = expand(spec[name], subpatterns, where)
+        if not may_be_empty:
+            return _compile(body, where, f"tokens: {name}")
+        try:
+            return regex.compile(body, RULE_FLAGS)
+        except regex.error as exc:
+            raise RuleError(where[0], where[1], f"tokens: {name}: broken pattern: {exc}") from None
+
+    classes = []
+    for bit, name in enumerate(class_names):
+        # A look-ahead is tried at the token's start and may look past its end; else it covers the token.
+        at_start = spec[name].lstrip().startswith(("(?=", "(?!"))
+        pattern = compiled(name, may_be_empty=at_start)
+        classes.append(TokenClass(name, bit, pattern.match if at_start else pattern.fullmatch, at_start))
+    number = compiled("number")
+    return NumberPass(number.match, number.fullmatch, classes)
 
 
 def _load_lexicon(folder: Path) -> Lexicon:

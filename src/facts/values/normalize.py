@@ -21,11 +21,22 @@ Fields = dict[str, Any]
 
 
 def _amount(c: Candidate, lex: Lexicon, name: str = "number") -> Decimal | None:
-    value = parse_number(c.group(name), lex)
+    written = c.group(name)
+    if name == "high" and c.has("high_signed"):
+        written = written[1:]  # `75 -300mm`: the minus is the range's dash
+    value = parse_number(written, lex)
     if value is None:
         return None
-    scale = c.group(f"{name}_scale") or c.group("scale")
+    scale = c.group(f"{name}_scale")  # empty: the number holds its scale word (`2 billion`)
+    if scale is None:
+        scale = c.group("scale")
+        if scale is None and name == "low" and c.has("high_scaled"):
+            scale = _NOT_SCALE.sub("", c.group("high_scaled"))  # `$2 - 3 billion`: the high end's scale word
     return value * scale_of(scale, lex)
+
+
+# The digits before a number's scale word (`3 billion`).
+_NOT_SCALE = regex.compile(r"^[\d.,\s\u00a0\u202f+\-\u2212]+")
 
 
 def _amount_fields(c: Candidate, lex: Lexicon) -> Fields | None:
@@ -172,7 +183,7 @@ _OTHER_DIGITS = regex.compile(r"[\p{Nd}--[0-9]]", regex.VERSION1)
 def normalize(c: Candidate, lex: Lexicon) -> Fields | None:
     """The candidate's typed value, or None to drop it. A figure longer than the decimal
     context's 28 significant digits is computed with room for all of them, not rounded."""
-    written = c.match.string[c.start:c.end]
+    written = (c.text or c.match.string)[c.start:c.end]
     if _OTHER_DIGITS.search(written):
         return None
     digits = sum(ch.isdigit() for ch in written)

@@ -55,7 +55,7 @@ def _select_valid(candidates: list[Candidate], vetoes: list[tuple[int, int]],
 
 
 def match_mentions(text: str, *, reference_date: str | date | None = None, rules: RuleSet | None = None,
-            doc: str | None = None) -> list[Mention]:
+                   doc: str | None = None) -> list[Mention]:
     """Every figure and date in `text` as the rules match them, values normalised and dates resolved, sorted by
     position, spans exact (`text[m.start:m.end] == m.text`); what they are about is attribution's."""
     rules = rules or cached_rules()

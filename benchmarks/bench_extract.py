@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from facts.pipeline import match_mentions
 from facts.engine.rules import cached_rules
+from facts.pipeline import match_mentions
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

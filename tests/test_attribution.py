@@ -182,6 +182,37 @@ def test_default_rules_load_attribution():
     assert load_attribution(cached_rules()).structures
 
 
+_ALIASES = ("Amber Caspian Holding", "Silk Steppe Logistics 12", "Golden Meridian Bank")
+
+
+@pytest.fixture(scope="module")
+def rules_with_aliases(tmp_path_factory):
+    """The shipped rules with a few more names in the `entity` table."""
+    root = tmp_path_factory.mktemp("aliases") / "rules"
+    shutil.copytree(default_rules_dir(), root)
+    path = root / "lexicon" / "entities.yaml"
+    text = path.read_text(encoding="utf-8")
+    added = "".join(f"      {name}: {name}\n" for name in _ALIASES)
+    path.write_text(text.replace("      Azerbaijan: Azerbaijan\n", added + "      Azerbaijan: Azerbaijan\n", 1),
+                    encoding="utf-8")
+    return load_rules(root)
+
+
+def test_structure_patterns_do_not_grow_with_the_entity_table(rules_with_aliases):
+    """A structure matches names as the entity scan marks them, so no structure pattern holds the entity
+    table: compiling each copy of it made a lexicon of 5,000 more aliases take 40 s to start."""
+    sizes = [len(s.pattern.pattern) for s in load_attribution(cached_rules()).structures]
+    assert [len(s.pattern.pattern) for s in load_attribution(rules_with_aliases).structures] == sizes
+
+
+def test_a_name_added_to_the_entity_table_is_a_party_of_a_structure(rules_with_aliases):
+    text = "Amber Caspian  Holding's exports to Golden Meridian Bank reached $3 billion in 2024."
+    claims = attribute(text, extract(text, rules=rules_with_aliases), rules=rules_with_aliases)
+    claim = next(c for c in claims if c.mention.text == "$3 billion")
+    assert claim.subject == ["Amber Caspian Holding", "Golden Meridian Bank"]
+    assert claim.why["subject"] == "structure"
+
+
 def event_of(text: str, span: str):
     claim = claim_of(text, span)
     assert claim.event is not None
@@ -392,7 +423,7 @@ def _check_structures(text: str) -> None:
             last = max((h.end for h in cues), default=segment[0])
             for hits in (t.metrics, t.events):
                 assert t.last_end(hits, *segment) == max((h.end for h in t.within(hits, *segment)), default=segment[0])
-            plain = [m for st in t.att.structures for m in st.pattern.finditer(t.text, *segment, overlapped=True)]
+            plain = [m for st in t.att.structures for m in st.pattern.finditer(t.structure_text, *segment, overlapped=True)]
             # Asked about the farthest cue, then about each cue alone (as a date asks about its nearest).
             for before in (last, *(h.end for h in cues)):
                 assert _matches(t.structures_in(segment, before)) == _matches(m for m in plain if m.start() < before)

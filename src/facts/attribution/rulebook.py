@@ -124,7 +124,7 @@ class _Structure(NamedTuple):
     pattern: regex.Pattern
     # `pattern.match` on the faster engine that can run it (`fast_compile`).
     match: Any
-    # The piece a match starts with, `{cue}` or `{actor}`: matches are tried only where it matches (else None).
+    # The piece a match starts with, `{cue}` or `{actor}`: matches are tried only where one starts (else None).
     opening: str | None
 
 
@@ -196,8 +196,8 @@ class Attribution:
     ending_events: frozenset[str]
     conflict_events: frozenset[str]
     structures: list[_Structure]
-    # `{cue}` and `{actor}` alone, as structures open with them.
-    openings: dict[str, regex.Pattern]
+    # `{cue}` alone, as structures open with it.
+    cue_opening: Pattern
     rules: RuleSet
     _remembered: dict[str, _Values] = field(default_factory=dict)
 
@@ -271,8 +271,7 @@ class _WordScan:
     def __init__(self, rules: RuleSet, table: str, *, before: str, after: str, beside: str | None = None):
         """`before`: the characters (a set's inside) a word must not follow; `after`: a set it must not precede;
         `beside`: a table scanned with this one, whose values count where this one has none (the generated
-        countries beside the hand entities: in the scan, not in every structure's pattern, whose compiling
-        they made 3 CPU-s dearer)."""
+        countries beside the hand entities)."""
         phrases = rules.lexicon.written_phrases[table] | (rules.lexicon.written_phrases[beside] if beside else set())
         if beside:
             body = trie_pattern(set(phrases), after_first=f"(?<![{before}].)")
@@ -314,6 +313,31 @@ class _Values(dict):
         return value
 
 
+# `{actor}` and `{counterpart}` match the text's names as `marked` marks them, not the entity table's
+# pattern: every structure holding that pattern made compiling them grow with the table (issue 16, item 10).
+# The markers are letters (capital where a name starts, small where it ends), so the pieces around a name
+# read a word there as before.
+_NAME_START, _NAME_END, _NAME_ALONE = "\U0001E900", "\U0001E922", "\U0001E901"
+_MARKED_NAME = f"(?:{_NAME_ALONE}|{_NAME_START}[^{_NAME_START}{_NAME_END}{_NAME_ALONE}]*{_NAME_END})"
+_UNMARKED = str.maketrans({_NAME_START: "\U0001E902", _NAME_ALONE: "\U0001E902", _NAME_END: "\U0001E923"})
+
+
+def marked(text: str, names: list[_Hit]) -> str:
+    """The text as structures read it, of the same length: the first character of each name made a start
+    marker and its last an end marker (one marker for a one-character name), the rest as it is, so the
+    other pieces of a structure read the same words around and inside names. A marker the text already
+    had becomes another letter of its case: only the names are marked."""
+    text = text.translate(_UNMARKED)
+    out, at = [], 0
+    for s, e, _ in names:
+        if s < at:
+            continue
+        out += (text[at:s], _NAME_ALONE if e - s == 1 else _NAME_START + text[s + 1:e - 1] + _NAME_END)
+        at = e
+    out.append(text[at:])
+    return "".join(out)
+
+
 def _words(table_pattern: str) -> str:
     """A lexicon alternation as whole words: `export` must not match inside `exporter`."""
     return rf"(?<![\w-]){table_pattern}(?![\w-])"
@@ -327,30 +351,30 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
                   "name_head"):
         if table not in rules.lexicon.tables:
             raise RuleError(rules.root / "lexicon", None, f"lexicon table {table!r} is missing")
-    lex, written = rules.lexicon.patterns, rules.lexicon.written
+    written = rules.lexicon.written
     sub = dict(rules.subpatterns)
-    # Cues and entities as the scans find them (`_WordScan`), so a structure opens only where one starts.
+    # Cues as the scans find them (`_WordScan`), so a structure opens only where one starts; names as
+    # `marked` marks the entities of the text.
     cue = rf"(?P<cue>{_words(written['metric_cue'])}|{_words(written['event_cue'])})"
-    names = r"(?:{e}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){e})*)".format(e=rf"(?<!\w){lex['entity']}(?![\w$])")
+    names = r"(?:{e}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){e})*)".format(e=_MARKED_NAME)
     sub.update({"actor": f"(?P<a>{names})", "counterpart": f"(?P<b>{names})", "cue": cue})
     top = spec.line or 1
-    # A match of a structure that opens with `{cue}` or `{actor}` starts where that piece matches.
-    openings = {piece: _compile_fast(piece, path, top, piece, sub) for piece in ("{cue}", "{actor}")}
 
     def one(patterns: list[str], what: str) -> Pattern:
         return _compile_fast("|".join(f"(?:{p})" for p in patterns), path, top, what, sub)
 
     anaphor_line = spec.anaphors.line or top
+    entity = _WordScan(rules, "entity", before=r"\w", after=r"[\w$]", beside="country_name")
     structures = []
     for s in spec.structures:
         compiled = _compile(s.pattern, path, s.line, f"structure {s.id}", sub)
-        if s.example is not None and compiled.search(s.example) is None:
+        if s.example is not None and compiled.search(marked(s.example, entity.hits("\n" + s.example))) is None:
             raise RuleError(path, s.line, f"structure {s.id}: does not match its example {s.example!r}")
         opening = None if _has_top_alternative(s.pattern) else next(
-            (piece for piece in openings if s.pattern.startswith(piece)), None)
+            (piece for piece in ("{cue}", "{actor}") if s.pattern.startswith(piece)), None)
         structures.append(_Structure(s.id, compiled, fast_compile(compiled.pattern).match, opening))
     return Attribution(
-        entity=_WordScan(rules, "entity", before=r"\w", after=r"[\w$]", beside="country_name"),
+        entity=entity,
         metric_cue=_WordScan(rules, "metric_cue", before=r"\w-", after=r"[\w-]"),
         event_cue=_WordScan(rules, "event_cue", before=r"\w-", after=r"[\w-]"),
         segment_break=one(spec.segment_breaks, "segment_breaks"),
@@ -411,7 +435,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         ending_events=frozenset(spec.ending_events),
         conflict_events=frozenset(spec.conflict_events),
         structures=structures,
-        openings=openings,
+        cue_opening=_compile_fast("{cue}", path, top, "{cue}", sub),
         rules=rules,
     )
 

@@ -15,7 +15,7 @@ from ..models import TIME_KINDS, Mention
 from ..resolve import is_dateline
 from ..text.sentences import _hard_breaks, joined_across, split_sentences
 from .entities import defined_names, merge_names
-from .rulebook import Attribution, _Hit, _WordScan
+from .rulebook import Attribution, _Hit, _WordScan, marked
 
 
 class _Sentence(NamedTuple):
@@ -106,6 +106,8 @@ class _Text:
                  if not self._inside_value(h.start, h.end) and not _inside_any(sources, h.start, h.end)]
         defined, self.defined_types = defined_names(text, att)
         self.entities = merge_names(named, defined)
+        # The structures read these names, marked (`rulebook.marked`), as a structure's names are these.
+        self.structure_text = marked(text, self.entities)
         # The value a time stands for: its own, resolved where the article fixes its year (`frame` sets it).
         self.time_value: Callable[[Mention], str] = lambda m: m.resolved or str(m.value)
         # The entities the article around an offset is about, most salient first (`frame` sets it).
@@ -135,15 +137,17 @@ class _Text:
         cue needs no match opening after it. Each structure is tried once per position, for all the figures
         of the segment.
 
-        A structure that opens with a cue or an entity is tried only where one starts (`_openings`), and
-        only before the end of the segment's last cue: a match's cue starts at or after its opening, and
-        `_structure` only takes a match whose cue overlaps a cue of the segment. Any other structure is
-        tried at every position."""
+        A structure that opens with a cue or an entity is tried only where one starts (`_cue_openings`; an
+        entity's start, its whole name within the segment), and only before the end of the segment's last
+        cue: a match's cue starts at or after its opening, and `_structure` only takes a match whose cue
+        overlaps a cue of the segment. Any other structure is tried at every position."""
         s, e = segment
         if segment not in self._opening_starts:
             last = max(s, self.last_end(self.metrics, s, e), self.last_end(self.events, s, e))
-            self._opening_starts[segment] = {piece: self._openings(piece, s, e, last) for piece in self.att.openings}
-        starts, text, match_at = self._opening_starts[segment], self.text, self._match_at
+            self._opening_starts[segment] = {
+                "{cue}": self._cue_openings(s, e, last),
+                "{actor}": sorted({h.start for h in self.within(self.entities, s, e) if h.start < last})}
+        starts, text, match_at = self._opening_starts[segment], self.structure_text, self._match_at
         found = []
         for k, st in enumerate(self.att.structures):
             if st.opening is None:
@@ -160,15 +164,15 @@ class _Text:
                     found.append(match_at[k, p, e])
         return found
 
-    def _openings(self, piece: str, s: int, e: int, last: int) -> list[int]:
-        """Where `piece` ({cue} or {actor}) matches in [s, last), as an overlapped search of the segment would
-        find it, from the scans instead of searching again: every hit starting there, and any
-        later word inside a hit where the piece matches as well (`exports` in `arms exports`). A hit
-        running past the segment is tried again within it. Both pieces open with a lookbehind for a word
-        character, so no match starts right after one."""
-        opening, text = self.att.openings[piece], self.text
+    def _cue_openings(self, s: int, e: int, last: int) -> list[int]:
+        """Where `{cue}` matches in [s, last), as an overlapped search of the segment would find it, from the
+        scans instead of searching again: every hit starting there, and any later word inside a hit where
+        the piece matches as well (`exports` in `arms exports`). A hit running past the segment is tried
+        again within it. The piece opens with a lookbehind for a word character, so no match starts right
+        after one."""
+        opening, text = self.att.cue_opening, self.structure_text
         found: set[int] = set()
-        for hits in ((self.metrics, self.events) if piece == "{cue}" else (self.entities,)):
+        for hits in (self.metrics, self.events):
             i = bisect_left(hits, (s,))
             while i and hits[i - 1].end > s:
                 i -= 1

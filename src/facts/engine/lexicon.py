@@ -48,7 +48,10 @@ class Lexicon:
         if table.case == "insensitive":
             # As running text writes them, and as the entry does ("GDP per capita" is none of the others).
             phrases = {v for p in phrases for v in (p, p.capitalize(), p.title(), p.upper())} | set(entries)
-        self.written[name] = _first_char_guard(phrases, False) + "(?:" + trie_pattern(phrases) + ")"
+            self.written[name] = _first_char_guard(phrases, False) + "(?:" + trie_pattern(phrases) + ")"
+        else:
+            # The same pattern: no second trie of a long table (the `entity` table).
+            self.written[name] = self.patterns[name]
         self.written_phrases[name] = frozenset(phrases)
 
     def lookup(self, table: str, phrase: str | None, default: Any = None) -> Any:

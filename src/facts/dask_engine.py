@@ -263,11 +263,22 @@ class _Group(Corpus):
         return self._given.get((f.claim.doc, f.claim.article), frozenset())
 
 
-def _topic(frame, root: str | None) -> frozenset[str]:
-    """The topic of one article (`Corpus.topic`): value_conflict reads it for claims of other groups."""
-    rules, loaded = _checks(root)
-    corpus = Corpus(_views(frame), loaded.comparable, rules.lexicon)
-    return corpus.topic(corpus.facts[0])
+def _topic_rows(claims):
+    """(document, article, entity) for each entity of an article's topic (`Corpus.topic`: named in the
+    subject of at least half its figures, of two or more), by group-bys of the claims."""
+    figures = claims[claims["kind"].isin(sorted(AMOUNT_KINDS))][["seq", "doc", "article", "subject"]]
+    counts = figures.groupby(["doc", "article"]).size().rename("figures").reset_index()
+    named = figures.explode("subject").dropna(subset=["subject"]).drop_duplicates(["seq", "subject"])
+    named = named.groupby(["doc", "article", "subject"]).size().rename("named").reset_index()
+    named = named.merge(counts, on=["doc", "article"])
+    return named[(2 * named["named"] >= named["figures"]) & (named["figures"] >= 2)]
+
+
+def _topics(rows) -> dict[tuple[str, int], frozenset[str]]:
+    topics: dict[tuple[str, int], set[str]] = {}
+    for doc, article, entity in zip(rows["doc"], rows["article"], rows["subject"]):
+        topics.setdefault((doc, int(article)), set()).add(entity)
+    return {where: frozenset(entities) for where, entities in topics.items()}
 
 
 def _group_key(frame, root: str | None):
@@ -312,16 +323,17 @@ def _findings(frame, root: str | None, by_fact: bool, topics: dict):
     return pd.DataFrame(rows, columns=list(_FINDINGS_META)).astype({"check": "int64"})
 
 
-def _keyed(claims, *columns: str):
-    """The claims with copies of the columns to group by: pandas hands a group over without those."""
-    return claims.assign(**{f"by_{name}": claims[name] for name in columns})
+def _keyed(claims, column: str):
+    """The claims with a copy of the column to group by: pandas hands a group over without it."""
+    return claims.assign(**{f"by_{column}": claims[column]})
 
 
 def check_parquet(folder: str | Path, *, scheduler: str | None = None, rules_root: str | None = None,
                   min_confidence: float | None = None) -> tuple[list[Flag], int]:
     """The flags of the claims of a folder written by `extract_to_parquet`, checked on the cluster (the same
-    as `find_flags` on the claims), and how many claims were read. The topics of articles (named in half
-    their figures) are found per article, gathered on the client and handed to every fact group."""
+    as `find_flags` on the claims), and how many claims were read. The topics of articles, which
+    value_conflict reads for claims of many fact keys, are counted per article, gathered on the client and
+    handed to every fact group."""
     path = Path(folder) / CLAIMS_FILE
     if not path.is_file():
         raise InputError(str(path), "no such file: check --engine dask reads a folder written by "
@@ -334,15 +346,14 @@ def check_parquet(folder: str | Path, *, scheduler: str | None = None, rules_roo
 
         claims = dd.read_parquet(str(path), split_row_groups=True)
         claims = claims.repartition(npartitions=max(claims.npartitions, _threads(client)))
-        topics, stories, count = dask.compute(
-            _keyed(claims, "doc", "article").groupby(["by_doc", "by_article"]).apply(
-                _topic, rules_root, meta=("topic", "object")),
-            claims[["story", "title", "date"]].drop_duplicates(), claims.shape[0])
-        topics = {where: topic for where, topic in topics.items() if topic}
+        topics, stories, count = dask.compute(_topic_rows(claims), claims[["story", "title", "date"]].drop_duplicates(),
+                                              claims.shape[0])
+        topics = _topics(topics)
         grouped = claims.map_partitions(_group_key, rules_root, meta={**claims.dtypes.to_dict(), "group": "object"})
         in_facts = grouped[grouped["group"].notnull()].groupby("group").apply(
             _findings, rules_root, True, topics, meta=_FINDINGS_META)
-        in_stories = _keyed(claims, "story").groupby("by_story").apply(_findings, rules_root, False, {}, meta=_FINDINGS_META)
+        in_stories = _keyed(claims, "story").groupby("by_story").apply(
+            _findings, rules_root, False, {}, meta=_FINDINGS_META)
         found = dask.compute(in_facts, in_stories)
     rows = sorted((r for frame in found for r in frame.itertuples(index=False)), key=lambda r: (r.check, r.order))
     titles = {s: t for s, t in zip(stories["story"], stories["title"]) if _value(t) is not None}

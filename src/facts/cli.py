@@ -49,6 +49,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not args.paths:
         _warn("extract: give one or more files or folders, or --stdin, or --batch")
         return 2
+    if args.engine == "dask":
+        return _extract_on_dask(args, reference)
     summary = Summary()
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
@@ -59,6 +61,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.output or args.ledger or args.summary:
         _warn(f"{summary}" + (f"; wrote {n} rows to {args.output}" if args.output else "")
               + (f"; ledger {args.ledger}" if args.ledger else ""))
+    return 1 if summary.failed else 0
+
+
+def _extract_on_dask(args: argparse.Namespace, reference: str | None) -> int:
+    if args.format != "parquet" or not args.output or args.output == "-" or args.ledger:
+        raise ValueError("extract --engine dask writes a Parquet folder: give --format parquet -o FOLDER/ (no --ledger)")
+    from .dask_engine import extract_to_parquet
+
+    summary, n = extract_to_parquet(args.paths, args.output, scheduler=args.scheduler, rules_root=args.rules,
+                                    reference_date=reference, max_bytes=_max_bytes(args), warn=_warn)
+    _warn(f"{summary}; wrote {n} rows to {args.output}")
     return 1 if summary.failed else 0
 
 
@@ -163,12 +176,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         _warn("check: give files or folders, or --ledger FILE")
         return 2
     summary = Summary()
-    claims, titles, dates = _claims_of(args, summary)
     from .checks import find_flags, flag_places
 
-    rules = load_check_rules(args.rules) if args.ledger and not args.paths else cached_rules(args.rules)
-    flags = find_flags(claims, rules=rules, titles=titles, dates=dates,
-                       min_confidence=args.min_confidence)
+    if args.engine == "dask":
+        if len(args.paths) != 1 or args.ledger:
+            raise ValueError("check --engine dask: give one Parquet folder written by `facts extract --engine dask`")
+        from .dask_engine import check_parquet
+
+        flags, claims = check_parquet(args.paths[0], scheduler=args.scheduler, rules_root=args.rules,
+                                      min_confidence=args.min_confidence)
+    else:
+        found, titles, dates = _claims_of(args, summary)
+        rules = load_check_rules(args.rules) if args.ledger and not args.paths else cached_rules(args.rules)
+        flags = find_flags(found, rules=rules, titles=titles, dates=dates, min_confidence=args.min_confidence)
+        claims = len(found)
     if args.format == "table":
         table = "".join(f"[{f.severity}] {f.kind} ({f.confidence:.2f}): {f.why}"
                         f"\n    a: {f.a.doc}:{f.a.start}-{f.a.end} {f.a.text!r}"
@@ -177,7 +198,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         with atomic_open(args.output or "-") as out:
             out.write(table)
         copies = sum(len(f.copies) for f in flags)
-        print(f"{len(flags)} flags on {len(claims)} claims" + (f" ({copies} more places in copies)" if copies else ""),
+        print(f"{len(flags)} flags on {claims} claims" + (f" ({copies} more places in copies)" if copies else ""),
               file=sys.stderr)
     else:
         _write(flag_places(flags), args)
@@ -284,6 +305,8 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
 
 REFERENCE_HELP = "anchor for dates with no year (YYYY-MM-DD); else $REFERENCE_DATE"
 JOBS_HELP = "read documents in this many processes (default: the machine's cores); the output is the same"
+ENGINE_HELP = "local: processes on this machine; dask: a Dask cluster (docs/scale.md)"
+SCHEDULER_HELP = "with --engine dask, the scheduler's address (tcp://host:8786); else a LocalCluster is started"
 MIN_CONFIDENCE_HELP = ("leave out flags less sure than this that both claims speak of one fact "
                        "(default: min_confidence in rules/checks.yaml)")
 DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / 1024 / 1024
@@ -307,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--reference-date", help=REFERENCE_HELP)
     ex.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
     ex.add_argument("--jobs", type=_positive, default=_cores(), metavar="N", help=JOBS_HELP)
+    ex.add_argument("--engine", choices=("local", "dask"), default="local", help=ENGINE_HELP)
+    ex.add_argument("--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP)
     ex.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ex.add_argument("--summary", action="store_true", help="print what the run did on stderr")
     ex.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -320,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--reference-date", help=REFERENCE_HELP)
     ck.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=MAX_SIZE_HELP)
     ck.add_argument("--jobs", type=_positive, default=_cores(), metavar="N", help=JOBS_HELP)
+    ck.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help=ENGINE_HELP + "; dask checks a Parquet folder written by `extract --engine dask`")
+    ck.add_argument("--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP)
     ck.add_argument("--rules", help="rules folder (default: the bundled rules/)")
     ck.add_argument("--fail-on-conflict", action="store_true", help="exit 1 when anything is flagged (for CI)")
     ck.add_argument("--min-confidence", type=float, metavar="0-1", help=MIN_CONFIDENCE_HELP)
@@ -376,6 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "scheduler", None) and args.engine != "dask":
+            raise ValueError("--scheduler is for --engine dask")
         return args.func(args)
     except (RuleError, InputError, LedgerError, ValueError) as exc:
         _warn(str(exc))

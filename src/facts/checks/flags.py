@@ -31,23 +31,31 @@ def _find_flags(claims: Iterable[ClaimRecord], rules: RuleSet | CheckRules | Non
     loaded = cached_checks(rules)
     corpus = Corpus(claims, loaded.comparable, rules.lexicon)
     threshold = loaded.comparable.min_confidence if min_confidence is None else min_confidence
+    found = ((check, f) for check in loaded.checks for f in map(as_finding, CHECKERS[check.checker](corpus, check)))
+    return flags_of(found, threshold, titles, dates)
+
+
+def flags_of(findings: Iterable[tuple[Check, Finding]], threshold: float, titles: dict[str, str] | None = None,
+             dates: dict[str, str] | None = None) -> list[Flag]:
+    """The flags of findings given in the order the checks find them over the whole corpus: the first
+    finding of a pair of stories is the flag, the later ones its copies. Apart from `find_flags`, so that
+    findings made group by group elsewhere (`facts.dask_engine`) become the same flags."""
     titles, dates = titles or {}, dates or {}
     found_by_key: dict[tuple, tuple[Check, Finding, list[tuple[Fact, Fact]]]] = {}
-    for check in loaded.checks:
-        for found in map(_finding, CHECKERS[check.checker](corpus, check)):
-            a, b = found.a, found.b
-            if found.confidence < threshold:
-                continue
-            # Copies of a page, and a pull quote repeating its sentence, give one flag, with its other places.
-            key = (check.id, *sorted([(a.claim.story, a.claim.text, str(a.claim.value)),
-                                      (b.claim.story, b.claim.text, str(b.claim.value))]))
-            if key in found_by_key:
-                first, copies = found_by_key[key][1], found_by_key[key][2]
-                places = {(x.claim.doc, y.claim.doc) for x, y in [(first.a, first.b), *copies]}
-                if (a.claim.doc, b.claim.doc) not in places:
-                    copies.append((a, b))
-            else:
-                found_by_key[key] = (check, found, [])
+    for check, found in findings:
+        a, b = found.a, found.b
+        if found.confidence < threshold:
+            continue
+        # Copies of a page, and a pull quote repeating its sentence, give one flag, with its other places.
+        key = (check.id, *sorted([(a.claim.story, a.claim.text, str(a.claim.value)),
+                                  (b.claim.story, b.claim.text, str(b.claim.value))]))
+        if key in found_by_key:
+            first, copies = found_by_key[key][1], found_by_key[key][2]
+            places = {(x.claim.doc, y.claim.doc) for x, y in [(first.a, first.b), *copies]}
+            if (a.claim.doc, b.claim.doc) not in places:
+                copies.append((a, b))
+        else:
+            found_by_key[key] = (check, found, [])
     flags = []
     for check, found, copies in found_by_key.values():
         a, b = found.a, found.b
@@ -74,7 +82,7 @@ def flag_places(flags: Iterable[Flag]) -> Iterator[dict]:
             yield row | {"a": copy.a.model_dump(mode="json"), "b": copy.b.model_dump(mode="json"), "copy_of": flag.id}
 
 
-def _finding(found: tuple) -> Finding:
+def as_finding(found: tuple) -> Finding:
     return found if isinstance(found, Finding) else Finding(*found)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from conftest import run_cli
 from hypothesis import strategies as st
 
 from facts.engine.rules import RuleError, cached_rules, default_rules_dir, load_rules, single_spaced
@@ -180,8 +181,7 @@ def test_cli_reports_a_broken_rule_on_one_line(rules_copy):
         "  - id: test.broken\n"                # line 4
         "    pattern: '(?P<number>\\d+'\n"))
 
-    result = subprocess.run([sys.executable, "-m", "facts", "extract", "--rules", str(rules_copy),
-                             str(ROOT / "corpus" / "seeds")], capture_output=True, text=True, timeout=120)
+    result = run_cli("extract", "--rules", str(rules_copy), str(ROOT / "corpus" / "seeds"))
 
     assert result.returncode != 0
     assert result.stdout == ""
@@ -238,6 +238,7 @@ def test_installing_without_e_ships_the_rules_in_the_wheel(tmp_path):
     shipped = {p.relative_to(installed / "facts" / "rules") for p in (installed / "facts" / "rules").rglob("*.yaml")}
     assert shipped == {p.relative_to(RULES) for p in RULES.rglob("*.yaml")}
 
+    # A process of its own: the package as installed from the wheel, on a path with no checkout.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "FACTS_RULES"} | {"PYTHONPATH": str(installed)}

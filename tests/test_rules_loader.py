@@ -74,7 +74,7 @@ def test_unknown_key_in_a_rule(rules_copy):
     assert_points_at(load_error(rules_copy), path, 6, "exmaples", "unknown key")
 
 
-def test_broken_regex(rules_copy):
+def test_a_broken_pattern_is_named_by_its_rule_file_and_line(rules_copy):
     path = add_rule_file(rules_copy, rule_file(
         "  - id: test.broken\n"                # line 4
         "    pattern: '(?P<number>\\d+'\n"))
@@ -82,7 +82,7 @@ def test_broken_regex(rules_copy):
     assert_points_at(load_error(rules_copy), path, 4, "test.broken", "broken pattern")
 
 
-def test_pattern_matching_the_empty_string(rules_copy):
+def test_a_pattern_that_matches_the_empty_string_is_refused(rules_copy):
     path = add_rule_file(rules_copy, rule_file(
         "  - id: test.fine\n"
         "    pattern: 'zz\\d+'\n"
@@ -93,7 +93,7 @@ def test_pattern_matching_the_empty_string(rules_copy):
     assert_points_at(load_error(rules_copy), path, 7, "test.empty", "empty string")
 
 
-def test_unknown_sub_pattern_name(rules_copy):
+def test_an_unknown_sub_pattern_is_named(rules_copy):
     path = add_rule_file(rules_copy, rule_file(
         "  - id: test.unknown_name\n"          # line 4
         "    pattern: '{number}{ows}{no_such_pattern}'\n"))
@@ -101,7 +101,7 @@ def test_unknown_sub_pattern_name(rules_copy):
     assert_points_at(load_error(rules_copy), path, 4, "{no_such_pattern}")
 
 
-def test_duplicate_rule_id(rules_copy):
+def test_a_rule_id_used_twice_names_both_places(rules_copy):
     existing = {rid: rule for rid, rule in cached_rules().rules.items()}
     taken = sorted(existing)[0]
     path = add_rule_file(rules_copy, rule_file(
@@ -195,7 +195,7 @@ _SPACES = [" ", "  ", "\t", "\n", "\r", "\x0b", "\x1c", "\x85", "\xa0", "\u2009"
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from([*_SPACES, "a", "B", "é", "-", "5", "\x00"]), max_size=12).map("".join))
-def test_single_spaced_is_split_and_joined(text):
+def test_any_run_of_white_space_reads_as_one_space(text):
     assert single_spaced(text) == " ".join(text.split())
 
 

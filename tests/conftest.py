@@ -1,6 +1,11 @@
-"""Fixtures shared by the workbook and report tests: the seed corpus in a ledger, and flags on it."""
+"""Shared by the tests: the command line run in this process (`run_cli`), the seed corpus in a ledger,
+and flags on it."""
 from __future__ import annotations
 
+import io
+import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -9,6 +14,58 @@ from facts import Ledger, process_paths
 from facts.models import Flag, FlagSide
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
+
+
+@dataclass
+class CliRun:
+    """What a run of `facts ...` gave: its exit status and what it wrote (as `subprocess.run` names them)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _text_of(stream: io.BytesIO) -> str:
+    """What a parent reading a pipe in text mode gets: UTF-8, newlines made universal."""
+    return io.TextIOWrapper(io.BytesIO(stream.getvalue()), encoding="utf-8").read()
+
+
+def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
+            cwd: str | Path | None = None, clean: tuple[str, ...] = ("REFERENCE_DATE", "FACTS_RULES")) -> CliRun:
+    """`facts ARGS` in this process, as a shell would run it: standard streams of its own (UTF-8 pipes, so
+    no terminal, no colour, no progress bar), the environment without `clean` and with `env`, in `cwd`.
+    The rules compiled once in this process (`cached_rules`) serve every run, where a subprocess
+    compiled them anew each time (4 CPU-s). An exception the CLI lets through fails the test (a
+    subprocess would have printed a traceback)."""
+    from facts.cli import main
+
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = sys.stdin, sys.stdout, sys.stderr
+    environment, here = dict(os.environ), os.getcwd()
+    ours = (io.TextIOWrapper(io.BytesIO((stdin or "").encode("utf-8")), encoding="utf-8"),
+            io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+            io.TextIOWrapper(err, encoding="utf-8", write_through=True))
+    sys.stdin, sys.stdout, sys.stderr = ours
+    try:
+        for name in clean:
+            os.environ.pop(name, None)
+        os.environ.update(env or {})
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            status = main(list(args))
+        except SystemExit as exit_:  # argparse: --help, --version, a bad option
+            status = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+            if isinstance(exit_.code, str):
+                print(exit_.code, file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = streams
+        os.chdir(here)
+        os.environ.clear()
+        os.environ.update(environment)
+    return CliRun(status, _text_of(out), _text_of(err))  # read while `ours` holds the wrappers open
 
 
 @pytest.fixture(scope="session")

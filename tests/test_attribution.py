@@ -43,7 +43,7 @@ def claim_of(text: str, span: str):
     ("The 454-kilometre line is expected to cost $4.7 billion by 2030.",
      "454-kilometre", [], "length", "2030"),
 ])
-def test_value_claims(text, span, subject, metric, period):
+def test_a_figure_is_about_its_subject_metric_and_period(text, span, subject, metric, period):
     claim = claim_of(text, span)
     if subject:
         assert claim.subject == subject
@@ -116,7 +116,7 @@ def test_claim_rows_carry_mention_and_claim_fields():
     ("The parties met at dawn. The talks ended.", ["The parties met at dawn.", "The talks ended."]),
     ("See file_name. The rest follows.", ["See file_name.", "The rest follows."]),
 ])
-def test_split_sentences(text, sentences):
+def test_sentences_end_at_their_stop_not_at_an_abbreviation(text, sentences):
     assert [text[s:e] for s, e in split_sentences(text)] == sentences
 
 

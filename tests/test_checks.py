@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from facts.checks import Corpus, corroboration, find_flags, load_checks
 from facts.engine.rulefiles import RuleError
-from facts.engine.rules import cached_rules, default_rules_dir
+from facts.engine.rules import cached_rules, default_rules_dir, load_check_rules
 from facts.pipeline import process_document
 from facts.stories import StoryIndex
 from facts.text.documents import Document
@@ -93,16 +92,14 @@ def _claims_of_file(path: Path):
 
 def test_check_command_prints_the_contract_and_fails_on_conflict_when_asked():
     seeds = str(ROOT / "corpus" / "seeds")
-    run = subprocess.run([sys.executable, "-m", "facts", "check", seeds, "--format", "jsonl"],
-                         capture_output=True, text=True, check=False)
+    run = run_cli("check", seeds, "--format", "jsonl")
     assert run.returncode == 0, run.stderr
     rows = [json.loads(line) for line in run.stdout.splitlines()]
     assert rows and all({"a", "b", "kind", "why"} <= set(r) for r in rows)
     assert all({"doc", "start", "end", "text"} <= set(r["a"]) for r in rows)
     text = (ROOT / "corpus" / "seeds" / rows[0]["a"]["doc"]).read_text(encoding="utf-8")
     assert text[rows[0]["a"]["start"]:rows[0]["a"]["end"]] == rows[0]["a"]["text"]
-    failing = subprocess.run([sys.executable, "-m", "facts", "check", seeds, "--fail-on-conflict"],
-                             capture_output=True, text=True, check=False)
+    failing = run_cli("check", seeds, "--fail-on-conflict")
     assert failing.returncode == 1
 
 
@@ -115,7 +112,7 @@ def test_a_broken_checks_file_names_its_line(tmp_path):
     lines[at] = lines[at].replace("value_conflict", "no_such_checker")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(RuleError, match=r"checks\.yaml:\d+: check value_conflict: unknown checker"):
-        load_checks(cached_rules(str(rules)))
+        load_checks(load_check_rules(rules))  # the checks and the lexicon, without compiling every pattern
 
 
 def test_grouping_is_by_key_not_by_pairs():

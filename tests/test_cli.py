@@ -1,4 +1,6 @@
-"""The command line through its real entry point: `python -m facts ...` in a subprocess."""
+"""The command line through its entry point, `facts.cli.main`, run in this process (`run_cli`: its own
+standard streams and environment), so the rules compiled once serve every test; `python -m facts` itself
+is run as a process once, for its exit status."""
 from __future__ import annotations
 
 import codecs
@@ -15,6 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import CliRun, run_cli
 
 from facts.text.documents import DEFAULT_MAX_BYTES
 
@@ -25,10 +28,9 @@ SMALL = sorted(SEEDS.glob("*.txt"), key=lambda p: p.stat().st_size)[:2]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def run(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None):
-    environment = {k: v for k, v in os.environ.items() if k != "REFERENCE_DATE"} | (env or {})
-    return subprocess.run([sys.executable, "-m", "facts", *args], input=stdin, capture_output=True, text=True,
-                          encoding="utf-8", env=environment, cwd=cwd, timeout=300)
+def run(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None) -> CliRun:
+    """`facts ARGS` with no $REFERENCE_DATE but the one given in `env`."""
+    return run_cli(*args, stdin=stdin, env=env, cwd=cwd, clean=("REFERENCE_DATE",))
 
 
 def jsonl(stdout: str) -> list[dict]:
@@ -56,7 +58,7 @@ def news(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def folder_runs(news) -> dict[str, subprocess.CompletedProcess]:
+def folder_runs(news) -> dict[str, CliRun]:
     return {fmt: run("extract", str(news), "--format", fmt) for fmt in ("jsonl", "csv", "json")}
 
 
@@ -415,3 +417,14 @@ def test_parquet_to_a_file_and_to_a_folder_partitioned_by_kind(tmp_path):
 def test_parquet_to_standard_output_is_a_clear_error():
     result = run("extract", str(SEEDS), "--format", "parquet")
     assert result.returncode == 2 and "give -o FILE.parquet" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_python_m_facts_exits_with_the_commands_status():
+    """The one run as a real process here: `python -m facts` itself must hand main's status to the shell.
+    (A usage error comes before any rule is compiled, so this costs an interpreter's start only.)"""
+    ok = subprocess.run([sys.executable, "-m", "facts", "--version"], capture_output=True, text=True, timeout=120)
+    usage = subprocess.run([sys.executable, "-m", "facts", "diff", "only-one-path"], capture_output=True, text=True,
+                           timeout=120)
+
+    assert (ok.returncode, ok.stdout.startswith("facts ")) == (0, True), ok.stderr
+    assert usage.returncode == 2 and usage.stderr.startswith("facts: diff: give OLD NEW"), usage.stderr

@@ -15,7 +15,7 @@ from facts.checks import find_flags, load_checks  # noqa: E402
 from facts.cli import main  # noqa: E402
 from facts.dask_engine import check_parquet, extract_to_parquet  # noqa: E402
 from facts.export.tables import write_parquet  # noqa: E402
-from facts.pipeline import process_paths  # noqa: E402
+from facts.run import process_paths  # noqa: E402
 from facts.text.documents import InputError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

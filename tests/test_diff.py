@@ -1,16 +1,14 @@
 """Claim-level diff: edits of a seed article, the copies of the seed articles, files, folders,
-ledgers, and the CLI's exit status through the real entry point."""
+ledgers, and the CLI's exit status through its entry point (`main`, in this process)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import CliRun, run_cli
 
 from facts import Document, Ledger, process_document, process_paths
 from facts.diff import Change, diff_article, diff_claims, diff_ledgers, diff_paths, format_changes
@@ -165,9 +163,9 @@ def test_two_ledgers(tmp_path, article):
 # ---- the command line ------------------------------------------------------------------
 
 
-def facts(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return subprocess.run([sys.executable, "-m", "facts", "diff", *args], capture_output=True, text=True, env=env)
+def facts(*args: str) -> CliRun:
+    """`facts diff ARGS`, with $NO_COLOR unset: no colour must come of the output not being a terminal."""
+    return run_cli("diff", *args, clean=("NO_COLOR", "REFERENCE_DATE", "FACTS_RULES"))
 
 
 @pytest.fixture
@@ -213,8 +211,8 @@ def test_cli_ledgers_and_article(tmp_path, versions):
     old, new = versions
     ledger = tmp_path / "ledger.db"
     for path in versions:
-        subprocess.run([sys.executable, "-m", "facts", "extract", str(path), "--ledger", str(ledger), "-o",
-                        str(tmp_path / "out.jsonl")], check=True, capture_output=True)
+        extracted = run_cli("extract", str(path), "--ledger", str(ledger), "-o", str(tmp_path / "out.jsonl"))
+        assert extracted.returncode == 0, extracted.stderr
     with Ledger(ledger) as held:
         story = held.articles()["story"].iloc[0]
     assert facts("--ledger", str(ledger), "--article", story).returncode == 1

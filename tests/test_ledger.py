@@ -6,6 +6,9 @@
   version (the old one stays queryable, and becomes current again when the text is
   reverted); documents read with other rules are read again.
 - `facts claims` queries the ledger as a table or as JSON Lines.
+
+The command line runs in this process (`main`, `run_cli`) but for the two behaviours that need real
+processes: a run killed by a signal, and two writers of one ledger at once.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from facts import Ledger, load_document, process_document, process_paths
 from facts.cli import main
@@ -40,8 +44,13 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env | extra
 
 
+def extract_args(folder: Path, ledger: Path) -> list[str]:
+    return ["extract", str(folder), "--ledger", str(ledger), "--no-progress"]
+
+
 def extract_command(folder: Path, ledger: Path) -> list[str]:
-    return [sys.executable, "-m", "facts", "extract", str(folder), "--ledger", str(ledger), "--no-progress"]
+    """The extraction as a process of its own, for what needs one (a kill, writers at once)."""
+    return [sys.executable, "-m", "facts", *extract_args(folder, ledger)]
 
 
 def held_count(ledger: Path) -> int | None:
@@ -84,6 +93,7 @@ def big_corpus(tmp_path) -> Path:
 def test_a_killed_run_leaves_whole_documents_and_the_next_run_completes_it(big_corpus, tmp_path):
     ledger = tmp_path / "ledger.db"
     total = len(list(big_corpus.iterdir()))
+    # A process of its own: the run is killed by a signal.
     proc = subprocess.Popen(extract_command(big_corpus, ledger), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, env=clean_env())
     try:
@@ -125,8 +135,7 @@ def test_a_killed_run_leaves_whole_documents_and_the_next_run_completes_it(big_c
     held_before = len(documents)
 
     # The next run skips what is held and completes the rest.
-    done = subprocess.run(extract_command(big_corpus, ledger), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True, env=clean_env(), timeout=300)
+    done = run_cli(*extract_args(big_corpus, ledger))
     assert done.returncode == 0, done.stderr
     assert f"{held_before} files already in the ledger, skipped" in done.stderr
     assert sql(ledger, "PRAGMA integrity_check") == [("ok",)]
@@ -216,8 +225,9 @@ def test_two_concurrent_writers_give_copies_of_one_article_one_story(tmp_path):
 
     sequential = tmp_path / "sequential.db"
     for folder in folders.values():
-        subprocess.run(extract_command(folder, sequential), env=clean_env(), capture_output=True, check=True)
+        assert run_cli(*extract_args(folder, sequential)).returncode == 0
     concurrent = tmp_path / "concurrent.db"
+    # Processes of their own: two writers at once, each with its own connection and run lock.
     writers = [subprocess.Popen(extract_command(folder, concurrent), env=clean_env(), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE) for folder in folders.values()]
     for writer in writers:

@@ -61,7 +61,7 @@ def test_anchored_starts_agree_on_arbitrary_text(text):
     assert _selected(*scan(text, RULES)) == _everywhere(text)
 
 
-def test_select_keeps_longest_then_priority_and_never_overlaps():
+def test_of_overlapping_matches_the_longest_then_the_higher_priority_is_kept():
     text = "Trade between 2010 and 2014 reached nearly US$ 3.74 billion."
     candidates, vetoes = scan(text, RULES)
     chosen = select(candidates, vetoes)

@@ -1,5 +1,6 @@
 """The `facts_snapshot` fixture, used by a project of its own: recorded, passing, failing with a
-claim-level diff once a lexicon entry changes, regenerated with --force-regen."""
+claim-level diff once a lexicon entry changes, regenerated with --force-regen. The project's pytest
+runs in this process (pytester's in-process runs), but where a fresh process is the point."""
 from __future__ import annotations
 
 import shutil
@@ -38,27 +39,30 @@ def test_records_read_back_as_the_same_claims():
 
 
 def test_snapshot_fails_with_a_claim_diff_after_a_rule_changes(pytester, monkeypatch, tmp_path):
-    rules = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), rules)
-    monkeypatch.setenv("FACTS_RULES", str(rules))
+    monkeypatch.delenv("FACTS_RULES", raising=False)  # the bundled rules, compiled once for the session
     pytester.makepyfile(test_claims=TEST_FILE)
     article = pytester.path / "article.txt"
     article.write_text(mongolia(), encoding="utf-8")
 
-    pytester.runpytest_subprocess().assert_outcomes(failed=1)  # the first run writes the snapshot
+    pytester.runpytest_inprocess().assert_outcomes(failed=1)  # the first run writes the snapshot
     snapshot = pytester.path / "test_claims" / "test_article.yml"
     assert "kind: money" in snapshot.read_text(encoding="utf-8")
-    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)
 
     paragraphs = article.read_text(encoding="utf-8").split("\n\n")
     paragraphs.insert(12, paragraphs.pop(6))
     article.write_text("\n\n".join(paragraphs), encoding="utf-8")
-    pytester.runpytest_subprocess().assert_outcomes(passed=1)  # offsets moved, claims did not
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)  # offsets moved, claims did not
 
-    lexicon = rules / "lexicon" / "qualifiers.yaml"
+    # The rules changed, in a folder of their own: the rules this process compiled for the bundled folder are
+    # not taken for them (each pytest run of a real project is a new process that compiles its rules).
+    changed = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), changed)
+    lexicon = changed / "lexicon" / "qualifiers.yaml"
     lexicon.write_text(lexicon.read_text(encoding="utf-8").replace("nearly: nearly", "nearly: approx"),
                        encoding="utf-8")
-    failed = pytester.runpytest_subprocess()
+    monkeypatch.setenv("FACTS_RULES", str(changed))
+    failed = pytester.runpytest_inprocess()
     failed.assert_outcomes(failed=1)
     failed.stdout.fnmatch_lines([
         "*changed qualifier: nearly -> approx in 'Trade with Uzbekistan grew dramatically from under $1 million"
@@ -66,9 +70,9 @@ def test_snapshot_fails_with_a_claim_diff_after_a_rule_changes(pytester, monkeyp
         "*changes in claims: 1 changed"])
     failed.stdout.no_fnmatch_line("*FILES DIFFER*")
 
-    pytester.runpytest_subprocess("--force-regen").assert_outcomes(failed=1)
+    pytester.runpytest_inprocess("--force-regen").assert_outcomes(failed=1)
     assert "qualifier: approx" in snapshot.read_text(encoding="utf-8")
-    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+    pytester.runpytest_inprocess().assert_outcomes(passed=1)
 
 
 def test_snapshot_paths_are_relative_to_the_rootdir_not_the_cwd(pytester, monkeypatch):
@@ -76,12 +80,12 @@ def test_snapshot_paths_are_relative_to_the_rootdir_not_the_cwd(pytester, monkey
     pytester.makepyfile(test_claims='def test_article(facts_snapshot):\n    facts_snapshot.check("articles/")\n')
     (pytester.path / "articles").mkdir()
     (pytester.path / "articles" / "article.txt").write_text(mongolia(), encoding="utf-8")
-    pytester.runpytest_subprocess().assert_outcomes(failed=1)  # the first run writes the snapshot
+    pytester.runpytest_inprocess().assert_outcomes(failed=1)  # the first run writes the snapshot
 
     elsewhere = pytester.path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    pytester.runpytest_subprocess(str(pytester.path / "test_claims.py")).assert_outcomes(passed=1)
+    pytester.runpytest_inprocess(str(pytester.path / "test_claims.py")).assert_outcomes(passed=1)
 
 
 def test_the_plugin_loads_no_rules_until_a_test_asks_for_facts_snapshot(pytester):
@@ -93,4 +97,5 @@ def test_the_plugin_loads_no_rules_until_a_test_asks_for_facts_snapshot(pytester
             assert not {"facts.engine.rules", "facts.pipeline", "facts.diff"} & set(sys.modules)
     """)
 
+    # A process of its own: which modules a fresh pytest has imported.
     pytester.runpytest_subprocess().assert_outcomes(passed=1)

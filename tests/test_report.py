@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, run_cli
 
 from facts import Ledger
 from facts.export.report import to_html
@@ -111,8 +109,7 @@ def test_in_a_browser(seed_report, seed_flags, seed_ledger, tmp_path):
 
 def test_report_command_writes_html(tmp_path):
     seed = next(SEEDS.glob("003_*.txt"))
-    run = subprocess.run([sys.executable, "-m", "facts", "report", str(seed), "-o", str(tmp_path / "r.html")],
-                         capture_output=True, text=True)
+    run = run_cli("report", str(seed), "-o", str(tmp_path / "r.html"))
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "r.html").read_text(encoding="utf-8").count('class="claim ') > 0
 

@@ -33,7 +33,7 @@ def _same(expected, actual, kind: str) -> bool:
 
 
 @pytest.mark.parametrize(("rule", "example"), list(_examples()))
-def test_rule_example(rule, example):
+def test_each_rule_finds_its_examples(rule, example):
     mentions = extract(example.text, reference_date=example.reference, rules=RULES)
     for m in mentions:
         assert example.text[m.start:m.end] == m.text
@@ -61,7 +61,7 @@ def test_rule_example(rule, example):
 
 
 @pytest.mark.parametrize(("rule", "text"), list(_counter_examples()))
-def test_rule_counter_example(rule, text):
+def test_no_rule_finds_its_counter_examples(rule, text):
     mentions = extract(text, rules=RULES)
     if rule.kind == NEGATIVE:
         assert mentions == [], f"{rule.id}: {text!r} gave {[(m.text, m.kind, m.rule) for m in mentions]}"

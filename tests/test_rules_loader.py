@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,7 +76,7 @@ def test_unknown_key_in_a_rule(rules_copy):
     assert_points_at(load_error(rules_copy), path, 6, "exmaples", "unknown key")
 
 
-def test_broken_regex(rules_copy):
+def test_a_broken_pattern_is_named_by_its_rule_file_and_line(rules_copy):
     path = add_rule_file(rules_copy, rule_file(
         "  - id: test.broken\n"                # line 4
         "    pattern: '(?P<number>\\d+'\n"))
@@ -83,7 +84,7 @@ def test_broken_regex(rules_copy):
     assert_points_at(load_error(rules_copy), path, 4, "test.broken", "broken pattern")
 
 
-def test_pattern_matching_the_empty_string(rules_copy):
+def test_a_pattern_that_matches_the_empty_string_is_refused(rules_copy):
     path = add_rule_file(rules_copy, rule_file(
         "  - id: test.fine\n"
         "    pattern: 'zz\\d+'\n"
@@ -94,7 +95,7 @@ def test_pattern_matching_the_empty_string(rules_copy):
     assert_points_at(load_error(rules_copy), path, 7, "test.empty", "empty string")
 
 
-def test_unknown_sub_pattern_name(rules_copy):
+def test_an_unknown_sub_pattern_is_named(rules_copy):
     path = add_rule_file(rules_copy, rule_file(
         "  - id: test.unknown_name\n"          # line 4
         "    pattern: '{number}{ows}{no_such_pattern}'\n"))
@@ -102,7 +103,7 @@ def test_unknown_sub_pattern_name(rules_copy):
     assert_points_at(load_error(rules_copy), path, 4, "{no_such_pattern}")
 
 
-def test_duplicate_rule_id(rules_copy):
+def test_a_rule_id_used_twice_names_both_places(rules_copy):
     existing = {rid: rule for rid, rule in cached_rules().rules.items()}
     taken = sorted(existing)[0]
     path = add_rule_file(rules_copy, rule_file(
@@ -182,8 +183,7 @@ def test_cli_reports_a_broken_rule_on_one_line(rules_copy):
         "  - id: test.broken\n"                # line 4
         "    pattern: '(?P<number>\\d+'\n"))
 
-    result = subprocess.run([sys.executable, "-m", "facts", "extract", "--rules", str(rules_copy),
-                             str(ROOT / "corpus" / "seeds")], capture_output=True, text=True, timeout=120)
+    result = run_cli("extract", "--rules", str(rules_copy), str(ROOT / "corpus" / "seeds"))
 
     assert result.returncode != 0
     assert result.stdout == ""
@@ -197,7 +197,7 @@ _SPACES = [" ", "  ", "\t", "\n", "\r", "\x0b", "\x1c", "\x85", "\xa0", "\u2009"
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from([*_SPACES, "a", "B", "é", "-", "5", "\x00"]), max_size=12).map("".join))
-def test_single_spaced_is_split_and_joined(text):
+def test_any_run_of_white_space_reads_as_one_space(text):
     assert single_spaced(text) == " ".join(text.split())
 
 
@@ -240,6 +240,7 @@ def test_installing_without_e_ships_the_rules_in_the_wheel(tmp_path):
     shipped = {p.relative_to(installed / "facts" / "rules") for p in (installed / "facts" / "rules").rglob("*.yaml")}
     assert shipped == {p.relative_to(RULES) for p in RULES.rglob("*.yaml")}
 
+    # A process of its own: the package as installed from the wheel, on a path with no checkout.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "FACTS_RULES"} | {"PYTHONPATH": str(installed)}

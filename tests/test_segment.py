@@ -296,7 +296,7 @@ def test_same_article_despite_small_differences():
     assert [len(g) for g in group_copies([("x", a), ("y", b), ("z", c)])] == [2, 1]
 
 
-def test_normalize_text():
+def test_text_for_comparing_copies_folds_case_quotes_dashes_and_spaces():
     assert normalize_text("India\u2019s  \u201cthree\u00a0evils\u201d \u2013 Foo") == "india's \"three evils\" - foo"
 
 

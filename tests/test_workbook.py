@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from datetime import datetime
 
 import pytest
-from conftest import HOSTILE, SEEDS
+from conftest import HOSTILE, SEEDS, run_cli
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.utils import column_index_from_string as column_index
@@ -285,8 +283,7 @@ def test_a_workbook_from_another_ledger_is_refused(seed_ledger, tmp_path):
     book = write(seed_ledger, tmp_path / "claims.xlsx")
     with Ledger(tmp_path / "other.db") as other, pytest.raises(WorkbookError, match="another ledger"):
         import_verdicts(book, other)
-    run = subprocess.run([sys.executable, "-m", "facts", "verdicts", "import", str(book), "--ledger",
-                          str(tmp_path / "other.db")], capture_output=True, text=True)
+    run = run_cli("verdicts", "import", str(book), "--ledger", str(tmp_path / "other.db"))
     assert run.returncode == 2
     assert "made from another ledger" in run.stderr and "refusing" in run.stderr
 
@@ -294,8 +291,7 @@ def test_a_workbook_from_another_ledger_is_refused(seed_ledger, tmp_path):
 def test_report_command_writes_a_workbook_from_paths(tmp_path):
     seed = next(SEEDS.glob("003_*.txt"))
     ledger, book = tmp_path / "ledger.db", tmp_path / "out.xlsx"
-    run = subprocess.run([sys.executable, "-m", "facts", "report", str(seed), "--ledger", str(ledger), "-o", str(book)],
-                         capture_output=True, text=True)
+    run = run_cli("report", str(seed), "--ledger", str(ledger), "-o", str(book))
     assert run.returncode == 0, run.stderr
     with Ledger(ledger) as held:
         assert import_verdicts(book, held).stored == 0

@@ -50,6 +50,24 @@ def _last_char(text: str, at: int) -> str:
     return text[at - 1:at] if at else ""
 
 
+def _last_chars(text: str, offsets: list[int]) -> list[str]:
+    """`_last_char` at each of `offsets`, in ascending order: each walk back stops where the one before
+    it started, so a page of blank lines is read once, not once per blank line (that was quadratic)."""
+    out, before, char = [], 0, ""
+    for at in offsets:
+        if at < before:
+            out.append(_last_char(text, at))
+            continue
+        i = at
+        while i > before and text[i - 1].isspace():
+            i -= 1
+        if i > before:
+            char = text[i - 1]
+        before = at
+        out.append(char)
+    return out
+
+
 def _plainly_no_abbreviation(text: str, at: int, longest: int) -> bool:
     """The period at `at` follows no abbreviation or initial, as seen without reading the word before it:
     none ends in a digit or a sign, or has more word characters and periods than the longest abbreviation
@@ -75,10 +93,11 @@ def split_sentences(text: str, hard_breaks: list[int] | None = None,
     """
     # A blank line ends a sentence, unless a scraped page broke one sentence in two there
     # (a lower-case word or a comma before it, a lower-case word after it).
-    cuts = [m.end() for m in _PARAGRAPH.finditer(text)
-            if not (_CONTINUES.search(_last_char(text, m.start())) and text[m.end():m.end() + 1].islower())]
-    for at in _hard_breaks(text) if hard_breaks is None else hard_breaks:
-        before = _last_char(text, at)
+    paragraphs = list(_PARAGRAPH.finditer(text))
+    cuts = [m.end() for m, before in zip(paragraphs, _last_chars(text, [m.start() for m in paragraphs]))
+            if not (_CONTINUES.search(before) and text[m.end():m.end() + 1].islower())]
+    breaks = _hard_breaks(text) if hard_breaks is None else hard_breaks
+    for at, before in zip(breaks, _last_chars(text, breaks)):
         if not (_CONTINUES.search(before) and text[at:at + 1].islower()):
             cuts.append(at)
     abbreviations = (lexicon or cached_rules().lexicon).tables["abbreviation"]

@@ -108,6 +108,8 @@ def test_timeml_classes(text, span, value, resolved):
     ("In 2009 output fell; the year before, it had risen.", "the year before", "XXXX", "2008"),
     # two-digit fiscal years and decades take the century a two-digit year takes
     ("Revenue in FY13 rose 4%.", "FY13", "FY2013", None),
+    ("Profit fell in the 2013 fiscal year.", "2013 fiscal year", "FY2013", None),
+    ("They will vote next week on Friday.", "next week on Friday", "XXXX-WXX-5", "2013-03-22"),
     ("in the 1980s and '90s", "'90s", "199", None),
 ])
 def test_more_timeml_dates(text, span, value, resolved):
@@ -142,6 +144,12 @@ def test_a_unit_before_what_it_counts_from_is_a_duration():
     assert [(m.text, m.kind, m.value) for m in extract("He left an hour before the vote.")] == \
         [("an hour", "duration", "PT1H")]
     assert [(m.text, m.kind) for m in extract("two days before the attack")] == [("two days", "duration")]
+
+
+def test_a_unit_made_an_adjective_by_long_is_one_unit():
+    assert [(m.text, m.value) for m in extract("the decade-long war and a weeklong festival")] == \
+        [("decade-long", "P10Y"), ("weeklong", "P1W")]
+    assert [m for m in extract("the decades-long dispute") if m.kind == "duration"] == []
 
 
 def test_the_end_of_the_year_has_its_mod():

@@ -110,6 +110,8 @@ def test_timeml_classes(text, span, value, resolved):
     ("Revenue in FY13 rose 4%.", "FY13", "FY2013", None),
     ("Profit fell in the 2013 fiscal year.", "2013 fiscal year", "FY2013", None),
     ("They will vote next week on Friday.", "next week on Friday", "XXXX-WXX-5", "2013-03-22"),
+    ("The deal should close by year-end.", "year-end", "XXXX", "2013"),
+    ("Sales fell this past week.", "this past week", "XXXX", "2013-03-04/2013-03-10"),
     ("in the 1980s and '90s", "'90s", "199", None),
 ])
 def test_more_timeml_dates(text, span, value, resolved):

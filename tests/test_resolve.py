@@ -99,6 +99,61 @@ def test_timeml_classes(text, span, value, resolved):
     assert (m.kind, m.value, m.resolved) == ("date", value, resolved)
 
 
+@pytest.mark.parametrize(("text", "span", "value", "resolved"), [
+    # parts of the day named from the article's date: the day they fall on
+    ("The talks resume tonight.", "tonight", "XXXX", "2013-03-15"),
+    ("Rebels attacked the town last night.", "last night", "XXXX", "2013-03-14"),
+    # counted from the time the story has come to where nothing follows `before`
+    ("In 2012 prices rose, up from 4% a year before.", "a year before", "XXXX", "2011"),
+    ("In 2009 output fell; the year before, it had risen.", "the year before", "XXXX", "2008"),
+    # two-digit fiscal years and decades take the century a two-digit year takes
+    ("Revenue in FY13 rose 4%.", "FY13", "FY2013", None),
+    ("Profit fell in the 2013 fiscal year.", "2013 fiscal year", "FY2013", None),
+    ("They will vote next week on Friday.", "next week on Friday", "XXXX-WXX-5", "2013-03-22"),
+    ("The deal should close by year-end.", "year-end", "XXXX", "2013"),
+    ("Sales fell this past week.", "this past week", "XXXX", "2013-03-04/2013-03-10"),
+    ("in the 1980s and '90s", "'90s", "199", None),
+])
+def test_more_timeml_dates(text, span, value, resolved):
+    m = _one(text, span, ARTICLE)
+    assert (m.kind, m.value, m.resolved) == ("date", value, resolved)
+
+
+@pytest.mark.parametrize(("text", "span", "value", "resolved"), [
+    # weekday to weekday: the first end as a weekday alone, the second the first such day after it
+    ("Talks will run from Monday to Wednesday.", "from Monday to Wednesday", "XXXX-WXX-1/XXXX-WXX-3",
+     "2013-03-18/2013-03-20"),
+    ("The strike lasted from Tuesday to Thursday.", "from Tuesday to Thursday", "XXXX-WXX-2/XXXX-WXX-4",
+     "2013-03-12/2013-03-14"),
+    ("Shops were shut Friday through Sunday.", "Friday through Sunday", "XXXX-WXX-5/XXXX-WXX-7",
+     "2013-03-15/2013-03-17"),
+    ("They meet next week from Tuesday to Thursday.", "next week from Tuesday to Thursday",
+     "XXXX-WXX-2/XXXX-WXX-4", "2013-03-19/2013-03-21"),
+    # quarters and halves of a year named from the article's date
+    ("Profit rose in the third quarter of this year.", "third quarter of this year", "XXXX-07/XXXX-09",
+     "2013-07/2013-09"),
+    ("Last year's fourth quarter was weak.", "Last year's fourth quarter", "XXXX-10/XXXX-12", "2012-10/2012-12"),
+    ("Growth slowed in the second half of last year.", "second half of last year", "XXXX-07/XXXX-12",
+     "2012-07/2012-12"),
+])
+def test_relative_periods(text, span, value, resolved):
+    m = _one(text, span, ARTICLE)
+    assert (m.kind, m.value, m.relative, m.resolved) == ("period", value, True, resolved)
+
+
+def test_a_unit_before_what_it_counts_from_is_a_duration():
+    # TimeML: `two days before the attack` is the length of time between the two.
+    assert [(m.text, m.kind, m.value) for m in extract("He left an hour before the vote.")] == \
+        [("an hour", "duration", "PT1H")]
+    assert [(m.text, m.kind) for m in extract("two days before the attack")] == [("two days", "duration")]
+
+
+def test_a_unit_made_an_adjective_by_long_is_one_unit():
+    assert [(m.text, m.value) for m in extract("the decade-long war and a weeklong festival")] == \
+        [("decade-long", "P10Y"), ("weeklong", "P1W")]
+    assert [m for m in extract("the decades-long dispute") if m.kind == "duration"] == []
+
+
 def test_the_end_of_the_year_has_its_mod():
     m = _one("The plant opens by the end of the year.", "end of the year", ARTICLE)
     assert (m.mod, m.relative) == ("END", True)

@@ -211,13 +211,16 @@ def resolve_value(m: Mention, anchor: date, lex: Lexicon, text: str | None = Non
 
 
 def is_vague_time(m: Mention) -> bool:
-    """A weekday or a vague reference (`now`, `recently`): TimeML's forms beyond the gold (FORMAT.md,
-    "Time words the gold leaves out"); such a time is a claim only where it dates an event."""
+    """A weekday, a range of weekdays or a vague reference (`now`, `recently`): TimeML's forms beyond the
+    gold (FORMAT.md, "Time words the gold leaves out"); such a time is a claim only where it dates an event."""
     value = str(m.value)
+    if m.kind == "period":
+        return _WEEKDAY_RANGE.fullmatch(value) is not None
     return m.kind == "date" and (value in REFERENCES or _WEEKDAY.fullmatch(value) is not None)
 
 
 _WEEKDAY = regex.compile(r"XXXX-WXX-([1-7]|WE)")
+_WEEKDAY_RANGE = regex.compile(r"XXXX-WXX-([1-7])/XXXX-WXX-([1-7])")
 _SEASON = regex.compile(r"XXXX-(SP|SU|FA|WI)")
 REFERENCES = frozenset({"PRESENT_REF", "PAST_REF", "FUTURE_REF"})
 
@@ -228,6 +231,9 @@ def _timeml_form(m: Mention, value: str, anchor: date, lex: Lexicon, tense: Call
     if value in REFERENCES:
         found = lex.lookup("vague_reference", m.text)
         return anchor.isoformat() if found and found.get("day") else ""
+    days = _WEEKDAY_RANGE.fullmatch(value)
+    if days:
+        return _weekday_range(m.text, int(days.group(1)), int(days.group(2)), anchor, lex, tense)
     weekday = _WEEKDAY.fullmatch(value)
     if weekday and weekday.group(1) == "WE":
         return _weekend(m.text, anchor, lex, tense)
@@ -273,6 +279,29 @@ def _weekday(text: str, day: int, anchor: date, lex: Lexicon, tense: Callable[[]
     else:
         diff = diff if diff <= 0 else diff - 7
     return (anchor + timedelta(days=diff)).isoformat()
+
+
+def _weekday_range(text: str, first: int, last: int, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str:
+    """`from Monday to Friday`: the first end as a weekday alone would be (`this Friday`, `next week
+    from ...`), the second the first such day after it, or the one its own word names (`until next
+    Sunday`) where that falls after the first end."""
+    names = list(regex.finditer(lex.patterns["weekday_full"], text))
+    week = _offset_word(text, "week", lex)
+
+    def one(name: regex.Match, day: int) -> date:
+        before = text[:name.start()].split()
+        said = before[-1] if before and lex.lookup("relative_weekday", before[-1]) is not None else ""
+        return date.fromisoformat(_weekday(text if week is not None else f"{said} {name.group()}".strip(),
+                                           day, anchor, lex, tense))
+
+    start = one(names[0], first)
+    end = start + timedelta(days=(last - first) % 7 or 7)
+    if week is None and len(names) > 1:
+        named = one(names[-1], last)
+        said = text[:names[-1].start()].split()
+        if said and lex.lookup("relative_weekday", said[-1]) is not None and named > start:
+            end = named
+    return f"{start.isoformat()}/{end.isoformat()}"
 
 
 def _weekend(text: str, anchor: date, lex: Lexicon, tense: Callable[[], int]) -> str:

@@ -90,7 +90,8 @@ def date(c: Candidate, lex: Lexicon) -> Fields | None:
     if c.has("relative"):
         return fields | {"value": "XXXX" if month is None else f"XXXX-{month:02d}", "relative": True}
     if c.has("decade"):
-        return fields | {"value": c.group("decade")[:3]}
+        year = _year(c.group("decade"))  # `the '90s`: two digits as for a year
+        return None if year is None else fields | {"value": year[:3]}
     value = _timex(_year(c.group("year")), month, _day(c.group("day"), lex))
     return None if value is None else fields | {"value": value}
 
@@ -143,10 +144,14 @@ def period(c: Candidate, lex: Lexicon) -> Fields | None:
 
 
 def _period(c: Candidate, lex: Lexicon) -> Fields | None:
-    if c.has("relative") and not (c.has("first_months") or c.has("from_month")):
-        return {"value": "XXXX/XXXX"}
     if c.has("and") and not c.has("between"):
         return None
+    if c.has("from_weekday"):
+        # `from Monday to Friday`: the ends as TimeML writes weekdays; resolve.py finds their days.
+        first, last = (lex.lookup("weekday_full", c.group(g)) for g in ("from_weekday", "to_weekday"))
+        return {"value": f"XXXX-WXX-{first}/XXXX-WXX-{last}", "relative": True} if first and last else None
+    if c.has("relative") and not any(c.has(g) for g in ("first_months", "from_month", "quarter", "half")):
+        return {"value": "XXXX/XXXX"}
     year = _year(c.group("year"))
     if c.has("same_period"):
         # The months come from the period this one refers back to (resolve.py).

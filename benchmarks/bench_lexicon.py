@@ -54,7 +54,7 @@ def aliases(n: int, seed: int = 10) -> list[str]:
 
 def rules_with(n: int, folder: Path) -> Path:
     root = folder / "rules"
-    shutil.copytree(SRC / "facts" / "rules", root)
+    shutil.copytree(SRC / "facts" / "rules" / "en", root)
     if n:
         path = root / "lexicon" / "entities.yaml"
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -1,4 +1,4 @@
-"""Every check in rules/checks.yaml runs its examples; flags keep their contract."""
+"""Every check in rules/en/checks.yaml runs its examples; flags keep their contract."""
 from __future__ import annotations
 
 import json

@@ -39,7 +39,7 @@ def test_each_rule_finds_its_examples(rule, example):
         assert example.text[m.start:m.end] == m.text
     span = example.span if example.span is not None else example.text
     found = [m for m in mentions if m.text == span]
-    assert RULES.anchor.search(span), f"{span!r} holds no {{anchor}} (rules/patterns.yaml): rules only run near one"
+    assert RULES.anchor.search(span), f"{span!r} holds no {{anchor}} (rules/en/patterns.yaml): rules only run near one"
     assert found, f"{rule.id}: nothing found at {span!r} in {example.text!r}; got {[(m.text, m.rule) for m in mentions]}"
     m = found[0]
     assert m.rule == rule.id, f"{span!r} was found by {m.rule}, not {rule.id}"

@@ -237,7 +237,7 @@ def test_installing_without_e_ships_the_rules_in_the_wheel(tmp_path):
     installed = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(installed)
-    shipped = {p.relative_to(installed / "facts" / "rules") for p in (installed / "facts" / "rules").rglob("*.yaml")}
+    shipped = {p.relative_to(installed / "facts" / "rules" / "en") for p in (installed / "facts" / "rules" / "en").rglob("*.yaml")}
     assert shipped == {p.relative_to(RULES) for p in RULES.rglob("*.yaml")}
 
     # A process of its own: the package as installed from the wheel, on a path with no checkout.

@@ -1,4 +1,4 @@
-"""Write `src/facts/rules/lexicon/countries.yaml`: every country's names, demonyms and capital, from maintained data.
+"""Write `src/facts/rules/en/lexicon/countries.yaml`: every country's names, demonyms and capital, from maintained data.
 
 Names and codes come from pycountry (the ISO 3166 database, kept current with each ISO release): the
 short name, the common name where ISO's is formal (`Korea, Republic of` is `South Korea`) and the
@@ -27,8 +27,8 @@ from countryinfo import CountryInfo, all_countries
 from lexicon_file import dump, write_or_check
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "facts" / "rules" / "lexicon" / "countries.yaml"
-HAND = ROOT / "src" / "facts" / "rules" / "lexicon" / "entities.yaml"
+OUT = ROOT / "src" / "facts" / "rules" / "en" / "lexicon" / "countries.yaml"
+HAND = ROOT / "src" / "facts" / "rules" / "en" / "lexicon" / "entities.yaml"
 
 
 def _plural(demonym: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Write `rules/lexicon/currencies_cldr.yaml` from Babel's copy of the Unicode CLDR.
+"""Write `rules/en/lexicon/currencies_cldr.yaml` from Babel's copy of the Unicode CLDR.
 
 Every ISO 4217 currency that some country uses today, with its code, its
 English name (singular and plural, `Danish krone`, `Danish kroner`), the name
@@ -8,7 +8,7 @@ several currencies share (`kr`, `¥`, `francs`, `som`) is listed in
 `shared_currency_cldr`, so the pipeline reads it by the article's country
 (`country_currency_cldr`, from CLDR's territory currencies), as it does the
 hand table's `Rs` and `manat`. The file is committed, so loading rules needs no
-Babel; `rules/lexicon/currencies.yaml` holds the hand entries, which win.
+Babel; `rules/en/lexicon/currencies.yaml` holds the hand entries, which win.
 
     python tools/gen_currencies.py            # rewrite the file
     python tools/gen_currencies.py --check    # exit 1 if the file is not what Babel makes now
@@ -26,7 +26,7 @@ from babel import Locale, localedata
 from babel.numbers import get_currency_name, get_territory_currencies
 from lexicon_file import dump, write_or_check
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "facts" / "rules" / "lexicon" / "currencies_cldr.yaml"
+OUT = Path(__file__).resolve().parents[1] / "src" / "facts" / "rules" / "en" / "lexicon" / "currencies_cldr.yaml"
 
 # ISO codes that are also English words or names in capitals (`ALL 5 MEMBERS`, `PHP 8`, `TOP 10`): never a code.
 NOT_CODES = {"ALL", "TOP", "CUP", "MOP", "PEN", "SOS", "MAD", "BAM", "PHP", "CVE", "BOB", "RON"}

@@ -1,4 +1,4 @@
-"""Write `rules/lexicon/units_registry.yaml` from pint's unit registry.
+"""Write `rules/en/lexicon/units_registry.yaml` from pint's unit registry.
 
 pint keeps the names, symbols, aliases, prefixes and conversion factors of the
 units; this script picks the units news writes (`UNITS`, by class) and the
@@ -7,7 +7,7 @@ knows (name, British spelling, plural, symbol, prefixed forms) as lexicon
 entries, with the short unit FORMAT.md gives (`km`, `t`, `m3`, `MW`, `°F`) and
 a table of factors to SI base units. The file is committed, so loading rules
 needs no pint; units no registry knows (`bcm`, `TEU`, `mtpa`, `bbl/d`) are the
-hand entries of `rules/lexicon/units.yaml`, which win over these.
+hand entries of `rules/en/lexicon/units.yaml`, which win over these.
 
     python tools/gen_units.py            # rewrite the file
     python tools/gen_units.py --check    # exit 1 if the file is not what pint makes now
@@ -23,7 +23,7 @@ from pathlib import Path
 import pint
 from lexicon_file import dump, write_or_check
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "facts" / "rules" / "lexicon" / "units_registry.yaml"
+OUT = Path(__file__).resolve().parents[1] / "src" / "facts" / "rules" / "en" / "lexicon" / "units_registry.yaml"
 
 # class -> (pint unit, prefixes news writes it with); the selection is ours, every spelling is pint's.
 UNITS: dict[str, list[tuple[str, str]]] = {

@@ -308,7 +308,7 @@ JOBS_HELP = "read documents in this many processes (default: the machine's cores
 ENGINE_HELP = "local: processes on this machine; dask: a Dask cluster (docs/scale.md)"
 SCHEDULER_HELP = "with --engine dask, the scheduler's address (tcp://host:8786); else a LocalCluster is started"
 MIN_CONFIDENCE_HELP = ("leave out flags less sure than this that both claims speak of one fact "
-                       "(default: min_confidence in rules/checks.yaml)")
+                       "(default: min_confidence in rules/en/checks.yaml)")
 DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / 1024 / 1024
 MAX_SIZE_HELP = "refuse files larger than this (default: %(default)g MB, which keeps a run under 500 MB of memory)"
 

@@ -10,8 +10,8 @@ it is the trade (metric) of Azerbaijan and China (subject) in 2024 (period). The
    except for measures of what stays (a length, a capacity).
 
 Each claim records in `why` the step that gave its subject, metric and period. The words are data:
-entities, metric and event cues in `rules/lexicon/`, clause breaks, anaphors and structures in
-`rules/attribution/attribution.yaml`.
+entities, metric and event cues in `rules/en/lexicon/`, clause breaks, anaphors and structures in
+`rules/en/attribution/attribution.yaml`.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The attribution file (`rules/attribution/attribution.yaml`) and the lexicon scans it uses, compiled once per rule set."""
+"""The attribution file (`rules/en/attribution/attribution.yaml`) and the lexicon scans it uses, compiled once per rule set."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The checkers by the name `rules/checks.yaml` gives them: each reads the corpus and yields findings."""
+"""The checkers by the name `rules/en/checks.yaml` gives them: each reads the corpus and yields findings."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

@@ -1,4 +1,4 @@
-"""The checks file (`rules/checks.yaml`): which checkers run, their words and parameters, and examples that run as tests."""
+"""The checks file (`rules/en/checks.yaml`): which checkers run, their words and parameters, and examples that run as tests."""
 from __future__ import annotations
 
 from functools import lru_cache

@@ -8,7 +8,7 @@ covers and its amount into base units, so claims are grouped by what they say,
 not by how it is written; subjects are then matched as sets of entities. How far
 each part had to be read to match is kept as a confidence, so a checker can
 sort flags by how sure the match is. The vocabulary is data (`comparable:` in
-`rules/checks.yaml`).
+`rules/en/checks.yaml`).
 """
 from __future__ import annotations
 

@@ -147,7 +147,7 @@ def windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def starts(text: str, rules: RuleSet) -> tuple[list[int], list[int]]:
     """Where a mention can start: (anchors, anchors and the leads at most LOOKBACK before one).
 
-    Every mention holds an anchor (`{anchor}` in rules/patterns.yaml: digits,
+    Every mention holds an anchor (`{anchor}` in rules/en/patterns.yaml: digits,
     currency signs, number words, month names...) and its match starts at the
     first one or at a lead (`{lead}`: `between 2010`, `US$ 5`, `end of 2024`) at
     most LOOKBACK characters before it; context further back goes in a

@@ -202,7 +202,7 @@ def default_rules_dir() -> Path:
     env = os.environ.get("FACTS_RULES")
     if env:
         return Path(env)
-    return Path(str(files("facts") / "rules"))
+    return Path(str(files("facts") / "rules" / "en"))
 
 
 def load_rules(root: Path | str | None = None) -> RuleSet:

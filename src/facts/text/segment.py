@@ -3,7 +3,7 @@
 A page holds several articles, each with a head (title, byline, dateline), a body
 with section heads, and around it furniture: captions, image file names,
 newsletter boxes, bios, category lines. The line cues are data in
-`rules/layout/layout.yaml`; the heuristics here only use what the cues found and
+`rules/en/layout/layout.yaml`; the heuristics here only use what the cues found and
 the shape of lines (short, no final period, what comes next), never the words of
 particular pages. Offsets index the text exactly as given; nothing sliced here
 is normalised.

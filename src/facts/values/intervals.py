@@ -46,7 +46,7 @@ def value_interval(mention: Mention, lexicon: Lexicon, *, rounding: bool = True)
     as its writer stated it, for arithmetic the writer did on stated figures.
 
     A qualifier sets each side by its own share (`qualifier_interval` in
-    rules/lexicon/intervals.yaml), never narrower than the rounding; a share of
+    rules/en/lexicon/intervals.yaml), never narrower than the rounding; a share of
     0 pins that side to the figure itself (`over 20 percent` starts at 20).
     """
     if not isinstance(mention.value, Decimal):

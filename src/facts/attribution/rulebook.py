@@ -263,8 +263,8 @@ class _WordScan:
     """Every whole word (or phrase) of one lexicon table in a text, in one pass of the standard engine.
 
     Where every phrase starts with a capital or a digit (names), rare in running text, the engine jumps
-    from one such character to the next and a lookbehind past it checks the character before (1.3x
-    faster on the seeds). Otherwise the pattern consumes the character before a word instead of looking
+    from one such character to the next and a lookbehind past it checks the character before.
+    Otherwise the pattern consumes the character before a word instead of looking
     behind for one: the engine then jumps from one character that may precede a word to the next rather
     than trying every position. Either way a text is scanned with one such character put before it."""
 
@@ -297,8 +297,7 @@ class _WordScan:
 
 class _Values(dict):
     """A lexicon table's values by phrase as written, `shape`d (as a list, for the scans) or as they are:
-    a text names the same few entities and cues hundreds of times, and looking each one up (folded)
-    again cost a tenth of attribution."""
+    a text names the same few entities and cues hundreds of times, and each is looked up (folded) once."""
 
     def __init__(self, rules: RuleSet, table: str, *, shape: Callable[[Any], Any] | None = _as_list,
                  default: Any = None, beside: str | None = None):

@@ -31,9 +31,9 @@ _LAST_SPACE = regex.compile(r"(?r)\s")
 TOKEN_LIMIT = 256
 # Seconds one call into the engine may take (a rule's match at one position, or the negative rules over
 # one window) before the document is given up with the rule named: a pattern that backtracks
-# catastrophically must not hang a run. The slowest call on the seeds took 9-20 ms (shared machine); 0 turns
-# it off. Passed to every call, the `regex` module's own timeout made extraction 1.2-1.4x dearer in CPU
-# (benchmarks/bench_match_timeout.py), so in the main thread a watchdog timer stands in for it (`_Watchdog`).
+# catastrophically must not hang a run; 0 turns it off. Passed to every call, the `regex` module's own
+# timeout makes every call dearer (benchmarks/bench_match_timeout.py, docs/benchmarks.md), so in the main
+# thread a watchdog timer stands in for it (`_Watchdog`), which costs nothing for the calls that finish.
 MATCH_TIMEOUT = 2.0
 MATCH_TIMEOUT_ENV = "FACTS_MATCH_TIMEOUT"
 

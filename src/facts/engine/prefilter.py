@@ -4,7 +4,7 @@ The regex engine skips quickly through text when a pattern begins with a
 character class, but not when it begins with an alternation of rules (each
 rule starting with a lexicon word, a digit or a symbol). Prefixing the
 combined pattern of a kind with a lookahead on the union of its rules' first
-characters gives it that fast scan back (5x on month-led date rules). The
+characters gives it that fast scan back. The
 guard only ever narrows where matching is tried; where a first set cannot be
 worked out, there is no guard and nothing changes.
 

@@ -125,7 +125,7 @@ class PatternsFile(BaseModel):
     _tokens = field_validator("tokens", mode="before")(without_line_key)
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 5x faster
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml, the C parser, when present
     """Records the line of every mapping as `__line__`, so errors can point at it."""
 
 

@@ -67,7 +67,8 @@ def match_mentions(text: str, *, reference_date: str | date | None = None, rules
     for c in chosen:
         fields = valued[id(c)]
         if c.kind in AMOUNT_KINDS:
-            fields["qualifier"] = qualifier(matched, c.start, c.end, rules)
+            # A word beside the figure (`nearly`) says more than the figure's own form (`tens of thousands`).
+            fields["qualifier"] = qualifier(matched, c.start, c.end, rules) or fields.get("qualifier")
         mentions.append(Mention(doc=doc, start=c.start, end=c.end, text=matched[c.start:c.end], kind=c.kind,
                                 rule=c.rule.id, **fields))
     mentions = resolve(matched, mentions, rules.lexicon, reference)

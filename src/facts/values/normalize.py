@@ -41,11 +41,11 @@ _NOT_SCALE = regex.compile(r"^[\d.,\s\u00a0\u202f+\-\u2212]+")
 
 def _amount_fields(c: Candidate, lex: Lexicon) -> Fields | None:
     """The value, or the bounds of a range (`15–20 percent`, `between $2 and $3 billion`; `tens of
-    thousands`: from the scale words' product to ten times it)."""
+    thousands`: from the scale words' product to ten times it, and approximate, as no figure is given)."""
     if c.has("vague"):
         low = as_decimal(lex.lookup("vague_plural", c.group("vague"))) * (
             as_decimal(lex.lookup("vague_plural", c.group("vague_scale"))) or 1)
-        return {"value": low, "low": low, "high": low * 10}
+        return {"value": low, "low": low, "high": low * 10, "qualifier": "approx"}
     if c.has("low"):
         low, high = _amount(c, lex, "low"), _amount(c, lex, "high")
         if low is None or high is None:

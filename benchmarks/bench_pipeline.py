@@ -5,9 +5,9 @@ Builds at least --mb million characters of documents by repeating the seed pages
 that a ledger stores every one, writes them to a temporary folder, and times:
 
 1. extraction alone, from the files: `extract_documents` over the folder (reading and
-   decoding each file, then `facts.extract`): what extract-to-ledger is judged against,
+   decoding each file, then the rules: `facts.pipeline.match_mentions`): what extract-to-ledger is judged against,
    as both read the same files;
-2. extraction alone, in memory: `facts.extract` on each text already read;
+2. extraction alone, in memory: `match_mentions` on each text already read;
 3. the full pipeline in memory: `process_document` on each document, with one story
    index across the run as `process_paths` keeps (segmentation, extraction,
    attribution, claims);
@@ -37,9 +37,10 @@ from pathlib import Path
 
 from bench_extract import best_of
 
-from facts import Document, InputError, Ledger, extract, extract_documents, process_document, process_paths
+from facts import Document, InputError, Ledger, extract_documents, process_document, process_paths
 from facts.attribution import attribute
 from facts.engine.rules import cached_rules
+from facts.pipeline import match_mentions
 from facts.run import Summary
 from facts.stories import StoryIndex
 from facts.text.segment import segment
@@ -65,7 +66,7 @@ def build_documents(corpus: Path, megabytes: float) -> list[Document]:
 
 
 def run_extract(documents, rules) -> int:
-    return sum(len(extract(d.text, rules=rules, doc=d.doc)) for d in documents)
+    return sum(len(match_mentions(d.text, rules=rules, doc=d.doc)) for d in documents)
 
 
 def run_extract_files(folder: Path, rules) -> int:
@@ -97,7 +98,7 @@ def run_stages(documents, rules) -> dict[str, float]:
         started = time.perf_counter()
         segment(d.text)
         segmented = time.perf_counter()
-        mentions = extract(d.text, rules=rules, doc=d.doc)
+        mentions = match_mentions(d.text, rules=rules, doc=d.doc)
         extracted = time.perf_counter()
         attribute(d.text, mentions, rules=rules)
         spent["segment"] += segmented - started

@@ -72,20 +72,14 @@ def _conjunct(t: _Text, clause: tuple[int, int], m: Mention) -> tuple[int, int]:
 
 # A figure that opens a bracket of its own: "(562 kilometers)", "(about 40%".
 _OWN_BRACKET = regex.compile(r"\((?:[\w-]+\s+){0,2}\Z")
-# Words before a figure that make it a level, not a change ("rose *to* $62.6 billion", "grew *from* $1 million").
-_LEVEL = regex.compile(r"(?i:\b(?:to|from|at|reach(?:ed|ing)?)\s+(?:(?:about|around|nearly|over|some|almost|an?)\s+)?\Z)")
-# An amount is a change where it is what something changed by ("increased *by* $940 million", "an increase
-# *of* $12.1 billion", "$10.4 billion *more*").
-_CHANGE_BEFORE = regex.compile(r"(?i:\b(?:by|of)\s+(?:(?:about|around|nearly|over|some|almost|an?)\s+)?\Z)")
-_CHANGE_AFTER = regex.compile(r"(?i:\s+(?:more|less|higher|lower|increase|decrease|rise|growth|drop|decline)\b)")
 
 
 def is_change(t: _Text, m: Mention) -> bool:
     """Whether a figure near a change cue is the change (a percent, or an amount it changed by), not a level."""
-    if _LEVEL.search(t.text, max(0, m.start - 30), m.start):
+    if t.att.level_before.search(t.text, max(0, m.start - 30), m.start):
         return False
     return m.kind in ("percent", "multiplier") or bool(
-        _CHANGE_BEFORE.search(t.text, max(0, m.start - 30), m.start) or _CHANGE_AFTER.match(t.text, m.end))
+        t.att.change_before.search(t.text, max(0, m.start - 30), m.start) or t.att.change_after.match(t.text, m.end))
 
 
 def level_of(t: _Text, m: Mention, metric: str | None) -> str | None:
@@ -309,9 +303,6 @@ def _located(t: _Text, s, h) -> bool:
                 or t.att.located_part.match(t.text, h.end, s.end))
 
 
-# Between a name and its figure in "Kazakhstan (380 million cubic meters)" or a list item "China: $12.4 billion",
-# "Russia - 2.4 billion cubic meters".
-_OWNED = regex.compile(r"[^\S\n]*(?:[(:]|[^\S\n][-–—])[^\S\n]*(?:(?:about|around|nearly|almost|some|over|up[^\S\n]+to)[^\S\n]+)?")
 
 
 def _owner(t: _Text, m: Mention) -> str | None:
@@ -323,8 +314,8 @@ def _owner(t: _Text, m: Mention) -> str | None:
     h = t.entities[i - 1]
     opening = t.text.rfind("(", h.end, m.start)
     start = opening if opening >= 0 and t.text.find(")", opening, m.start) < 0 and m.start - opening <= 40 else m.start
-    return h.value if start - h.end <= 12 and _OWNED.match(t.text, h.end, m.start) and (
-        start < m.start or _OWNED.fullmatch(t.text, h.end, m.start)) else None
+    return h.value if start - h.end <= 12 and t.att.owned.match(t.text, h.end, m.start) and (
+        start < m.start or t.att.owned.fullmatch(t.text, h.end, m.start)) else None
 
 
 def _measure_changed(t: _Text, ctx: _Context, m: Mention, cues: list, previous: _Figure | None) -> str | None:

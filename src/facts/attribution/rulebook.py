@@ -98,6 +98,10 @@ class AttributionFile(BaseModel):
     inflow_metrics: list[str] = []
     partner_list_metrics: list[str] = []
     receiver: str
+    level_before: str
+    change_before: str
+    change_after: str
+    owned: str
     everywhere: str
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
@@ -180,6 +184,10 @@ class Attribution:
     inflow_metrics: frozenset[str]
     partner_list_metrics: frozenset[str]
     receiver: Pattern
+    level_before: Pattern
+    change_before: Pattern
+    change_after: Pattern
+    owned: Pattern
     everywhere: Pattern
     timeless_metrics: frozenset[str]
     lead_reach: int
@@ -418,6 +426,10 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         inflow_metrics=frozenset(spec.inflow_metrics),
         partner_list_metrics=frozenset(spec.partner_list_metrics),
         receiver=_compile_fast(spec.receiver, path, top, "receiver", sub),
+        level_before=_compile_fast(spec.level_before, path, top, "level_before", sub),
+        change_before=_compile_fast(spec.change_before, path, top, "change_before", sub),
+        change_after=_compile_fast(spec.change_after, path, top, "change_after", sub),
+        owned=_compile_fast(spec.owned, path, top, "owned", sub),
         everywhere=_compile_fast(spec.everywhere, path, top, "everywhere", sub),
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,

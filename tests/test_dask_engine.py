@@ -49,8 +49,8 @@ def local(paths: list[str], out: Path):
             continue
         rows.extend(item.rows())
         claims.extend(item.claims)
-        titles.update({story: a.title for story, a in zip(item.stories, item.articles) if a.title})
-        dates.update({story: a.date for story, a in zip(item.stories, item.articles) if a.date})
+        titles.update(item.story_titles())
+        dates.update(item.story_dates())
     write_parquet(rows, f"{out}/")
     return pd.read_parquet(out), find_flags(claims, titles=titles, dates=dates), len(claims)
 

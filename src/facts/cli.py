@@ -164,8 +164,8 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
                 _warn(str(item))
                 continue
             claims.extend(item.claims)
-            titles.update({story: a.title for story, a in zip(item.stories, item.articles) if a.title})
-            dates.update({story: a.date for story, a in zip(item.stories, item.articles) if a.date})
+            titles.update(item.story_titles())
+            dates.update(item.story_dates())
         if ledger is not None:
             return ledger.claim_views(), ledger.titles(), ledger.article_dates()
     return claims, titles, dates

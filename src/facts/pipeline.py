@@ -109,6 +109,14 @@ class ProcessedDocument:
     def mentions(self) -> list[Mention]:
         return [c.mention for c in self.attributed]
 
+    def story_titles(self) -> dict[str, str]:
+        """The title of each story the document's articles belong to, where it has one (flags show it)."""
+        return {story: a.title for story, a in zip(self.stories, self.articles) if a.title}
+
+    def story_dates(self) -> dict[str, str]:
+        """The date each story's article is written on, where known (flags say how far apart two are)."""
+        return {story: a.date for story, a in zip(self.stories, self.articles) if a.date}
+
     def rows(self) -> list[dict]:
         """One row per mention: FORMAT.md's fields, what it is about, and its claim fields
         (`id`, `story`, `interval_*`, ...) where it is a claim; `claimable` says which."""

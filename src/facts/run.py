@@ -27,7 +27,9 @@ from .text.segment import Article
 
 def extract_documents(paths: Iterable[str], *, reference_date: str | date | None = None,
                       rules: RuleSet | None = None) -> Iterator[tuple[Document, list[Mention]] | InputError]:
-    """Mentions per readable file; an unreadable file yields its error and the run goes on."""
+    """Mentions per readable file as the rules find them (`match_mentions`: no attribution, so a currency
+    shared by several countries keeps the lexicon's first reading; `process_paths` gives the pipeline's);
+    an unreadable file yields its error and the run goes on."""
     rules = rules or cached_rules()
     for item in load_documents(paths):
         if isinstance(item, InputError):

@@ -21,7 +21,6 @@ class RowFormat:
 
     name: str
     streams: bool
-    binary: bool = False
 
 
 ROW_FORMATS = {f.name: f for f in (

@@ -2,16 +2,25 @@
 and flags on it."""
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from facts import Ledger, process_paths
-from facts.models import Flag, FlagSide
+# Compiled patterns are kept in a folder of this run's own (removed at its end, after the cache is
+# written), not in the user's: set before `facts` is imported, which reads it then.
+if "FACTS_CACHE_DIR" not in os.environ:
+    os.environ["FACTS_CACHE_DIR"] = tempfile.mkdtemp(prefix="facts-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["FACTS_CACHE_DIR"], True)
+
+from facts import Ledger, process_paths  # noqa: E402
+from facts.models import Flag, FlagSide  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
 

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..engine.compiled import compile_regex, pattern_cache
 from ..engine.lexicon import trie_pattern
 from ..engine.prefilter import guard
 from ..engine.rulefiles import RuleError, load_data_file, without_line_key
@@ -221,7 +222,7 @@ def _compile(pattern: str, path: Path, line: int, what: str, subpatterns: dict[s
     """A pattern of the attribution file, guarded by the characters it can start with (a fast scan)."""
     body = expand(pattern, subpatterns, (path, line))
     try:
-        compiled = regex.compile(guard([body], flags=0) + body, regex.VERSION1)
+        compiled = compile_regex(guard([body], flags=0) + body, regex.VERSION1)
     except regex.error as exc:
         raise RuleError(path, line, f"{what}: broken pattern: {exc}") from None
     if compiled.fullmatch("") is not None:
@@ -453,6 +454,8 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
 
 @lru_cache(maxsize=8)
 def _cached_attribution(rules: RuleSet) -> Attribution:
-    return load_attribution(rules)
+    attribution = load_attribution(rules)
+    pattern_cache().save()
+    return attribution
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import regex
 
+from .compiled import remembered
 from .rulefiles import LexiconTable, strip_lines
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
@@ -95,7 +96,13 @@ def _first_char_guard(phrases: set[str], fold_case: bool) -> str:
 def trie_pattern(phrases: set[str], after_first: str = "") -> str:
     """An alternation of phrases as a trie: the regex engine then rejects most
     positions on the first character instead of trying every phrase of a long
-    lexicon. `after_first` stands after the first atom of every phrase."""
+    lexicon. `after_first` stands after the first atom of every phrase. Built once and kept
+    (`compiled.remembered`): a start would otherwise spend a fifth of its time building tries."""
+    ordered = sorted(phrases)
+    return remembered(__file__, after_first + "\0\0" + "\0".join(ordered), lambda: _built_trie(ordered, after_first))
+
+
+def _built_trie(phrases: list[str], after_first: str) -> str:
     trie: dict = {}
     for phrase in phrases:
         node = trie

@@ -20,6 +20,7 @@ import re
 
 import regex
 
+from .compiled import remembered
 from .tokens import FIRST_MARKS as _FIRST_MARKS
 
 try:
@@ -53,13 +54,20 @@ def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
 
 
 def _union(patterns: list[str], flags: int = re.VERBOSE) -> set[str] | None:
+    """The first characters of any of the patterns; worked out once and kept (`compiled.remembered`):
+    parsing the rules again for them costs a start as much as compiling them."""
+    found = remembered(__file__, f"{flags}\0" + "\0".join(patterns), lambda: _worked_out_union(patterns, flags))
+    return _UNBOUNDED if found is None else set(found)
+
+
+def _worked_out_union(patterns: list[str], flags: int) -> list[str] | None:
     union: set[str] = set()
     for pattern in patterns:
         chars = first_chars(pattern, flags)
         if chars is _UNBOUNDED:
             return _UNBOUNDED
         union |= chars
-    return union if union and len(union) <= _MAX_CHARS else _UNBOUNDED
+    return sorted(union) if union and len(union) <= _MAX_CHARS else _UNBOUNDED
 
 
 class StartingChars:

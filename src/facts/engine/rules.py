@@ -24,6 +24,7 @@ import regex
 import yaml
 
 from ..models import KINDS
+from .compiled import compile_re, compile_regex, pattern_cache
 from .lexicon import Lexicon
 from .prefilter import StartingChars, guard, starting_chars
 from .rulefiles import (
@@ -111,10 +112,10 @@ def fast_compile(pattern: str, flags: int = 0) -> Pattern:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", FutureWarning)
-                return re.compile(_spelled_out(pattern), shared)
+                return compile_re(_spelled_out(pattern), shared)
         except (re.error, FutureWarning):
             pass
-    return regex.compile(pattern, flags | regex.VERSION1)
+    return compile_regex(pattern, flags | regex.VERSION1)
 
 
 # Flags both engines read alike (same values in both).
@@ -188,7 +189,7 @@ def _every_character() -> str:
 
 def _compile(pattern: str, where: tuple[Path, int], what: str) -> regex.Pattern:
     try:
-        compiled = regex.compile(pattern, RULE_FLAGS)
+        compiled = compile_regex(pattern, RULE_FLAGS)
     except regex.error as exc:
         raise RuleError(where[0], where[1], f"{what}: broken pattern: {exc}") from None
     if compiled.fullmatch("") is not None:
@@ -275,7 +276,7 @@ def _number_pass(spec: dict[str, str], class_names: list[str], subpatterns: dict
         if not may_be_empty:
             return _compile(body, where, f"tokens: {name}")
         try:
-            return regex.compile(body, RULE_FLAGS)
+            return compile_regex(body, RULE_FLAGS)
         except regex.error as exc:
             raise RuleError(where[0], where[1], f"tokens: {name}: broken pattern: {exc}") from None
 
@@ -327,9 +328,9 @@ def _fingerprint(root: Path) -> str:
 def _compile_anchor(pattern: str) -> re.Pattern | regex.Pattern:
     """The standard library's engine, which scans a plain alternation faster; `regex` if it needs more."""
     try:
-        return re.compile(pattern, re.VERBOSE)
+        return compile_re(pattern, re.VERBOSE)
     except re.error:
-        return regex.compile(pattern, RULE_FLAGS)
+        return compile_regex(pattern, RULE_FLAGS)
 
 
 def _check_subpattern(name: str, body: str, subpatterns: dict[str, str], path: Path, line: int) -> None:
@@ -357,7 +358,7 @@ def _compile_kinds(ruleset: RuleSet) -> None:
         markers = [(f"_r{i}", rule.id) for i, rule in enumerate(rules)]
         branches = "|".join(f"(?:{body})(?P<{marker}>)" for body, (marker, _) in zip(bodies, markers))
         try:
-            combined = regex.compile(guard(bodies) + _NOT_IN_A_WORD + "(?:" + branches + ")", RULE_FLAGS)
+            combined = compile_regex(guard(bodies) + _NOT_IN_A_WORD + "(?:" + branches + ")", RULE_FLAGS)
         except regex.error:
             combined = None
         empty = combined.fullmatch("") if combined is not None else None
@@ -404,4 +405,6 @@ def cached_rules(root: str | Path | None = None) -> RuleSet:
 
 @lru_cache(maxsize=4)
 def _compiled(root: str) -> RuleSet:
-    return load_rules(root)
+    ruleset = load_rules(root)
+    pattern_cache().save()  # now, not only at exit: a run killed later leaves the next start quick
+    return ruleset

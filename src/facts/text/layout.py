@@ -13,6 +13,7 @@ from typing import Any, Literal
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from ..engine.compiled import compile_regex
 from ..engine.rulefiles import RuleError, load_data_file, without_line_key
 from ..engine.rules import RULE_FLAGS, Pattern, default_rules_dir, expand, fast_compile
 
@@ -108,7 +109,7 @@ def load_layout(path: Path | str | None = None) -> Layout:
         seen[cue.id] = cue.line
         body = expand(cue.pattern, parsed.patterns, (path, cue.line))
         try:
-            compiled = regex.compile(body, RULE_FLAGS)
+            compiled = compile_regex(body, RULE_FLAGS)
         except regex.error as exc:
             raise RuleError(path, cue.line, f"cue {cue.id}: broken pattern: {exc}") from None
         if compiled.fullmatch("") is not None:

@@ -215,9 +215,9 @@ def test_verdicts_survive_re_extraction_and_a_changed_figure_is_marked(tmp_path)
         result = import_verdicts(book, ledger)
         assert (result.stored, result.unchanged, result.unknown, result.invalid) == (3, 0, [], [])
         held = ledger.verdicts()
-    assert {i: (v["verdict"], v["checker"], v["notes"]) for i, v in held.items()} == \
+    assert {i: (v.verdict, v.checker, v.notes) for i, v in held.items()} == \
         {i: (v or "unchecked", c, n) for i, (v, c, n) in verdicts.items()}
-    assert not any(v["changed"] for v in held.values())
+    assert not any(v.changed for v in held.values())
 
     figure = re.sub(r"\d", lambda m: "8" if m[0] == "9" else "9", edited.text, count=1)
     copy.write_text(text.replace(edited.text, figure), encoding="utf-8")
@@ -226,8 +226,8 @@ def test_verdicts_survive_re_extraction_and_a_changed_figure_is_marked(tmp_path)
         assert ledger.documents()["version"].max() == 2
         held = ledger.verdicts()
     assert set(held) == set(verdicts)
-    assert held[edited.id]["changed"] and held[edited.id]["verdict"] == "correct"
-    assert not held[others[0]]["changed"] and held[others[0]]["verdict"] == "incorrect"
+    assert held[edited.id].changed and held[edited.id].verdict == "correct"
+    assert not held[others[0]].changed and held[others[0]].verdict == "incorrect"
 
     write(ledger_path, book)
     rows = rows_by_id(load_workbook(book)["Claims"])
@@ -238,11 +238,11 @@ def test_verdicts_survive_re_extraction_and_a_changed_figure_is_marked(tmp_path)
 
     with Ledger(ledger_path) as ledger:
         assert import_verdicts(book, ledger).stored == 0, "an untouched workbook keeps the mark"
-        assert ledger.verdicts()[edited.id]["changed"]
+        assert ledger.verdicts()[edited.id].changed
     fill(book, verdicts, clear_status={edited.id})
     with Ledger(ledger_path) as ledger:
         assert import_verdicts(book, ledger).stored == 1, "clearing Status says: checked again"
-        assert not ledger.verdicts()[edited.id]["changed"]
+        assert not ledger.verdicts()[edited.id].changed
 
 
 def test_unknown_verdicts_are_reported_not_stored(hostile_ledger, tmp_path):
@@ -254,7 +254,7 @@ def test_unknown_verdicts_are_reported_not_stored(hostile_ledger, tmp_path):
     with Ledger(hostile_ledger) as ledger:
         result = import_verdicts(book, ledger)
         assert result.stored == 1 and result.invalid == ["row 2: 'probably'"]
-        assert {i: v["verdict"] for i, v in ledger.verdicts().items()} == {"hostile1": "correct"}
+        assert {i: v.verdict for i, v in ledger.verdicts().items()} == {"hostile1": "correct"}
 
 
 def test_a_formula_in_a_verdict_checker_or_notes_cell_is_refused_not_stored_as_blank(hostile_ledger, tmp_path):
@@ -271,7 +271,7 @@ def test_a_formula_in_a_verdict_checker_or_notes_cell_is_refused_not_stored_as_b
 
     with Ledger(hostile_ledger) as ledger:
         result = import_verdicts(book, ledger)
-        held = {i: (v["verdict"], v["checker"], v["notes"]) for i, v in ledger.verdicts().items()}
+        held = {i: (v.verdict, v.checker, v.notes) for i, v in ledger.verdicts().items()}
 
     assert result.stored == 0
     assert sorted(result.invalid) == sorted([f"row {by_id['hostile1']}: a formula in Verdict, not read",

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .models import AMOUNT_KINDS, ClaimRecord, ClaimView, typed_value
+from .models import AMOUNT_KINDS, ClaimRecord, ClaimView, Verdict, typed_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -440,16 +440,15 @@ class Ledger:
             values.setdefault(claim_id, checked_value(value, unit, qualifier))
         return values
 
-    def verdicts(self) -> dict[str, dict[str, Any]]:
-        """Every verdict by claim id, with `value`, what the claim says now (None when it is
-        gone), and `changed` when that is no longer what was checked."""
+    def verdicts(self) -> dict[str, Verdict]:
+        """Every verdict by claim id, with what the claim says now."""
         now = self.checked_values()
         out = {}
         for claim_id, verdict, checker, notes, checked, updated in self.db.execute(
                 "SELECT claim_id, verdict, checker, notes, checked_value, updated FROM verdicts"):
             value = now.get(claim_id)
-            out[claim_id] = {"verdict": verdict, "checker": checker, "notes": notes, "checked_value": checked,
-                             "updated": updated, "value": value, "changed": value is not None and value != checked}
+            out[claim_id] = Verdict(verdict, checker, notes, checked, updated, value,
+                                    changed=value is not None and value != checked)
         return out
 
     def set_verdicts(self, verdicts: Iterable[dict[str, Any]]) -> int:

@@ -185,6 +185,20 @@ class ClaimRecord(Mention):
     outlook: str | None = None
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What a checker said of a claim (`verdict`, `checker`, `notes`, when: `updated`), what the claim said
+    then (`checked_value`) and now (`value`, None once it is gone), and whether that has `changed`."""
+
+    verdict: str
+    checker: str | None
+    notes: str | None
+    checked_value: str | None
+    updated: str
+    value: str | None
+    changed: bool
+
+
 @dataclass(slots=True)
 class ClaimView:
     """The fields of a claim the checks read, as plain slots, so that a million claims read back from a

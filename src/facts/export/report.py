@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..attribution.claim import explain
 from ..ledger import Ledger
-from ..models import AMOUNT_KINDS, KINDS, Flag, FlagSide
-from ..review import Review, build_review
+from ..models import AMOUNT_KINDS, KINDS, Flag, FlagSide, Verdict
+from ..review import Review, ReviewedClaim, ReviewedStory, build_review
 from .fact_chart import charts
 from .tables import atomic_open, web_url
 
@@ -137,10 +138,13 @@ def render(review: Review) -> str:
     toc = "".join(f'<li><a href="#{_anchor("a", s.story)}">{e(s.title)}</a> '
                   f'<span class="count">{_count(s.claims, "claim")}'
                   f'{f", {s.conflicts} in conflict" if s.conflicts else ""}</span></li>'
-                  for s in review.stories.itertuples())
-    titles = dict(zip(claims["id"], claims["title"]))
+                  for s in review.stories)
+    titles = {c.claim.id: c.title for c in claims}
     panel = _conflicts_panel(review, titles)
-    articles = "".join(_article(s, review) for s in review.stories.itertuples())
+    by_story: dict[str, list[ReviewedClaim]] = defaultdict(list)
+    for c in claims:
+        by_story[c.claim.story].append(c)
+    articles = "".join(_article(s, by_story[s.story], review) for s in review.stories)
     kinds = "".join(f".k-{k} {{ background: {tint}; border-bottom-color: {edge};"
                     f" border-bottom-style: {_EDGE_STYLE.get(k, 'solid')}; }}\n"
                     for k, (tint, edge) in KIND_COLOURS.items())
@@ -191,7 +195,7 @@ def _flag(flag: Flag, review: Review, titles: dict[str, str], chart: str = "") -
     ids = [review.claim_of(side) for side in (flag.a, flag.b)]
     sides = " ".join(_anchor("c", i) for i in ids if i)
     links = "".join(_side_link(label, side, claim_id, side.title or titles.get(claim_id),
-                               _url_of(review, side.doc))
+                               review.url_of(side.doc))
                     for label, side, claim_id in zip("AB", (flag.a, flag.b), ids))
     return (f'<li class="flag {e(flag.severity)}" id="{_anchor("f", flag.id)}" data-sides="{sides}"'
             f'{_flag_filter_data(flag, review, ids)}>'
@@ -208,56 +212,58 @@ def _side_link(label: str, side: FlagSide, claim_id: str | None, title: str | No
     return link + _source_link(side_url)
 
 
-def _article(story, review: Review) -> str:
-    """One copy of the story with its claims marked; claims found only in its other copies follow."""
+def _article(story: ReviewedStory, claims: list[ReviewedClaim], review: Review) -> str:
+    """One copy of the story with its claims (`claims`, the story's) marked; claims found only in its
+    other copies follow."""
     e = html.escape
-    claims = review.claims[review.claims["story"] == story.story]
-    here = claims[(claims["doc"] == story.doc) & (claims["article_id"] == story.id)]
-    elsewhere = claims.drop(here.index)
+    here = [c for c in claims if (c.claim.doc, c.claim.article) == (story.doc, story.article)]
+    elsewhere = [c for c in claims if (c.claim.doc, c.claim.article) != (story.doc, story.article)]
     text = review.texts[story.doc]
     meta = " · ".join(filter(None, (f"By {e(story.author)}" if story.author else None, e(story.date or ""),
                                     "Pages: " + ", ".join(e(p) for p in story.pages))))
-    meta += _source_link(_url_of(review, story.doc), label="Source")
-    body = _marked(text[story.start:story.end], story.start, here)
+    meta += _source_link(review.url_of(story.doc), label="Source")
+    body = _marked(text[story.start:story.end], story.start, here, review)
     others = ""
-    if len(elsewhere):
-        items = "".join(f"<li>{_in_sentence(elsewhere.loc[[i]])} ({e(c.doc)})</li>" for i, c in elsewhere.iterrows())
+    if elsewhere:
+        items = "".join(f"<li>{_in_sentence(c, review)} ({e(c.claim.doc)})</li>" for c in elsewhere)
         others = f'<section class="elsewhere"><h3>Only in other copies</h3><ul>{items}</ul></section>'
     anchor = _anchor("a", story.story)
     return (f'<article id="{anchor}" aria-labelledby="h-{anchor}"><h2 id="h-{anchor}">{e(story.title)}</h2>'
             f'<p class="meta">{meta}</p><div class="text">{body}</div>{others}</article>\n')
 
 
-def _in_sentence(claim) -> str:
-    """One claim (a one-row frame) marked in its sentence, or alone when its sentence is not known."""
-    c = claim.iloc[0]
+def _in_sentence(reviewed: ReviewedClaim, review: Review) -> str:
+    """One claim marked in its sentence, or alone when its sentence is not known."""
+    c = reviewed.claim
     if c.sentence and c.sentence_start is not None:
-        return _marked(c.sentence, int(c.sentence_start), claim)
-    return _marked(c.text, c.start, claim)
+        return _marked(c.sentence, c.sentence_start, [reviewed], review)
+    return _marked(c.text, c.start, [reviewed], review)
 
 
-def _marked(text: str, offset: int, claims) -> str:
+def _marked(text: str, offset: int, claims: list[ReviewedClaim], review: Review) -> str:
     """`text` (which starts at `offset` in its document) escaped, with each claim wrapped in its mark."""
     e = html.escape
     out, at = [], 0
-    for c in claims.sort_values("start").itertuples():
+    for reviewed in sorted(claims, key=lambda r: r.claim.start):
+        c = reviewed.claim
         start, end = c.start - offset, c.end - offset
         if start < at or end > len(text):
             continue
         anchor = _anchor("c", c.id)
-        conflict = " conflict" if c.conflicts else ""
+        conflict = " conflict" if reviewed.conflicts else ""
         out.append(e(text[at:start]))
         out.append(f'<mark class="claim k-{e(c.kind)}{conflict}" id="{anchor}" tabindex="0" '
                    f'aria-describedby="d-{anchor}">{e(text[start:end])}</mark>'
-                   f'<span class="desc" id="d-{anchor}" hidden>{_note(c)}</span>')
+                   f'<span class="desc" id="d-{anchor}" hidden>{_note(reviewed, review.url_of(c.doc))}</span>')
         at = end
     out.append(e(text[at:]))
     return "".join(out)
 
 
-def _note(c) -> str:
+def _note(reviewed: ReviewedClaim, url: str | None) -> str:
     """What the tooltip says: the normalised value and what the claim is about."""
     e = html.escape
+    c = reviewed.claim
     lines = [f"<b>{e(c.kind)}</b> {e(_value(c.kind, c.resolved or c.value, c.unit))}"
              + (f" ({e(c.qualifier)})" if c.qualifier else "")]
     if c.interval_low != c.interval_high:
@@ -266,20 +272,20 @@ def _note(c) -> str:
     lines += [f"{label}: {e(value)}" for label, value in (
         ("subject", ", ".join(c.subject)), ("metric", c.metric), ("period", c.period), ("why", explain(c.why)),
         ("rule", c.rule),
-        ("sources", str(c.sources) if c.sources else None),
-        ("page", getattr(c, "source_url", None)),
-        ("in conflict", ", ".join(c.conflicts)), ("verdict", _verdict(c))) if value]
+        ("sources", str(reviewed.sources) if reviewed.sources else None),
+        ("page", url),
+        ("in conflict", ", ".join(reviewed.conflicts)), ("verdict", _verdict(reviewed.verdict))) if value]
     return "<br>".join(lines)
 
 
-def _verdict(c) -> str | None:
-    if not c.verdict:
+def _verdict(verdict: Verdict | None) -> str | None:
+    if verdict is None:
         return None
-    by = f" by {c.checker}" if c.checker else ""
-    return f"{c.verdict}{by}" + (" (changed since checked)" if c.changed else "")
+    by = f" by {verdict.checker}" if verdict.checker else ""
+    return f"{verdict.verdict}{by}" + (" (changed since checked)" if verdict.changed else "")
 
 
-def _value(kind: str, value: str | None, unit: str | None) -> str:
+def _value(kind: str, value: Decimal | str | None, unit: str | None) -> str:
     """A value as a reader writes it: `USD 3,740,000,000`, `18%`, `3×`, `2025-04`."""
     if value is None or kind not in AMOUNT_KINDS:
         return value or ""
@@ -377,11 +383,11 @@ def _conflicts_panel(review: Review, titles: dict[str, str]) -> str:
 
 def _flag_filter_values(flag: Flag, review: Review, ids: list[str | None]) -> dict[str, set[str]]:
     """What a conflict is filtered by: its kind, and the subjects, metrics and verdicts of its sides' claims."""
-    rows = review.claims[review.claims["id"].isin([i for i in ids if i])]
+    sides = [c for c in map(review.claim, ids) if c is not None]
     return {"kind": {flag.kind},
-            "subjects": {s for subject in rows["subject"] for s in (subject or ())},
-            "metrics": {m for m in rows["metric"] if m},
-            "verdicts": {v or "unchecked" for v in rows["verdict"]} or {"unchecked"}}
+            "subjects": {s for c in sides for s in c.claim.subject},
+            "metrics": {c.claim.metric for c in sides if c.claim.metric},
+            "verdicts": {c.verdict.verdict if c.verdict else "unchecked" for c in sides} or {"unchecked"}}
 
 
 def _flag_filter_data(flag: Flag, review: Review, ids: list[str | None]) -> str:
@@ -392,10 +398,6 @@ def _flag_filter_data(flag: Flag, review: Review, ids: list[str | None]) -> str:
 
 
 # ---- Where a claim came from: its page's URL (issue 16, item 16) ---------------------------------------------
-
-def _url_of(review: Review, doc: str) -> str | None:
-    return (review.sources.get(doc) or {}).get("url")
-
 
 def _source_link(url: str | None, label: str = "source") -> str:
     """A link to the page a claim was read from, when the page gave a web address; a page's own

@@ -34,7 +34,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..attribution.claim import explain
 from ..ledger import VERDICTS, Ledger, checked_value
-from ..models import AMOUNT_KINDS, Flag, FlagSide
+from ..models import AMOUNT_KINDS, ClaimRecord, Flag, FlagSide
 from ..review import Review, build_review
 from .tables import atomic_open, sheet_cell, web_url
 
@@ -77,7 +77,7 @@ class WorkbookError(ValueError):
 def to_xlsx(ledger: Ledger, path: str | Path, *, flags: list[Flag], corroboration: dict[str, int]) -> None:
     """Write the checker's workbook to `path`, atomically: Claims, Conflicts, Articles, Summary."""
     review = build_review(ledger, flags=flags, corroboration=corroboration)
-    rows = {claim_id: n for n, claim_id in enumerate(review.claims["id"], 2)}
+    rows = {c.claim.id: n for n, c in enumerate(review.claims, 2)}
     wb = Workbook(write_only=True)
     _claims_sheet(wb, review)
     _conflicts_sheet(wb, review, rows)
@@ -160,18 +160,22 @@ def _claims_sheet(wb: Workbook, review: Review) -> None:
         ws.conditional_formatting.add(f"{verdict}2:{verdict}{last}", CellIsRule(
             operator="equal", formula=[f'"{name}"'], fill=PatternFill("solid", fgColor=fill), font=Font(color=font)))
     sentence_width = dict(CLAIM_COLUMNS)["Sentence"]
-    for n, c in enumerate(claims.itertuples(), 2):
+    for n, reviewed in enumerate(claims, 2):
+        c, verdict = reviewed.claim, reviewed.verdict
         ws.row_dimensions[n].height = _height((c.sentence, sentence_width))
-        status = f"{CHANGED}: was {c.checked_value}, now {checked_value(c.value, c.unit, c.qualifier)}" \
-            if c.changed else (f"checked {c.updated[:10]}" if c.updated else None)
+        changed = verdict is not None and verdict.changed
+        status = None if verdict is None else \
+            f"{CHANGED}: was {verdict.checked_value}, now {checked_value(c.value, c.unit, c.qualifier)}" \
+            if changed else f"checked {verdict.updated[:10]}"
         _append(ws, [
-            c.id, c.title, c.kind, c.text, _amount(ws, c.kind, c.resolved or c.value, c.unit), c.unit,
-            sheet_cell(ws, _sentence(c), alignment=_WRAP), c.verdict or "unchecked", c.checker, c.notes,
-            sheet_cell(ws, status, **_CHANGED_STYLE) if c.changed else status, " ".join(c.conflicts), c.sources,
-            c.qualifier, _amount(ws, c.kind, c.interval_low, c.unit), _amount(ws, c.kind, c.interval_high, c.unit),
-            ", ".join(c.subject), c.metric, c.period, explain(c.why), ", ".join(c.pages),
-            _source_cell(ws, getattr(c, "source_url", None)), c.author, c.article_date,
-            f"{c.doc}:{c.start}-{c.end}", c.rule])
+            c.id, reviewed.title, c.kind, c.text, _amount(ws, c.kind, c.resolved or c.value, c.unit), c.unit,
+            sheet_cell(ws, _sentence(c), alignment=_WRAP), verdict.verdict if verdict else "unchecked",
+            verdict and verdict.checker, verdict and verdict.notes,
+            sheet_cell(ws, status, **_CHANGED_STYLE) if changed else status, " ".join(reviewed.conflicts),
+            reviewed.sources, c.qualifier, _amount(ws, c.kind, c.interval_low, c.unit),
+            _amount(ws, c.kind, c.interval_high, c.unit), ", ".join(c.subject), c.metric, c.period, explain(c.why),
+            ", ".join(reviewed.pages), _source_cell(ws, review.url_of(c.doc)), reviewed.author,
+            reviewed.article_date, f"{c.doc}:{c.start}-{c.end}", c.rule])
 
 
 def _source_cell(ws, url: str | None) -> Any:
@@ -185,13 +189,13 @@ def _source_cell(ws, url: str | None) -> Any:
     return sheet_cell(ws, url, hyperlink=Hyperlink(ref="", target=link), style="Hyperlink")
 
 
-def _amount(ws, kind: str, value: str | None, unit: str | None) -> Any:
+def _amount(ws, kind: str, value: Decimal | str | None, unit: str | None) -> Any:
     """A value as Excel should hold it: a number with its format, a full date, or the TIMEX text as is."""
     number, fmt = _number(kind, value, unit)
     return value if fmt is None else sheet_cell(ws, number, number_format=fmt)
 
 
-def _number(kind: str, value: str | None, unit: str | None) -> tuple[Any, str | None]:
+def _number(kind: str, value: Decimal | str | None, unit: str | None) -> tuple[Any, str | None]:
     if value is None:
         return None, None
     if kind == "date" and _FULL_DATE.fullmatch(value):
@@ -215,14 +219,14 @@ def _number(kind: str, value: str | None, unit: str | None) -> tuple[Any, str | 
     return number, digits + '"×"' if kind == "multiplier" else digits
 
 
-def _sentence(c) -> CellRichText | str | None:
+def _sentence(c: ClaimRecord) -> CellRichText | str | None:
     """The claim's sentence with the claim's own words in bold red (found by their text where
     the ledger has no sentence offset)."""
     if not c.sentence:
         return None
     clean = ILLEGAL_CHARACTERS_RE.sub
     if c.sentence_start is not None:
-        a, b = c.start - int(c.sentence_start), c.end - int(c.sentence_start)
+        a, b = c.start - c.sentence_start, c.end - c.sentence_start
     else:
         a = c.sentence.find(c.text)
         b = a + len(c.text)
@@ -234,7 +238,7 @@ def _sentence(c) -> CellRichText | str | None:
 
 def _conflicts_sheet(wb: Workbook, review: Review, rows: dict[str, int]) -> None:
     ws = _table(wb, "Conflicts", CONFLICT_COLUMNS, len(review.flags), "F2")
-    titles = dict(zip(review.claims["id"], review.claims["title"]))
+    titles = {c.claim.id: c.title for c in review.claims}
     widths = dict(CONFLICT_COLUMNS)
     for n, flag in enumerate(review.flags, 2):
         ws.row_dimensions[n].height = _height((flag.why, widths["Why"]), (flag.a.quote, widths["A quote"]),
@@ -255,8 +259,10 @@ def _side(ws, side: FlagSide, review: Review, rows: dict[str, int], titles: dict
 
 def _articles_sheet(wb: Workbook, review: Review, rows: dict[str, int]) -> None:
     ws = _table(wb, "Articles", ARTICLE_COLUMNS, len(review.stories), "B2")
-    first = dict(zip(*review.claims.drop_duplicates("story")[["story", "id"]].T.values))
-    for s in review.stories.itertuples():
+    first: dict[str, str] = {}
+    for c in review.claims:
+        first.setdefault(c.claim.story, c.claim.id)
+    for s in review.stories:
         title = sheet_cell(ws, s.title, hyperlink=Hyperlink(ref="", location=f"Claims!A{rows[first[s.story]]}"),
                       style="Hyperlink") if s.story in first else s.title
         _append(ws, [title, s.author, s.date, ", ".join(s.pages), len(s.pages), s.claims, s.conflicts])
@@ -266,14 +272,15 @@ def _summary_sheet(wb: Workbook, review: Review) -> None:
     """Count tables side by side: claims by kind, metric and subject; conflicts and verdicts."""
     ws = wb.create_sheet("Summary")
     claims = review.claims
-    verdicts = claims["verdict"].fillna("unchecked")
     blocks = [
-        ("Claims by kind", Counter(claims["kind"]).most_common()),
+        ("Claims by kind", Counter(c.claim.kind for c in claims).most_common()),
         ("Conflicts by severity", [(s, n) for s in ("high", "medium", "low")
                                    if (n := sum(f.severity == s for f in review.flags))]),
-        ("Verdicts", Counter(verdicts).most_common() + [(CHANGED, int(claims["changed"].sum()))]),
-        ("Claims by metric", Counter(claims["metric"].fillna("(none)")).most_common()),
-        ("Claims by subject", Counter(s for subject in claims["subject"] for s in subject).most_common()),
+        ("Verdicts", Counter(c.verdict.verdict if c.verdict else "unchecked" for c in claims).most_common()
+         + [(CHANGED, sum(bool(c.verdict and c.verdict.changed) for c in claims))]),
+        ("Claims by metric", Counter("(none)" if c.claim.metric is None else c.claim.metric
+                                     for c in claims).most_common()),
+        ("Claims by subject", Counter(s for c in claims for s in c.claim.subject).most_common()),
     ]
     for i, _ in enumerate(blocks):
         ws.column_dimensions[get_column_letter(3 * i + 1)].width = 24
@@ -360,8 +367,8 @@ def import_verdicts(path: str | Path, ledger: Ledger) -> ImportResult:
             old = held.get(claim_id)
             marked = "Status" not in index or CHANGED in (cells["Status"] or "")
             if (old is None and said == ("unchecked", None, None)) or \
-                    (old is not None and said == (old["verdict"], old["checker"], old["notes"])
-                     and (marked or not old["changed"])):
+                    (old is not None and said == (old.verdict, old.checker, old.notes)
+                     and (marked or not old.changed)):
                 result.unchanged += 1
                 continue
             updates.append({"claim_id": claim_id, "verdict": verdict, "checker": cells["Checker"],

@@ -136,13 +136,23 @@ def _grouped(facts: list[Fact], key: Callable[[ClaimRecord], tuple]) -> list[lis
     """Facts of one key, in text order; only keys with more than one fact. Sorted and cut rather than
     gathered in a mapping: a million claims mostly stand alone in their sentence, and a list per
     sentence would be held for each of them."""
-    ordered = sorted(facts, key=lambda f: (*((part is None, part) for part in key(f.claim)), f.claim.start))
+    ordered = sorted(facts, key=lambda f: _sort_key(key(f.claim), f.claim.start))
     found = []
     for _, run in groupby(ordered, key=lambda f: key(f.claim)):
         group = list(run)
         if len(group) > 1:
             found.append(group)
     return found
+
+
+def _sort_key(parts: tuple, start: int) -> tuple:
+    """Parts in order, None first, as one flat tuple: sorting holds a key per claim, and pairs
+    (`(part is None, part)`) would cost a million claims twice the memory."""
+    flat = []
+    for part in parts:
+        flat += (part is None, "" if part is None else part)
+    flat.append(start)
+    return tuple(flat)
 
 
 def describe(f: Fact) -> str:

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
 TRADE_SEED = SEEDS[0]  # "The two countries' trade in 2024 ... reaching nearly US$ 3.74 billion."
 TRADE_FIGURE = "US$ 3.74 billion"
-COPIES_PER_SEED = 20  # 100 documents in all
+COPIES_PER_SEED = 8  # 40 documents in all: seconds of reading, so a kill lands mid-run
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -78,7 +78,7 @@ def sql(ledger: Path, query: str, params: tuple = ()) -> list[tuple]:
 
 @pytest.fixture
 def big_corpus(tmp_path) -> Path:
-    """100 pages: 20 copies of each seed page, each with its own last line so none is a
+    """40 pages: 8 copies of each seed page, each with its own last line so none is a
     document held already. Named copy first, so a run reads the five seeds in turn."""
     folder = tmp_path / "big"
     folder.mkdir()

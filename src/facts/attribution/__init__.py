@@ -36,8 +36,8 @@ __all__ = ["Claim", "Event", "Frame", "attribute", "claim_rows", "load_attributi
 
 def attribute(text: str, mentions: list[Mention], *, rules: RuleSet | None = None,
               reference_date: str | date | None = None, articles: list[tuple[int, int]] | None = None) -> list[Claim]:
-    """One claim per mention, in the mentions' order; `articles`, the spans of the page's articles (each
-    has a frame of its own)."""
+    """One claim per mention, in the mentions' order (by start, as `match_mentions` gives them); `articles`,
+    the spans of the page's articles (each has a frame of its own)."""
     rules = rules or cached_rules()
     att = _cached_attribution(rules)
     t = _Text(text, mentions, att, rules.lexicon)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import regex
@@ -97,13 +96,6 @@ def trie_pattern(phrases: set[str], after_first: str = "") -> str:
     """An alternation of phrases as a trie: the regex engine then rejects most
     positions on the first character instead of trying every phrase of a long
     lexicon. `after_first` stands after the first atom of every phrase."""
-    return _trie_pattern(frozenset(phrases), after_first)
-
-
-@lru_cache(maxsize=512)
-def _trie_pattern(phrases: frozenset[str], after_first: str) -> str:
-    """`trie_pattern`, remembered: a rules folder loaded again (a copy, a changed rule) holds the tables
-    read before, and building the trie of a long one is most of what loading the lexicon costs."""
     trie: dict = {}
     for phrase in phrases:
         node = trie

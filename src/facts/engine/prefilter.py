@@ -17,7 +17,6 @@ in CI).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import regex
 
@@ -37,12 +36,8 @@ _GROUP_NAME = regex.compile(r"\(\?P<([^>]+)>|\(\?\(([A-Za-z_]\w*)\)|\(\?P=([A-Za
 _UNBOUNDED = None
 
 
-@lru_cache(maxsize=1024)
 def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
-    """The set of first characters of `pattern` (`\\d` for any digit), or None when unbounded. Remembered:
-    a kind's patterns are read for its guard and again for its starting characters, and a rules folder
-    loaded again (a copy, a changed rule) mostly holds the patterns read before; parsing them is most of
-    what compiling costs when the engine's own cache has the compiled patterns."""
+    """The set of first characters of `pattern` (`\\d` for any digit), or None when unbounded."""
     if sre_parse is None:
         return _UNBOUNDED
     try:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from facts import extract
 from facts.attribution import attribute, claim_rows, load_attribution, split_sentences
-from facts.attribution.rulebook import _as_list, _cached_attribution, _has_top_alternative
+from facts.attribution.rulebook import _as_list, _cached_attribution, _compile, _has_top_alternative
 from facts.attribution.text import _Text
 from facts.engine.rulefiles import RuleError
 from facts.engine.rules import _every_character, cached_rules, default_rules_dir, fast_compile, load_rules
@@ -445,6 +445,15 @@ def test_a_structure_may_open_inside_a_cue_the_scan_found():
 @given(_texts())
 def test_structures_are_tried_where_an_overlapped_search_would_find_them_in_any_text(text):
     _check_structures(text)
+
+
+def test_the_starting_character_guard_stands_before_every_alternative():
+    """Else only the first alternative is guarded and the others are tried at every character (the union of
+    the anaphors searched 13 times slower than each of them)."""
+    compiled = _compile(r"the\s+region|bilateral", Path("attribution.yaml"), 1, "anaphors", {})
+
+    assert compiled.pattern == r"(?=[bt])(?:the\s+region|bilateral)"
+    assert compiled.search("a bilateral deal").group() == "bilateral"
 
 
 def test_a_set_written_for_regex_version1_is_not_run_by_the_standard_engine():

@@ -13,6 +13,7 @@ processes: a run killed by a signal, and two writers of one ledger at once.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -26,7 +27,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from facts import Ledger, load_document, process_document, process_paths
+from facts import Ledger, extract, load_document, process_document, process_paths
 from facts.cli import main
 from facts.engine.rules import cached_rules, default_rules_dir
 from facts.run import Summary
@@ -35,22 +36,28 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
 TRADE_SEED = SEEDS[0]  # "The two countries' trade in 2024 ... reaching nearly US$ 3.74 billion."
 TRADE_FIGURE = "US$ 3.74 billion"
-COPIES_PER_SEED = 20  # 100 documents in all
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """The environment of a run that uses the bundled rules and no reference date."""
-    env = {k: v for k, v in os.environ.items() if k not in ("FACTS_RULES", "REFERENCE_DATE")}
-    return env | extra
+COPIES_PER_SEED = 8  # 40 documents in all: seconds of reading, so a kill lands mid-run
 
 
 def extract_args(folder: Path, ledger: Path) -> list[str]:
     return ["extract", str(folder), "--ledger", str(ledger), "--no-progress"]
 
 
-def extract_command(folder: Path, ledger: Path) -> list[str]:
-    """The extraction as a process of its own, for what needs one (a kill, writers at once)."""
-    return [sys.executable, "-m", "facts", *extract_args(folder, ledger)]
+def start_extraction(folder: Path, ledger: Path, stderr: Path) -> multiprocessing.Process:
+    """The extraction as a process of its own, for what needs one (a kill, writers at once): forked from
+    this one, so it runs with the rules compiled here, where a fresh interpreter compiled them anew
+    (3 CPU-s a start). Its exit status is its `exitcode`; what it told is in `stderr`."""
+    extract("Trade reached $5 billion in 2024.")  # what the rules compile on first use, compiled for it too
+    process = multiprocessing.get_context("fork").Process(target=_extract_alone, args=(folder, ledger, stderr))
+    process.start()
+    return process
+
+
+def _extract_alone(folder: Path, ledger: Path, stderr: Path) -> None:
+    """`facts extract` with the bundled rules and no reference date (`run_cli`), its status the process's."""
+    done = run_cli(*extract_args(folder, ledger))
+    stderr.write_text(done.stderr, encoding="utf-8")
+    sys.exit(done.returncode)
 
 
 def held_count(ledger: Path) -> int | None:
@@ -78,7 +85,7 @@ def sql(ledger: Path, query: str, params: tuple = ()) -> list[tuple]:
 
 @pytest.fixture
 def big_corpus(tmp_path) -> Path:
-    """100 pages: 20 copies of each seed page, each with its own last line so none is a
+    """40 pages: 8 copies of each seed page, each with its own last line so none is a
     document held already. Named copy first, so a run reads the five seeds in turn."""
     folder = tmp_path / "big"
     folder.mkdir()
@@ -94,25 +101,24 @@ def test_a_killed_run_leaves_whole_documents_and_the_next_run_completes_it(big_c
     ledger = tmp_path / "ledger.db"
     total = len(list(big_corpus.iterdir()))
     # A process of its own: the run is killed by a signal.
-    proc = subprocess.Popen(extract_command(big_corpus, ledger), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env=clean_env())
+    told = tmp_path / "stderr.txt"
+    proc = start_extraction(big_corpus, ledger, told)
     try:
         deadline = time.monotonic() + 120
         while True:
             held = held_count(ledger)
             if held is not None and 3 <= held < total:
                 break
-            assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read()!r}"
+            assert proc.is_alive(), f"the run ended before it could be killed: {told.read_text()!r}"
             assert time.monotonic() < deadline, f"the ledger never held some documents (held {held})"
             time.sleep(0.01)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(timeout=30)
     finally:
-        if proc.poll() is None:
+        if proc.is_alive():
             proc.kill()
-            proc.wait()
-        proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL
+            proc.join()
+    assert proc.exitcode == -signal.SIGKILL
 
     assert sql(ledger, "PRAGMA integrity_check") == [("ok",)]
     with Ledger(ledger) as opened:
@@ -228,10 +234,11 @@ def test_two_concurrent_writers_give_copies_of_one_article_one_story(tmp_path):
         assert run_cli(*extract_args(folder, sequential)).returncode == 0
     concurrent = tmp_path / "concurrent.db"
     # Processes of their own: two writers at once, each with its own connection and run lock.
-    writers = [subprocess.Popen(extract_command(folder, concurrent), env=clean_env(), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE) for folder in folders.values()]
-    for writer in writers:
-        assert writer.wait(timeout=300) == 0, writer.stderr.read()
+    writers = [(start_extraction(folder, concurrent, tmp_path / f"{name}.stderr"), tmp_path / f"{name}.stderr")
+               for name, folder in folders.items()]
+    for writer, told in writers:
+        writer.join(timeout=300)
+        assert writer.exitcode == 0, told.read_text() if told.exists() else writer.exitcode
 
     assert stories(concurrent) == stories(sequential) < len(sql(sequential, "SELECT id FROM articles"))
 

@@ -36,30 +36,36 @@ __all__ = ["Claim", "Event", "Frame", "attribute", "claim_rows", "load_attributi
 
 def attribute(text: str, mentions: list[Mention], *, rules: RuleSet | None = None,
               reference_date: str | date | None = None, articles: list[tuple[int, int]] | None = None) -> list[Claim]:
-    """One claim per mention, in the mentions' order; `articles`, the spans of the page's articles (each
-    has a frame of its own)."""
+    """One claim per mention, in the mentions' order (by start, as `match_mentions` gives them); `articles`,
+    the spans of the page's articles (each has a frame of its own)."""
     rules = rules or cached_rules()
     att = _cached_attribution(rules)
     t = _Text(text, mentions, att, rules.lexicon)
     frames = build_frames(t, mentions, rules.lexicon, parse_reference(reference_date), articles, att.lead_reach)
-    claims: list[tuple[Claim, int]] = []
+    claims: list[Claim] = []
+    # The last claim so far that measures something, with its sentence's index: the only one the next
+    # figure with no measure of its own can take it from (a scan back over all claims was quadratic).
+    last_measured: tuple[Claim, int] | None = None
     for claim, index in read_sentences(t, mentions):
         frame = frames.at(claim.mention.start)
         if claim.metric in (None, claim.outlook) and claim.mention.kind not in _RELATIVE_KINDS:
-            claim = _metric_in_force(t, frame, claim, index, claims)
-        claims.append((_in_frame(t, frame, att, claim, index), index))
-    return [claim for claim, _ in claims]
+            claim = _metric_in_force(t, frame, claim, index, last_measured)
+        claim = _in_frame(t, frame, att, claim, index)
+        claims.append(claim)
+        if claim.metric and claim.mention.kind not in _RELATIVE_KINDS:
+            last_measured = claim, index
+    return claims
 
 
-def _metric_in_force(t: _Text, frame: Frame, claim: Claim, index: int, before: list[tuple[Claim, int]]) -> Claim:
+def _metric_in_force(t: _Text, frame: Frame, claim: Claim, index: int,
+                     last_measured: tuple[Claim, int] | None) -> Claim:
     """A figure whose clause names no measure ("Over 10 months, it amounted to 73.5 million tons") measures
-    what the figure before it in its paragraph, in its sentence or the one before, measured; else what the
-    sentence before names last; else what the headline names."""
+    what the last figure before it that measures something measured, if that one is in its paragraph, in its
+    sentence or the one before; else what the sentence before names last; else what the headline names."""
     paragraph = frame.paragraph(claim.mention.start)
-    for earlier, i in reversed(before):
-        if index - i > 1 or earlier.mention.start < paragraph[0]:
-            break
-        if earlier.metric and earlier.mention.kind not in _RELATIVE_KINDS:
+    if last_measured is not None:
+        earlier, i = last_measured
+        if index - i <= 1 and earlier.mention.start >= paragraph[0]:
             return _measuring(claim, level_of(t, claim.mention, earlier.metric), "previous figure")
     # "... a fall in oil output in Azerbaijan.\n\nOver six months, it amounted to 14 million tons": a
     # pronoun points back past the paragraph's start.

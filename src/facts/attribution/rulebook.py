@@ -219,10 +219,14 @@ class Attribution:
 
 
 def _compile(pattern: str, path: Path, line: int, what: str, subpatterns: dict[str, str]) -> regex.Pattern:
-    """A pattern of the attribution file, guarded by the characters it can start with (a fast scan)."""
+    """A pattern of the attribution file, guarded by the characters it can start with (a fast scan). The guard
+    stands before the whole pattern: before `a|b` it would guard only `a`, and every other alternative be tried
+    at every character."""
     body = expand(pattern, subpatterns, (path, line))
+    lead = guard([body], flags=0)
+    guarded = f"{lead}(?:{body})" if lead and _has_top_alternative(body) else lead + body
     try:
-        compiled = compile_regex(guard([body], flags=0) + body, regex.VERSION1)
+        compiled = compile_regex(guarded, regex.VERSION1)
     except regex.error as exc:
         raise RuleError(path, line, f"{what}: broken pattern: {exc}") from None
     if compiled.fullmatch("") is not None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from .engine.compiled import compile_regex
 from .engine.lexicon import Lexicon, fold
 from .engine.rules import RuleSet
 from .models import TIME_KINDS, Mention
@@ -520,8 +521,8 @@ def _add_months(day: date, months: int) -> date:
 @lru_cache(maxsize=8)
 def _qualifier_patterns(rules: RuleSet) -> tuple[regex.Pattern, regex.Pattern]:
     """Qualifier words stand right before a figure (`nearly $10 million`) or right after it (`or more`)."""
-    before = regex.compile(r"(?<![\w$])(?P<q>" + rules.lexicon.patterns["qualifier_before"] + r")[\s\u00a0]+\Z")
-    after = regex.compile(r"\A[\s\u00a0,]+(?P<q>" + rules.lexicon.patterns["qualifier_after"] + r")(?!\w)")
+    before = compile_regex(r"(?<![\w$])(?P<q>" + rules.lexicon.patterns["qualifier_before"] + r")[\s\u00a0]+\Z")
+    after = compile_regex(r"\A[\s\u00a0,]+(?P<q>" + rules.lexicon.patterns["qualifier_after"] + r")(?!\w)")
     return before, after
 
 
@@ -540,7 +541,7 @@ def qualifier(text: str, start: int, end: int, rules: RuleSet) -> str | None:
 def _currency_words(rules: RuleSet) -> regex.Pattern:
     """Currency names and signs as the money rules read them, longest first (`Indian rupees` before `rupees`)."""
     tables = ("currency_prefix", "currency_suffix", "currency_after_scale")
-    return regex.compile("|".join(f"(?:{rules.lexicon.patterns[t]})" for t in tables))
+    return compile_regex("|".join(f"(?:{rules.lexicon.patterns[t]})" for t in tables))
 
 
 def local_currencies(claims: list[Claim], starts: list[int], rules: RuleSet) -> list[Claim]:

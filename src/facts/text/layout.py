@@ -100,7 +100,7 @@ def load_layout(path: Path | str | None = None) -> Layout:
     seen: dict[str, int] = {}
     for name, body in parsed.patterns.items():
         try:
-            regex.compile(expand(body, parsed.patterns, (path, parsed.line)), RULE_FLAGS)
+            compile_regex(expand(body, parsed.patterns, (path, parsed.line)), RULE_FLAGS)
         except regex.error as exc:
             raise RuleError(path, parsed.line, f"sub-pattern {{{name}}}: broken pattern: {exc}") from None
     for cue in parsed.cues:

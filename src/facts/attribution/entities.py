@@ -24,7 +24,6 @@ from .rulebook import Attribution, _Hit
 
 _PART = regex.compile(r"[\s\u00a0]+|[-–]")
 _SPACES = regex.compile(r"[\s\u00a0]+")
-_LINKS = frozenset({"of", "and", "for", "the", "de"})
 # How far back from its bracket or head word a name is looked for.
 _LONGEST_NAME = 160
 
@@ -35,7 +34,7 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
     types: dict[str, str] = {}
     spans: list[_Hit] = []
     for m in _ending_at(att.defined_acronym_reversed, text, _closing_brackets(text)):
-        name = _initials_name(_SPACES.sub(" ", m.group("name")), m.group("acronym"))
+        name = _initials_name(_SPACES.sub(" ", m.group("name")), m.group("acronym"), att.name_links)
         if name is None:
             continue
         acronym = m.group("acronym")
@@ -134,13 +133,13 @@ def _near(hits: list[_Hit], h: _Hit) -> list[_Hit]:
     return out
 
 
-def _initials_name(name: str, acronym: str) -> str | None:
+def _initials_name(name: str, acronym: str, links: frozenset[str]) -> str | None:
     """The end of `name` whose initials spell the acronym ("The Caspian Pipeline Consortium" for CPC;
-    "Turkmenistan-Afghanistan-Pakistan-India" for TAPI), or None where none does."""
+    "Turkmenistan-Afghanistan-Pakistan-India" for TAPI), its `links` left out, or None where none does."""
     parts = [p for p in _PART.split(name) if p]
     letters = [c for c in acronym if c.isalpha()]
     for start in range(len(parts)):
-        initials = [p[0] for p in parts[start:] if p.casefold() not in _LINKS]
+        initials = [p[0] for p in parts[start:] if p.casefold() not in links]
         if [c.casefold() for c in initials] == [c.casefold() for c in letters]:
             first = name.index(parts[start]) if start else 0
             return name[first:]

@@ -56,7 +56,7 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
         after = att.proper_name.match(text, k.end())
         if before is None or after is None:
             continue
-        first, second = (_SPACES.sub(" ", n.group()).removeprefix("The ") for n in (before, after))
+        first, second = (_without_article(_SPACES.sub(" ", n.group()), att) for n in (before, after))
         known = att.lookup("entity", first) or att.lookup("entity", second) or aliases.get(first) or aliases.get(second)
         if isinstance(known, list) or " " not in first + second:
             continue
@@ -65,8 +65,7 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
             types.setdefault(first, _type_of(first, att))
     for m in _ending_at(att.headed_name_reversed, text, (h.end() for h in att.name_head.finditer(text))):
         name = _SPACES.sub(" ", m.group("name"))
-        if name.split()[0].casefold() == "the":
-            name = name.split(None, 1)[1]
+        name = _without_article(name, att)
         if name in aliases or " " not in name:
             continue
         known = att.lookup("entity", name) or _project_named(name, att)
@@ -131,6 +130,12 @@ def _near(hits: list[_Hit], h: _Hit) -> list[_Hit]:
             out.append(hits[i])
         i += 1
     return out
+
+
+def _without_article(name: str, att: Attribution) -> str:
+    """A name without the article it opens with ("The Middle Corridor"): as the text names it again."""
+    first, _, rest = name.partition(" ")
+    return rest if rest and first.casefold() in att.name_articles else name
 
 
 def _initials_name(name: str, acronym: str, links: frozenset[str]) -> str | None:

@@ -113,6 +113,8 @@ class AttributionFile(BaseModel):
     share_of: str
     name_links: list[str]
     name_joint: str
+    name_articles: list[str]
+    plural_pronouns: list[str]
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
     figure_window: int = 600
@@ -207,6 +209,8 @@ class Attribution:
     range_opened: Pattern
     share_of: Pattern
     name_links: frozenset[str]
+    name_articles: frozenset[str]
+    plural_pronouns: frozenset[str]
     timeless_metrics: frozenset[str]
     lead_reach: int
     figure_window: int
@@ -457,6 +461,8 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         range_opened=_compile_fast(spec.range_opened, path, top, "range_opened", sub),
         share_of=_compile_fast(spec.share_of, path, top, "share_of", sub),
         name_links=frozenset(spec.name_links),
+        name_articles=frozenset(spec.name_articles),
+        plural_pronouns=frozenset(spec.plural_pronouns),
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,
         figure_window=spec.figure_window,

@@ -283,7 +283,7 @@ def test_the_authors_of_a_byline_are_split_where_the_layout_file_says(tmp_path):
     `author_separator` is `und`, the byline names one author, Poe, and John Roe's sentence is body."""
     shipped = cached_layout().path.read_text(encoding="utf-8")
     assert r"author_separator: ',|\band\b|&'" in shipped
-    path = write_layout(tmp_path, shipped.replace(r"author_separator: ',|\band\b|&'", r"author_separator: ',|\bund\b|&'"))
+    path = write_layout(tmp_path, shipped.replace(r"',|\band\b|&'", r"',|\bund\b|&'"))
     bio = "John Roe is a senior fellow at the Example Institute."
     text = f"By John Roe and Ann Poe\n\n{LONG_A}\n\n{bio}\n"
     (article,) = segment(text)

@@ -481,8 +481,9 @@ def _counted(text: str, anchor: date, lex: Lexicon, story: tuple[date, str] | No
     months = days = 0
     start = 0
     finest = "Y"
+    joints = rf"^(?:\W|(?:{lex.patterns['number_joint']})\b)+"
     for u in units:
-        count_text = regex.sub(rf"^(?:\W|(?:{lex.patterns['number_joint']})\b)+", "", fold(text[start:u.start()])).strip()
+        count_text = regex.sub(joints, "", fold(text[start:u.start()])).strip()
         article = lex.lookup("number_article", count_text)
         count = article if article is not None else parse_number(count_text, lex)
         info = lex.lookup("duration_unit", u.group())

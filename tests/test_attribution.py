@@ -536,3 +536,29 @@ def test_a_sentence_is_joined_where_a_figure_runs_across_its_end():
     from facts.text.sentences import joined_across
     assert joined_across([(0, 10), (11, 20), (21, 30)], [(8, 13)]) == [(0, 20), (21, 30)]
     assert joined_across([(0, 10), (11, 20)], [(2, 5)]) == [(0, 10), (11, 20)]
+
+
+@pytest.fixture(scope="module")
+def rules_with_von(tmp_path_factory):
+    """The shipped rules with the word before a figure a change came from made `von`: a language's
+    words are its folder's."""
+    root = tmp_path_factory.mktemp("von") / "rules"
+    shutil.copytree(default_rules_dir(), root)
+    path = root / "attribution" / "attribution.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert r"from_figure: '(?i:\bfrom\s+" in text
+    path.write_text(text.replace(r"from_figure: '(?i:\bfrom\s+", r"from_figure: '(?i:\bvon\s+", 1), encoding="utf-8")
+    return load_rules(root)
+
+
+@pytest.mark.parametrize("word, shipped, copied", [("from", None, "2022"), ("von", "2022", None)])
+def test_the_word_before_a_figure_a_change_came_from_is_the_rule_sets(rules_with_von, word, shipped, copied):
+    """In "fell to $6.1 billion from $7.5 billion in 2022" the year is the earlier figure's, not the later's:
+    the shipped rules read so after `from`, the copy after `von`."""
+    text = f"Kazakhstan's exports fell to $6.1 billion {word} $7.5 billion in 2022."
+
+    def period(rules):
+        return [c.period for c in attribute(text, extract(text, rules=rules), rules=rules)
+                if c.mention.text == "$6.1 billion"]
+
+    assert (period(cached_rules()), period(rules_with_von)) == ([shipped], [copied])

@@ -1,11 +1,12 @@
 """Numbers as news writes them, read exactly (`facts.values.numbers`)."""
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 
 import pytest
 
-from facts.engine.rules import cached_rules
+from facts.engine.rules import cached_rules, default_rules_dir, load_rules
 from facts.values.numbers import parse_number, scale_of
 
 LEX = cached_rules().lexicon
@@ -72,3 +73,23 @@ def test_timex_values(text, kind, value):
     from facts import extract
 
     assert [(m.kind, m.value) for m in extract(text) if m.kind in ("date", "duration")] == [(kind, value)]
+
+
+def test_the_words_that_join_a_number_are_the_lexicons(tmp_path):
+    """`and`, `a` and `point` in numbers written in words are entries of `lexicon/numbers.yaml`: a rule set
+    whose entries are `und`, `ein` and `komma` reads those."""
+    root = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), root)
+    path = root / "lexicon" / "numbers.yaml"
+    text = path.read_text(encoding="utf-8")
+    for entry, other in (("      and: true\n", "      und: true\n"), ("      a: 1\n      an: 1\n", "      ein: 1\n"),
+                         ("      point: true\n", "      komma: true\n")):
+        assert text.count(entry) == 1
+        text = text.replace(entry, other)
+    path.write_text(text, encoding="utf-8")
+    copied = load_rules(root).lexicon
+    english, other = "one hundred and three quarters", "one hundred und three quarters"
+    assert (parse_number(english, LEX), parse_number(other, LEX)) == (Decimal("100.75"), None)
+    assert (parse_number(english, copied), parse_number(other, copied)) == (None, Decimal("100.75"))
+    assert (parse_number("a hundred", copied), parse_number("ein hundred", copied)) == (None, Decimal(100))
+    assert parse_number("two komma five", copied) == Decimal("2.5") and parse_number("two point five", copied) is None

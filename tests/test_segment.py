@@ -278,6 +278,19 @@ def test_bio_sentence_only_for_the_author():
     assert roles(text, article, "bio") == ["Jane Doe is a senior fellow at the Example Institute."]
 
 
+def test_the_authors_of_a_byline_are_split_where_the_layout_file_says(tmp_path):
+    """A bio sentence of the second author of "By John Roe and Ann Poe" is a bio; with a layout whose
+    `author_separator` is `und`, the byline names one author, Poe, and John Roe's sentence is body."""
+    shipped = cached_layout().path.read_text(encoding="utf-8")
+    assert r"author_separator: ',|\band\b|&'" in shipped
+    path = write_layout(tmp_path, shipped.replace(r"',|\band\b|&'", r"',|\bund\b|&'"))
+    bio = "John Roe is a senior fellow at the Example Institute."
+    text = f"By John Roe and Ann Poe\n\n{LONG_A}\n\n{bio}\n"
+    (article,) = segment(text)
+    (copied,) = segment(text, load_layout(path))
+    assert (roles(text, article, "bio"), roles(text, copied, "bio")) == ([bio], [])
+
+
 def test_nbsp_and_crlf_keep_offsets():
     text = f"By\u00a0 Jane\u00a0Doe\r\n\r\n{LONG_A.replace(' ', chr(0xa0), 3)}\r\n\u00a0 \r\n{LONG_B}\r\n"
     (article,) = segment(text)

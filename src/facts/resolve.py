@@ -482,9 +482,11 @@ def _counted(text: str, anchor: date, lex: Lexicon, story: tuple[date, str] | No
     months = days = 0
     start = 0
     finest = "Y"
+    joints = rf"^(?:\W|(?:{lex.patterns['number_joint']})\b)+"
     for u in units:
-        count_text = regex.sub(r"^(?:\W|and\b)+", "", fold(text[start:u.start()])).strip()
-        count = 1 if count_text in ("a", "an") else parse_number(count_text, lex)
+        count_text = regex.sub(joints, "", fold(text[start:u.start()])).strip()
+        article = lex.lookup("number_article", count_text)
+        count = article if article is not None else parse_number(count_text, lex)
         info = lex.lookup("duration_unit", u.group())
         if count is None or info is None or count != int(count):
             return None

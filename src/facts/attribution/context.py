@@ -65,7 +65,7 @@ def _antecedent(t: _Text, ctx: _Context, start: int, end: int, exclude: list[str
     m = t.att.anaphor["pronoun"].search(t.text, start, end)
     if m is None:
         return []
-    plural = m.group().casefold().startswith("the")
+    plural = m.group().casefold() in t.att.plural_pronouns
     earlier = t.names(ctx.sentence.start, start)
     if earlier:
         found = earlier if plural else earlier[-1:]

@@ -24,7 +24,6 @@ from .rulebook import Attribution, _Hit
 
 _PART = regex.compile(r"[\s\u00a0]+|[-–]")
 _SPACES = regex.compile(r"[\s\u00a0]+")
-_LINKS = frozenset({"of", "and", "for", "the", "de"})
 # How far back from its bracket or head word a name is looked for.
 _LONGEST_NAME = 160
 
@@ -35,7 +34,7 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
     types: dict[str, str] = {}
     spans: list[_Hit] = []
     for m in _ending_at(att.defined_acronym_reversed, text, _closing_brackets(text)):
-        name = _initials_name(_SPACES.sub(" ", m.group("name")), m.group("acronym"))
+        name = _initials_name(_SPACES.sub(" ", m.group("name")), m.group("acronym"), att.name_links)
         if name is None:
             continue
         acronym = m.group("acronym")
@@ -57,7 +56,7 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
         after = att.proper_name.match(text, k.end())
         if before is None or after is None:
             continue
-        first, second = (_SPACES.sub(" ", n.group()).removeprefix("The ") for n in (before, after))
+        first, second = (_without_article(_SPACES.sub(" ", n.group()), att) for n in (before, after))
         known = att.lookup("entity", first) or att.lookup("entity", second) or aliases.get(first) or aliases.get(second)
         if isinstance(known, list) or " " not in first + second:
             continue
@@ -66,8 +65,7 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
             types.setdefault(first, _type_of(first, att))
     for m in _ending_at(att.headed_name_reversed, text, (h.end() for h in att.name_head.finditer(text))):
         name = _SPACES.sub(" ", m.group("name"))
-        if name.split()[0].casefold() == "the":
-            name = name.split(None, 1)[1]
+        name = _without_article(name, att)
         if name in aliases or " " not in name:
             continue
         known = att.lookup("entity", name) or _project_named(name, att)
@@ -134,13 +132,19 @@ def _near(hits: list[_Hit], h: _Hit) -> list[_Hit]:
     return out
 
 
-def _initials_name(name: str, acronym: str) -> str | None:
+def _without_article(name: str, att: Attribution) -> str:
+    """A name without the article it opens with ("The Middle Corridor"): as the text names it again."""
+    first, _, rest = name.partition(" ")
+    return rest if rest and first.casefold() in att.name_articles else name
+
+
+def _initials_name(name: str, acronym: str, links: frozenset[str]) -> str | None:
     """The end of `name` whose initials spell the acronym ("The Caspian Pipeline Consortium" for CPC;
-    "Turkmenistan-Afghanistan-Pakistan-India" for TAPI), or None where none does."""
+    "Turkmenistan-Afghanistan-Pakistan-India" for TAPI), its `links` left out, or None where none does."""
     parts = [p for p in _PART.split(name) if p]
     letters = [c for c in acronym if c.isalpha()]
     for start in range(len(parts)):
-        initials = [p[0] for p in parts[start:] if p.casefold() not in _LINKS]
+        initials = [p[0] for p in parts[start:] if p.casefold() not in links]
         if [c.casefold() for c in initials] == [c.casefold() for c in letters]:
             first = name.index(parts[start]) if start else 0
             return name[first:]

@@ -91,9 +91,6 @@ def level_of(t: _Text, m: Mention, metric: str | None) -> str | None:
     return metric
 
 
-_OF = regex.compile(r"\s+of\b")
-
-
 def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) -> _Figure:
     own = _conjunct(t, ctx.clause, m)
     counted = _counted(t, m) if m.kind == "count" else None
@@ -258,7 +255,7 @@ def _whole_of(t: _Text, m: Mention, cues: list, nearest):
         if c.end <= m.start and t.att.share_of_whole.search(t.text, max(0, c.start - 40), c.start):
             return c  # "remittances as a percentage of GDP reached 18%"
     for c in cues:
-        if c.start >= m.end and c.start - m.end <= 40 and _OF.match(t.text, m.end, c.start) and not (
+        if c.start >= m.end and c.start - m.end <= 40 and t.att.share_of.match(t.text, m.end, c.start) and not (
                 c.value.endswith("share")) and c.value not in t.att.change_metrics:
             return c if c is nearest or not any(m.end <= o.start < c.start for o in cues) else None
     return None

@@ -57,29 +57,24 @@ def _own_times(t: _Text, m: Mention, found: list[Mention], clause: tuple[int, in
     return own
 
 
-_FROM_FIGURE = regex.compile(r"(?i:\bfrom\s+(?:(?:about|around|nearly|over|some|almost)\s+)?\Z)")
-_FIGURE_TIME = regex.compile(r"\s+(?:in|during|for)\s+(?:the\s+)?")
-
-
 def _from_figure(t: _Text, c: Mention) -> Mention | None:
     """The figure a time is given for after "from" ("from $7.5 billion in 2022"), if any."""
     i = bisect_left(t.value_starts, c.start) - 1
     if i < 0:
         return None
     v = t.values[i]
-    if not _FIGURE_TIME.fullmatch(t.text, v.end, c.start):
+    if not t.att.figure_time.fullmatch(t.text, v.end, c.start):
         return None
-    return v if _FROM_FIGURE.search(t.text, max(0, v.start - 20), v.start) else None
+    return v if t.att.from_figure.search(t.text, max(0, v.start - 20), v.start) else None
 
 
-_SAME_PERIOD = regex.compile(r"(?i:\bsame\s+(?:period|months?|quarter)\s+(?:(?:of|in)\s+)?\Z)")
 _MONTHS = regex.compile(r"\d{4}(-\d\d)(?:/\d{4}(-\d\d))?")
 
 
 def _same_months(t: _Text, ctx: _Context, c: Mention, value: str) -> str:
     """"the same period last year" is last year's months of the period the sentence before speaks of
     ("in March 2023 ... 20.8 percent more than in the same period last year": 2022-03)."""
-    if len(value) != 4 or not _SAME_PERIOD.search(t.text, max(0, c.start - 30), c.start):
+    if len(value) != 4 or not t.att.same_period.search(t.text, max(0, c.start - 30), c.start):
         return value
     before = _previous_times(t, ctx)
     months = _MONTHS.fullmatch(before) if before else None
@@ -104,19 +99,15 @@ def _previous_times(t: _Text, ctx: _Context) -> str | None:
     return None
 
 
-_FROM = regex.compile(r"(?i:\bfrom\s+(?:\S+\s+){0,2}\Z)")
-_TO = regex.compile(r"(?i:\bto\s+(?:\S+\s+){0,2}\Z)")
-
-
 def _end_of_range(t: _Text, m: Mention, period: str, clause: tuple[int, int]) -> str:
     """In "from $72.9 million to $93 million during 2017–2022", the first figure is the start's, the second the end's."""
     if "/" not in period:
         return period
     before = t.text[max(clause[0], m.start - 30):m.start]
     first, last = period.split("/", 1)
-    if _FROM.search(before):
+    if t.att.range_from.search(before):
         return first
-    if _TO.search(before) and "from" in t.text[clause[0]:m.start].casefold():
+    if t.att.range_to.search(before) and t.att.range_opened.search(t.text, clause[0], m.start):
         return last
     return period
 
@@ -129,7 +120,7 @@ def _period(t: _Text, ctx: _Context, m: Mention, dated: dict[str, tuple[int, str
         return t.time_value(m), "own"
     if m.kind == "multiplier":
         after = t.times_within(m.end, ctx.clause[1])
-        if len(after) >= 2 and "from" in t.text[m.end:after[0].start].casefold():
+        if len(after) >= 2 and t.att.range_opened.search(t.text, m.end, after[0].start):
             return f"{t.time_value(after[0]).split('/')[0]}/{t.time_value(after[-1]).split('/')[-1]}", "range"
     s = ctx.sentence
     opening = t.text.find(",", s.start, s.start + t.att.fronted_max_chars + 1)

@@ -104,6 +104,17 @@ class AttributionFile(BaseModel):
     change_after: str
     owned: str
     everywhere: str
+    from_figure: str
+    figure_time: str
+    same_period: str
+    range_from: str
+    range_to: str
+    range_opened: str
+    share_of: str
+    name_links: list[str]
+    name_joint: str
+    name_articles: list[str]
+    plural_pronouns: list[str]
     timeless_metrics: list[str] = []
     lead_reach: int = 3000
     figure_window: int = 600
@@ -190,6 +201,16 @@ class Attribution:
     change_after: Pattern
     owned: Pattern
     everywhere: Pattern
+    from_figure: Pattern
+    figure_time: Pattern
+    same_period: Pattern
+    range_from: Pattern
+    range_to: Pattern
+    range_opened: Pattern
+    share_of: Pattern
+    name_links: frozenset[str]
+    name_articles: frozenset[str]
+    plural_pronouns: frozenset[str]
     timeless_metrics: frozenset[str]
     lead_reach: int
     figure_window: int
@@ -368,7 +389,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
     # Cues as the scans find them (`_WordScan`), so a structure opens only where one starts; names as
     # `marked` marks the entities of the text.
     cue = rf"(?P<cue>{_words(written['metric_cue'])}|{_words(written['event_cue'])})"
-    names = r"(?:{e}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){e})*)".format(e=_MARKED_NAME)
+    names = f"(?:{_MARKED_NAME}(?:(?:{spec.name_joint}){_MARKED_NAME})*)"
     sub.update({"actor": f"(?P<a>{names})", "counterpart": f"(?P<b>{names})", "cue": cue})
     top = spec.line or 1
 
@@ -436,6 +457,16 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         change_after=_compile_fast(spec.change_after, path, top, "change_after", sub),
         owned=_compile_fast(spec.owned, path, top, "owned", sub),
         everywhere=_compile_fast(spec.everywhere, path, top, "everywhere", sub),
+        from_figure=_compile_fast(spec.from_figure, path, top, "from_figure", sub),
+        figure_time=_compile_fast(spec.figure_time, path, top, "figure_time", sub),
+        same_period=_compile_fast(spec.same_period, path, top, "same_period", sub),
+        range_from=_compile_fast(spec.range_from, path, top, "range_from", sub),
+        range_to=_compile_fast(spec.range_to, path, top, "range_to", sub),
+        range_opened=_compile_fast(spec.range_opened, path, top, "range_opened", sub),
+        share_of=_compile_fast(spec.share_of, path, top, "share_of", sub),
+        name_links=frozenset(spec.name_links),
+        name_articles=frozenset(spec.name_articles),
+        plural_pronouns=frozenset(spec.plural_pronouns),
         timeless_metrics=frozenset(spec.timeless_metrics),
         lead_reach=spec.lead_reach,
         figure_window=spec.figure_window,

@@ -57,6 +57,8 @@ class LayoutFile(BaseModel):
 
     doc: str | None = None
     patterns: dict[str, str] = {}
+    # Between the names of a byline with several authors ("By A, B and C"); none: a byline names one.
+    author_separator: str | None = None
     cues: list[Cue]
     line: int = Field(default=0, alias="__line__")
 
@@ -69,6 +71,7 @@ class Layout:
 
     path: Path
     cues: list[Cue] = field(default_factory=list)
+    author_separator: Pattern | None = None
 
     def __post_init__(self) -> None:
         # Every line of every page is tried against the cues, so each cue's search is held here, not
@@ -122,7 +125,20 @@ def load_layout(path: Path | str | None = None) -> Layout:
             raise RuleError(path, cue.line, f"cue {cue.id}: a dateline cue needs groups 'day', 'month', 'year'")
         # Every line of every page is tried against the cues: on the faster engine where it reads them alike.
         cue._compiled = fast_compile(body, RULE_FLAGS)
-    return Layout(path=path, cues=parsed.cues)
+    return Layout(path=path, cues=parsed.cues, author_separator=_author_separator(parsed, path))
+
+
+def _author_separator(parsed: LayoutFile, path: Path) -> Pattern | None:
+    if parsed.author_separator is None:
+        return None
+    body = expand(parsed.author_separator, parsed.patterns, (path, parsed.line))
+    try:
+        compiled = compile_regex(body, RULE_FLAGS)
+    except regex.error as exc:
+        raise RuleError(path, parsed.line, f"author_separator: broken pattern: {exc}") from None
+    if compiled.fullmatch("") is not None:
+        raise RuleError(path, parsed.line, "author_separator: pattern matches the empty string")
+    return fast_compile(body, RULE_FLAGS)
 
 
 @lru_cache(maxsize=4)

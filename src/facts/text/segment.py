@@ -21,7 +21,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.lexicon import single_spaced
-from ..engine.rules import cached_rules
+from ..engine.rules import Pattern, cached_rules
 from .layout import Cue, Layout, cached_layout
 
 __all__ = [
@@ -332,7 +332,7 @@ def _head_roles(lines: list[_Line], first: int, last: int) -> None:
             lines[k].role = "bio"
 
 
-def _split(lines: list[_Line]) -> list[list[_Line]]:
+def _split(lines: list[_Line], separator: Pattern | None) -> list[list[_Line]]:
     """The lines of each article, in page order; lines outside every article are left out."""
     articles: list[list[_Line]] = []
     current: list[_Line] | None = None
@@ -367,7 +367,7 @@ def _split(lines: list[_Line]) -> list[list[_Line]]:
         elif current is not None:
             current.append(line)
             if ends == "after":
-                authors = _authors_of(current)
+                authors = _authors_of(current, separator)
                 while i + 1 < len(lines) and (lines[i + 1].what == "bio" or (
                         lines[i + 1].what == "bio_sentence" and _is_author(lines[i + 1], authors))):
                     i += 1
@@ -399,16 +399,14 @@ def _opens_lead(lines: list[_Line], i: int) -> bool:
     return False
 
 
-_AUTHOR_SEPARATOR = regex.compile(r",|\band\b|&")
-
-
-def _authors_of(lines: list[_Line]) -> list[str]:
+def _authors_of(lines: list[_Line], separator: Pattern | None) -> list[str]:
+    """The authors the bylines and editor's notes name, each split at the layout's `author_separator`."""
     names = []
     for line in lines:
         if line.role == "byline" or line.what == "editor_note":
             author = _author(line)
             if author:
-                names.extend(n.strip() for n in _AUTHOR_SEPARATOR.split(author) if n.strip())
+                names.extend(n.strip() for n in (separator.split(author) if separator else [author]) if n.strip())
     return names
 
 
@@ -470,8 +468,8 @@ def _join(norms: list[str], left_out: set[int]) -> tuple[str, list[tuple[int, in
     return " ".join(parts), spans
 
 
-def _assign_roles(lines: list[_Line]) -> None:
-    authors = _authors_of(lines)
+def _assign_roles(lines: list[_Line], separator: Pattern | None) -> None:
+    authors = _authors_of(lines, separator)
     has_inline_sections = any(ln.what == "section" for ln in lines)
     for ln in lines:
         if ln.role is not None:
@@ -521,8 +519,8 @@ def _sections(lines: list[_Line]) -> list[tuple[int, int, str]]:
     return sections
 
 
-def _build(lines: list[_Line]) -> Article:
-    _assign_roles(lines)
+def _build(lines: list[_Line], separator: Pattern | None) -> Article:
+    _assign_roles(lines, separator)
     blocks = [Block(start=ln.start, end=ln.end, role=ln.role) for ln in lines]  # type: ignore[arg-type]
     title = next((" ".join(ln.text.split()) for ln in lines if ln.role == "title"), None)
     author = next((a for ln in lines if ln.role == "byline" or ln.what == "editor_note"
@@ -539,4 +537,5 @@ def _build(lines: list[_Line]) -> Article:
 def segment(text: str, layout: Layout | None = None) -> list[Article]:
     """Split a page into articles, in page order; furniture outside every article is in none."""
     layout = layout if layout is not None else cached_layout()
-    return [_build(group) for group in _split(_lines(text, layout)) if group]
+    separator = layout.author_separator
+    return [_build(group, separator) for group in _split(_lines(text, layout), separator) if group]

@@ -59,9 +59,9 @@ def _parse_digit_fraction(m: regex.Match, lexicon: Lexicon) -> Decimal | None:
 def parse_words(text: str, lexicon: Lexicon) -> Decimal | None:
     """Numbers in words, possibly mixed with digits: the usual add-and-multiply reading.
 
-    `and` marks where a fraction's numerator starts (`one hundred and three quarters`
-    is 100.75, `twenty-three fifths` 4.6); `a` is one only where a number starts;
-    `point` reads the words after it as decimal digits (`two point zero three`).
+    A `number_joint` (`and`) marks where a fraction's numerator starts (`one hundred and three quarters`
+    is 100.75, `twenty-three fifths` 4.6); a `number_article` (`a`) counts only where a number starts;
+    a `decimal_point_word` (`point`) reads the words after it as decimal digits (`two point zero three`).
     """
     total, current, seen = Decimal(0), Decimal(0), False
     sign = Decimal(1)
@@ -72,7 +72,7 @@ def parse_words(text: str, lexicon: Lexicon) -> Decimal | None:
     for token in _WORD_SPLIT.split(fold(text)):
         if not token:
             continue
-        if token == "and":
+        if lexicon.has("number_joint", token):
             mark, after_and = (total, current), True
             continue
         starts = not seen or after_and
@@ -88,15 +88,16 @@ def parse_words(text: str, lexicon: Lexicon) -> Decimal | None:
             decimals += str(int(digit))
             tens = digit >= 20
             continue
-        if token == "point" and seen:
+        if lexicon.has("decimal_point_word", token) and seen:
             decimals = ""
             continue
         if lexicon.has("negative_word", token) and not seen:
             sign = Decimal(-1)
             continue
-        if token in ("a", "an"):
+        article = lexicon.lookup("number_article", token)
+        if article is not None:
             if starts:
-                current, seen = current + 1, True
+                current, seen = current + as_decimal(article), True
             continue
         digits = _parse_digits(token) if _DIGITS.fullmatch(token) else None
         small = digits if digits is not None else as_decimal(lexicon.lookup("number_word", token))

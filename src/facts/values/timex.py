@@ -9,9 +9,9 @@ import calendar
 from decimal import Decimal
 from typing import Any
 
-from ..engine.lexicon import Lexicon, fold
+from ..engine.lexicon import Lexicon
 from ..engine.matching import Candidate
-from .numbers import parse_number
+from .numbers import as_decimal, parse_number
 
 Fields = dict[str, Any]
 
@@ -19,7 +19,6 @@ Fields = dict[str, Any]
 TWO_DIGIT_PIVOT = 30
 # The end of a range written with two digits (`2012–13`, `1998–01`) may cross into the next century only this far.
 CENTURY_WRAP = 10
-SUFFIXES = ("st", "nd", "rd", "th")
 
 
 def _year(text: str | None, century_from: str | None = None) -> str | None:
@@ -55,7 +54,8 @@ def _ordinal(text: str | None, lex: Lexicon) -> int | None:
     if text is None:
         return None
     text = text.strip()
-    digits = text[:-2] if text.lower().endswith(SUFFIXES) else text
+    suffix = next((s for s in lex.tables["ordinal_suffix"] if text.lower().endswith(s)), "")
+    digits = text[:len(text) - len(suffix)]
     if digits.isdigit():
         return int(digits)
     return lex.lookup("day_word", text)
@@ -180,8 +180,9 @@ def _period(c: Candidate, lex: Lexicon) -> Fields | None:
 
 
 def _count(text: str, lex: Lexicon) -> Decimal | None:
-    """A number of units; the article in `an hour` counts one."""
-    return Decimal(1) if fold(text) in ("a", "an") else parse_number(text, lex)
+    """A number of units; the article in `an hour` counts one (`number_article`)."""
+    article = lex.lookup("number_article", text)
+    return as_decimal(article) if article is not None else parse_number(text, lex)
 
 
 def duration(c: Candidate, lex: Lexicon) -> Fields | None:

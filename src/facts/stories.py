@@ -21,21 +21,42 @@ class StoryIndex:
     Sentence hashes index the articles seen, so a new article is compared only with articles that
     share a sentence with it (the test of `segment.same_article`, counted in SQL). The index is a
     private SQLite database on disk (SQLite's temporary database, deleted when the index goes), so a
-    run over any number of articles holds only SQLite's bounded page cache of it in memory.
+    run over any number of articles holds only SQLite's bounded page cache of it in memory. A story is
+    indexed by its first `per_story` articles and a sentence for its first `per_sentence` articles, so
+    the articles an article is compared with stay few however often a wire story or a boilerplate line
+    recurs: the cost of a run grows with its articles, not with their square.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, per_story: int | None = None, per_sentence: int | None = None) -> None:
         self._db = sqlite3.connect("", isolation_level=None)
         self._db.executescript(_SCHEMA)
         self._stories: set[str] = set()
+        self.per_story = INDEXED_PER_STORY if per_story is None else per_story
+        self.per_sentence = INDEXED_PER_SENTENCE if per_sentence is None else per_sentence
 
     def add(self, story: str, article: Article) -> None:
+        """Hold the article, its sentences indexed while its story has fewer than `per_story` articles
+        indexed, each sentence while fewer than `per_sentence` articles hold it (`INDEXED_PER_STORY`)."""
         self._stories.add(story)
         db = self._db
-        key = db.execute("INSERT INTO known (story, sentences) VALUES (?, ?)", (story, len(article.shingles))).lastrowid
         if article.fingerprint:
             db.execute("INSERT OR IGNORE INTO fingerprints VALUES (?, ?)", (article.fingerprint, story))
-        db.executemany("INSERT INTO shingles VALUES (?, ?)", ((shingle, key) for shingle in article.shingles))
+        indexed = db.execute("SELECT articles FROM stories WHERE story = ?", (story,)).fetchone()
+        if indexed is not None and indexed[0] >= self.per_story:
+            return
+        db.execute("INSERT INTO stories VALUES (?, 1) ON CONFLICT (story) DO UPDATE SET articles = articles + 1",
+                   (story,))
+        key = db.execute("INSERT INTO known (story, sentences) VALUES (?, ?)", (story, len(article.shingles))).lastrowid
+        sentences = list(article.shingles)
+        held: dict[str, int] = {}
+        for at in range(0, len(sentences), _PARAMETERS):
+            part = sentences[at:at + _PARAMETERS]
+            held.update(db.execute(f"SELECT shingle, articles FROM frequency WHERE shingle IN ({','.join('?' * len(part))})",
+                                   part).fetchall())
+        indexed_now = [shingle for shingle in sentences if held.get(shingle, 0) < self.per_sentence]
+        db.executemany("INSERT INTO shingles VALUES (?, ?)", ((shingle, key) for shingle in indexed_now))
+        db.executemany("INSERT INTO frequency VALUES (?, 1) ON CONFLICT (shingle) DO UPDATE SET articles = articles + 1",
+                       ((shingle,) for shingle in indexed_now))
 
     def known(self) -> list[str]:
         return list(self._stories)
@@ -72,12 +93,20 @@ class StoryIndex:
 
 # Sentence hashes per query: below SQLite's limit on bound parameters.
 _PARAMETERS = 900
+# A story is found again through its first articles: copies of a wire story on a hundred sites are
+# found through the first few, and each copy need not be compared with all the others before it.
+INDEXED_PER_STORY = 8
+# A sentence that many articles hold already is a site's boilerplate or a stock line, not a sign of a
+# copy: later articles are not indexed under it, so no article is compared with all that hold it.
+INDEXED_PER_SENTENCE = 64
 _SCHEMA = """
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 CREATE TABLE known (key INTEGER PRIMARY KEY, story TEXT NOT NULL, sentences INTEGER NOT NULL);
 CREATE TABLE fingerprints (fingerprint TEXT PRIMARY KEY, story TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE shingles (shingle TEXT NOT NULL, key INTEGER NOT NULL);
+CREATE TABLE stories (story TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE frequency (shingle TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX shingles_by_text ON shingles (shingle);
 """
 

@@ -48,6 +48,14 @@ def test_a_quantity_carries_its_si_value(text, value, unit, si_value, si_unit):
     assert abs(m.si_value - Decimal(str(si_value))) <= Decimal("1e-9") * abs(m.si_value)
 
 
+@pytest.mark.parametrize(("text", "si_value"), [("It was 95 degF", "308.15"), ("a 15 kt bomb", "15000000"),
+                                               ("250 km/h", "69.4444444444445")])
+def test_a_converted_value_holds_the_digits_of_the_registry_and_no_float_noise(text, si_value):
+    [m] = [m for m in extract(text) if m.kind == "quantity"]
+
+    assert str(m.si_value) == si_value
+
+
 def test_a_unit_with_no_si_form_has_none():
     [m] = extract("100 TEU")
 

@@ -7,7 +7,7 @@ a number that does not parse), and the candidate is then dropped.
 """
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal, localcontext
 from typing import Any, Callable
 
 import regex
@@ -112,8 +112,18 @@ def quantity(c: Candidate, lex: Lexicon) -> Fields | None:
     si = si_of(fields["unit"], lex)
     if si is not None:
         factor, offset, fields["si_unit"] = si
-        fields["si_value"] = fields["value"] * factor + offset
+        fields["si_value"] = _to_registry_precision(fields["value"] * factor + offset)
     return fields
+
+
+# The unit registry's factors hold 15 significant digits (tools/gen_units.py), so a value converted with
+# them holds no more: 95 degF is 308.15 K, not 308.1499999999998.
+_REGISTRY_PRECISION = Context(prec=15)
+
+
+def _to_registry_precision(value: Decimal) -> Decimal:
+    rounded = _REGISTRY_PRECISION.plus(value).normalize()
+    return rounded.quantize(Decimal(1)) if rounded.as_tuple().exponent > 0 else rounded
 
 
 def si_of(unit: str, lex: Lexicon) -> tuple[Decimal, Decimal, str] | None:

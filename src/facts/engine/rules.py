@@ -328,9 +328,54 @@ def _fingerprint(root: Path) -> str:
 def _compile_anchor(pattern: str) -> re.Pattern | regex.Pattern:
     """The standard library's engine, which scans a plain alternation faster; `regex` if it needs more."""
     try:
-        return compile_re(pattern, re.VERBOSE)
+        return compile_re(_guarded_word_starts(pattern), re.VERBOSE)
     except re.error:
         return compile_regex(pattern, RULE_FLAGS)
+
+
+def _top_level_alternatives(pattern: str) -> list[str] | None:
+    """The alternatives of a pattern written as one group `(?:a|b|...)`, or None when it is not."""
+    if not pattern.startswith("(?:"):
+        return None
+    pieces = list(pattern_pieces(pattern))[3:]
+    alternatives: list[str] = []
+    current: list[str] = []
+    depth = 1
+    for i, (piece, inside) in enumerate(pieces):
+        if not inside and piece == "#":  # a comment (verbose) may hold anything
+            return None
+        if not inside and piece == "(":
+            depth += 1
+        elif not inside and piece == ")":
+            depth -= 1
+            if depth == 0:
+                if any(rest for rest, _ in pieces[i + 1:]):
+                    return None
+                return alternatives + ["".join(current)]
+        elif not inside and piece == "|" and depth == 1:
+            alternatives.append("".join(current))
+            current = []
+            continue
+        current.append(piece)
+    return None
+
+
+def _guarded_word_starts(pattern: str) -> str:
+    """The anchor with a look-ahead on its first characters after each alternative's leading `\\b`.
+
+    The standard engine tries every alternative at every word boundary, the ends of words too; the
+    word alternative is itself an alternation of lexicon tables, each behind its own look-ahead, so at
+    a boundary before a space or a word no table starts with, one look-ahead now fails for all of them.
+    The look-ahead is what the alternative needs anyway: the positions found are the same."""
+    alternatives = _top_level_alternatives(pattern)
+    if alternatives is None:
+        return pattern
+    guarded = []
+    for alternative in alternatives:
+        if alternative.startswith("\\b") and (ahead := guard([alternative[2:]])):
+            alternative = "\\b" + ahead + alternative[2:]
+        guarded.append(alternative)
+    return "(?:" + "|".join(guarded) + ")"
 
 
 def _check_subpattern(name: str, body: str, subpatterns: dict[str, str], path: Path, line: int) -> None:

@@ -272,15 +272,14 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
                 tried = [p for p in tried if p in anchor_set]
             if best:
                 tried = [p for p in tried if best.get(p, (1,))[0] > 0]
+            tried.sort()
             if timeout is None:  # no keyword at all: passing even `timeout=None` costs a call twice its time
-                matches = ((position, match(subject, position)) for position in sorted(tried))
+                matches = [(position, m) for position in tried if (m := match(subject, position)) is not None]
             elif dog is not None:
-                matches = _watched(match, subject, sorted(tried), dog, rules, kind, doc)
+                matches = _watched(match, subject, tried, dog, rules, kind, doc)
             else:
-                matches = _timed(match, subject, sorted(tried), timeout, rules, kind, doc)
+                matches = _timed(match, subject, tried, timeout, rules, kind, doc)
             for position, m in matches:
-                if m is None:
-                    continue
                 markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
                 index = next(i for i, v in enumerate(markers) if v is not None)
                 if position in best and best[position][0] <= index:
@@ -306,25 +305,36 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
     return candidates, vetoes
 
 
-def _watched(match, text: str, positions: list[int], dog: _Watchdog, rules: RuleSet, kind: str, doc: str | None):
-    """(position, match) at each position, the watchdog told where; past the timeout, RuleTimeout."""
-    for position in positions:
-        dog.at = (kind, position)
-        try:
-            found = match(text, position)
-        except TimeoutError:
-            dog.stop()
-            raise _timed_out(text, position, rules, kind, dog.timeout, doc) from None
-        yield position, found
+def _watched(match, text: str, positions: list[int], dog: _Watchdog, rules: RuleSet, kind: str,
+             doc: str | None) -> list[tuple[int, regex.Match]]:
+    """(position, match) where the kind matches, the watchdog told where; past the timeout, RuleTimeout.
+    A list, not a generator: most positions fail, and a generator resumed at each costs more than the
+    loop (one `try` around it: the position tried last is the one in `dog.at`)."""
+    found = []
+    position = -1
+    try:
+        for position in positions:
+            dog.at = (kind, position)
+            if (m := match(text, position)) is not None:
+                found.append((position, m))
+    except TimeoutError:
+        dog.stop()
+        raise _timed_out(text, position, rules, kind, dog.timeout, doc) from None
+    return found
 
 
-def _timed(match, text: str, positions: list[int], timeout: float, rules: RuleSet, kind: str, doc: str | None):
-    """(position, match) at each position, each call under the timeout; past it, RuleTimeout."""
-    for position in positions:
-        try:
-            yield position, match(text, position, timeout=timeout)
-        except TimeoutError:
-            raise _timed_out(text, position, rules, kind, timeout, doc) from None
+def _timed(match, text: str, positions: list[int], timeout: float, rules: RuleSet, kind: str,
+           doc: str | None) -> list[tuple[int, regex.Match]]:
+    """(position, match) where the kind matches, each call under the timeout; past it, RuleTimeout."""
+    found = []
+    position = -1
+    try:
+        for position in positions:
+            if (m := match(text, position, timeout=timeout)) is not None:
+                found.append((position, m))
+    except TimeoutError:
+        raise _timed_out(text, position, rules, kind, timeout, doc) from None
+    return found
 
 
 def select(candidates: list[Candidate], vetoes: list[tuple[int, int]]) -> list[Candidate]:

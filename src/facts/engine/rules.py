@@ -41,6 +41,7 @@ from .rulefiles import (
     read_yaml,
     validated,
 )
+from .tokens import FIRST_MARKS
 from .tokens import MAX_CLASSES as MAX_TOKEN_CLASSES
 from .tokens import NumberPass, TokenClass, token_subpatterns
 
@@ -82,6 +83,10 @@ class RuleSet:
     # The number pass, and the kinds whose rules run over the text with its numbers masked (`on_tokens`).
     number_pass: NumberPass | None = None
     token_kinds: set[str] = field(default_factory=set)
+    # Per kind, where its rules split so: a pattern of the rules that can start at a number (a digit or a
+    # number token's marker) and one of those that can start elsewhere (`_by_start`), each with its markers
+    # as (index among the kind's markers, marker).
+    by_start: dict[str, dict[bool, tuple[regex.Pattern, list[tuple[int, str]]] | None]] = field(default_factory=dict)
 
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules.values() if r.kind == kind]
@@ -413,6 +418,44 @@ def _compile_kinds(ruleset: RuleSet) -> None:
         ruleset.combined[kind] = combined
         ruleset.markers[kind] = markers
         ruleset.first_chars[kind] = starting_chars(bodies)
+        if kind != NEGATIVE and (sides := _by_start(bodies, markers, combined)):
+            ruleset.by_start[kind] = sides
+
+
+def at_number(ch: str) -> bool:
+    """Whether a position whose character is `ch` starts a number: a digit or a number token's marker."""
+    return ch.isdecimal() or ch in FIRST_MARKS
+
+
+def _by_start(bodies: list[str], markers: list[tuple[str, str]],
+              combined: regex.Pattern) -> dict[bool, tuple[regex.Pattern, list[tuple[int, str]]] | None] | None:
+    """The kind's rules split by where they can start: at a number (`at_number`) or elsewhere, each side
+    its rules in the same order behind the same guard, so at a position either side gives the match of
+    the first rule that matches there, as the kind's pattern does: a rule that cannot start with the
+    position's character cannot match there. The engine enters every rule's branch at every position
+    it is tried at (most rules start with a look-behind or an optional word), so the rules of the other
+    side cost it work at each; a side holding every rule is the kind's pattern. None where a rule's
+    first characters are unbounded or no side leaves a rule out; a side of no rules is None."""
+    firsts = [starting_chars([body]) for body in bodies]
+    if any(first is None for first in firsts):
+        return None
+    number = [first.digits or any(at_number(c) for c in first.chars) for first in firsts]
+    other = [any(not at_number(c) for c in first.chars) for first in firsts]
+    if all(number) and all(other):
+        return None
+    sides = {}
+    for side, keep in ((True, number), (False, other)):
+        chosen = [i for i, kept in enumerate(keep) if kept]
+        if len(chosen) == len(bodies):
+            sides[side] = (combined, list(enumerate(name for name, _ in markers)))
+            continue
+        if not chosen:  # no rule starts on this side: nothing to try there
+            sides[side] = None
+            continue
+        branches = "|".join(f"(?:{bodies[i]})(?P<{markers[i][0]}>)" for i in chosen)
+        pattern = guard([bodies[i] for i in chosen]) + _NOT_IN_A_WORD + "(?:" + branches + ")"
+        sides[side] = (compile_regex(pattern, RULE_FLAGS), [(i, markers[i][0]) for i in chosen])
+    return sides
 
 
 def _blame(ruleset: RuleSet, rules: list[Rule], bodies: list[str]) -> None:

@@ -254,15 +254,15 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
     if rules.token_kinds:
         views = [(masked, _by_first_char(masked, at)) for masked, at in token_views(text, positions, rules)]
     anchor_set = set(anchors)
-    for kind, pattern in rules.combined.items():
+    for kind in rules.combined:  # the kinds, not their patterns: a split kind's is not compiled for this
         if kind == NEGATIVE:
             continue
         on_tokens = kind in rules.token_kinds
         original = text if on_tokens else None
-        whole = (pattern, list(enumerate(marker for marker, _ in rules.markers[kind])))
         rule_ids = [rid for _, rid in rules.markers[kind]]
         can_start = rules.first_chars.get(kind)
         sides = rules.by_start.get(kind)
+        whole = None if sides else (rules.combined[kind], list(enumerate(name for name, _ in rules.markers[kind])))
         # At one position a kind gives the match of its first rule that matches there in any view (a
         # shorter number at the position is a later view): what one pattern backtracking would give.
         best: dict[int, tuple[int, Candidate]] = {}

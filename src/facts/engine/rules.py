@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -75,7 +75,7 @@ class RuleSet:
     subpatterns: dict[str, str]
     anchor: re.Pattern | regex.Pattern | None = None
     lead: re.Pattern | regex.Pattern | None = None
-    combined: dict[str, regex.Pattern] = field(default_factory=dict)
+    combined: KindPatterns = field(default_factory=lambda: KindPatterns())
     first_chars: dict[str, StartingChars | None] = field(default_factory=dict)
     anchored_kinds: set[str] = field(default_factory=set)
     fingerprint: str = ""
@@ -398,7 +398,9 @@ def _compile_kinds(ruleset: RuleSet) -> None:
 
     Compiling a combined pattern costs a second and compiling every rule alone as
     much again, so rules are compiled one by one only to name the culprit when the
-    combined pattern fails to compile or matches the empty string.
+    combined pattern fails to compile or matches the empty string. A kind split by where its rules
+    start (`_by_start`) is matched by its sides' patterns only: they are compiled here, and the kind's
+    whole pattern only when something asks for it (`KindPatterns`).
     """
     for kind in KINDS + (NEGATIVE,):
         rules = sorted(ruleset.by_kind(kind), key=lambda r: -r.priority)
@@ -406,9 +408,31 @@ def _compile_kinds(ruleset: RuleSet) -> None:
             continue
         bodies = [expand(r.pattern, ruleset.subpatterns, (Path(r.path), r.line)) for r in rules]
         markers = [(f"_r{i}", rule.id) for i, rule in enumerate(rules)]
-        branches = "|".join(f"(?:{body})(?P<{marker}>)" for body, (marker, _) in zip(bodies, markers))
+        ruleset.markers[kind] = markers
+        ruleset.first_chars[kind] = starting_chars(bodies)
+        whole = _alternation(bodies, markers)
+        split = _by_start(bodies) if kind != NEGATIVE else None
+        sides: dict[bool, Any] | None = {}
+        for side, chosen in (split or {}).items():
+            if chosen is None or len(chosen) == len(bodies):
+                sides[side] = chosen  # no rule, or every rule: the kind's whole pattern, below
+                continue
+            try:
+                pattern = compile_regex(_alternation([bodies[i] for i in chosen], [markers[i] for i in chosen]),
+                                        RULE_FLAGS)
+            except regex.error:
+                sides = None  # the kind as one pattern, which names the culprit if it fails too
+                break
+            if pattern.fullmatch("") is not None:
+                sides = None
+                break
+            sides[side] = (pattern, [(i, markers[i][0]) for i in chosen])
+        if sides and all(isinstance(chosen, tuple) or chosen is None for chosen in sides.values()):
+            ruleset.combined.later(kind, lambda whole=whole: compile_regex(whole, RULE_FLAGS))
+            ruleset.by_start[kind] = sides
+            continue
         try:
-            combined = compile_regex(guard(bodies) + _NOT_IN_A_WORD + "(?:" + branches + ")", RULE_FLAGS)
+            combined = compile_regex(whole, RULE_FLAGS)
         except regex.error:
             combined = None
         empty = combined.fullmatch("") if combined is not None else None
@@ -416,10 +440,46 @@ def _compile_kinds(ruleset: RuleSet) -> None:
             _blame(ruleset, rules, bodies)
             raise RuleError(ruleset.root, None, f"the {kind} rules do not compile together")
         ruleset.combined[kind] = combined
-        ruleset.markers[kind] = markers
-        ruleset.first_chars[kind] = starting_chars(bodies)
-        if kind != NEGATIVE and (sides := _by_start(bodies, markers, combined)):
-            ruleset.by_start[kind] = sides
+        if sides:
+            every_rule = (combined, list(enumerate(name for name, _ in markers)))
+            ruleset.by_start[kind] = {side: every_rule if isinstance(chosen, list) else chosen
+                                      for side, chosen in sides.items()}
+
+
+def _alternation(bodies: list[str], markers: list[tuple[str, str]]) -> str:
+    """The rules' bodies as one pattern, each marked, behind their start guard."""
+    branches = "|".join(f"(?:{body})(?P<{marker}>)" for body, (marker, _) in zip(bodies, markers))
+    return guard(bodies) + _NOT_IN_A_WORD + "(?:" + branches + ")"
+
+
+class KindPatterns(Mapping):
+    """Each kind's combined pattern, in the order the kinds were added. One added `later` is compiled
+    when first asked for: the scan of a split kind needs only its sides' patterns (`RuleSet.by_start`),
+    and compiling its whole pattern too would make a start with a cold cache compile its rules twice."""
+
+    def __init__(self):
+        self._patterns: dict[str, regex.Pattern | None] = {}
+        self._later: dict[str, Any] = {}
+
+    def __setitem__(self, kind: str, pattern: regex.Pattern) -> None:
+        self._patterns[kind] = pattern
+        self._later.pop(kind, None)
+
+    def later(self, kind: str, make) -> None:
+        self._patterns[kind] = None
+        self._later[kind] = make
+
+    def __getitem__(self, kind: str) -> regex.Pattern:
+        pattern = self._patterns[kind]
+        if pattern is None:
+            pattern = self._patterns[kind] = self._later[kind]()
+        return pattern
+
+    def __iter__(self):
+        return iter(self._patterns)
+
+    def __len__(self) -> int:
+        return len(self._patterns)
 
 
 def at_number(ch: str) -> bool:
@@ -427,15 +487,15 @@ def at_number(ch: str) -> bool:
     return ch.isdecimal() or ch in FIRST_MARKS
 
 
-def _by_start(bodies: list[str], markers: list[tuple[str, str]],
-              combined: regex.Pattern) -> dict[bool, tuple[regex.Pattern, list[tuple[int, str]]] | None] | None:
-    """The kind's rules split by where they can start: at a number (`at_number`) or elsewhere, each side
+def _by_start(bodies: list[str]) -> dict[bool, list[int] | None] | None:
+    """The kind's rules split by where they can start, at a number (`at_number`) or elsewhere: each
+    side's rules by index, in the kind's order (None for a side of no rule). Each side's pattern holds
     its rules in the same order behind the same guard, so at a position either side gives the match of
     the first rule that matches there, as the kind's pattern does: a rule that cannot start with the
-    position's character cannot match there. The engine enters every rule's branch at every position
-    it is tried at (most rules start with a look-behind or an optional word), so the rules of the other
-    side cost it work at each; a side holding every rule is the kind's pattern. None where a rule's
-    first characters are unbounded or no side leaves a rule out; a side of no rules is None."""
+    position's character cannot match there. The engine enters every rule's branch at every position it
+    is tried at (most rules start with a look-behind or an optional word), so the rules of the other
+    side cost it work at each. None where a rule's first characters are unbounded or no side leaves a
+    rule out."""
     firsts = [starting_chars([body]) for body in bodies]
     if any(first is None for first in firsts):
         return None
@@ -443,19 +503,7 @@ def _by_start(bodies: list[str], markers: list[tuple[str, str]],
     other = [any(not at_number(c) for c in first.chars) for first in firsts]
     if all(number) and all(other):
         return None
-    sides = {}
-    for side, keep in ((True, number), (False, other)):
-        chosen = [i for i, kept in enumerate(keep) if kept]
-        if len(chosen) == len(bodies):
-            sides[side] = (combined, list(enumerate(name for name, _ in markers)))
-            continue
-        if not chosen:  # no rule starts on this side: nothing to try there
-            sides[side] = None
-            continue
-        branches = "|".join(f"(?:{bodies[i]})(?P<{markers[i][0]}>)" for i in chosen)
-        pattern = guard([bodies[i] for i in chosen]) + _NOT_IN_A_WORD + "(?:" + branches + ")"
-        sides[side] = (compile_regex(pattern, RULE_FLAGS), [(i, markers[i][0]) for i in chosen])
-    return sides
+    return {side: [i for i, kept in enumerate(keep) if kept] or None for side, keep in ((True, number), (False, other))}
 
 
 def _blame(ruleset: RuleSet, rules: list[Rule], bodies: list[str]) -> None:

@@ -104,3 +104,56 @@ def test_every_kind_of_the_shipped_rules_has_a_start_guard_on_this_python():
     # Without the private parser the guards go and only speed is lost; this says when that happens.
     guarded = {kind for kind, chars in RULES.first_chars.items() if chars is not None}
     assert {"money", "percent", "date"} <= guarded
+
+
+def _unguarded_anchor():
+    import re
+
+    from facts.engine.rules import expand
+    written = RULES.subpatterns | RULES.lexicon.written
+    return re.compile(expand("{anchor}", written, (Path("patterns.yaml"), 0)), re.VERBOSE)
+
+
+_PLAIN_ANCHOR = _unguarded_anchor()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789 ,.-$%½aAbBdDeFfHhQqsSTtyYJjMmn\n\u00a0’'")), max_size=300)
+       | st.text(max_size=300))
+def test_the_guarded_anchor_finds_what_the_anchor_as_written_finds(text):
+    assert RULES.anchor.pattern != _PLAIN_ANCHOR.pattern
+    assert [m.span() for m in RULES.anchor.finditer(text)] == [m.span() for m in _PLAIN_ANCHOR.finditer(text)]
+
+
+def test_the_guarded_anchor_finds_what_the_anchor_as_written_finds_on_the_seeds():
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        assert [m.span() for m in RULES.anchor.finditer(text)] == [m.span() for m in _PLAIN_ANCHOR.finditer(text)]
+
+
+def _first_rule(pattern, markers, subject, position):
+    m = pattern.match(subject, position)
+    if m is None:
+        return None
+    return m.span(), next(i for i, name in markers if m.group(name) is not None)
+
+
+@pytest.mark.parametrize("path", SEEDS[:3], ids=lambda p: p.name)
+def test_each_side_of_a_kind_matches_as_the_kind_does_where_it_is_tried(path):
+    """A kind's rules split by where they can start (rules._by_start): at every position of that side,
+    the same span and the same rule as the kind's pattern."""
+    from facts.engine.rules import at_number
+
+    text = path.read_text(encoding="utf-8")[:4_000]
+    views = token_views(text, list(range(len(text))), RULES)
+    assert RULES.by_start
+    for kind, sides in RULES.by_start.items():
+        whole = list(enumerate(marker for marker, _ in RULES.markers[kind]))
+        for subject, _ in views if kind in RULES.token_kinds else [(text, None)]:
+            for position, ch in enumerate(subject):
+                side = sides[at_number(ch)]
+                expected = _first_rule(RULES.combined[kind], whole, subject, position)
+                if side is None:
+                    assert expected is None, (kind, position)
+                else:
+                    assert _first_rule(*side, subject, position) == expected, (kind, position)

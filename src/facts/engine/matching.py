@@ -19,7 +19,7 @@ import regex
 
 from ..text.documents import InputError
 from .rulefiles import NEGATIVE, Rule
-from .rules import RULE_FLAGS, RuleSet, expand
+from .rules import RULE_FLAGS, RuleSet, at_number, expand
 from .tokens import OWN_MARKS
 
 # How far before its first anchor a mention may start (`the beginning of 2024`).
@@ -254,35 +254,49 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
     if rules.token_kinds:
         views = [(masked, _by_first_char(masked, at)) for masked, at in token_views(text, positions, rules)]
     anchor_set = set(anchors)
-    for kind, pattern in rules.combined.items():
+    for kind in rules.combined:  # the kinds, not their patterns: a split kind's is not compiled for this
         if kind == NEGATIVE:
             continue
         on_tokens = kind in rules.token_kinds
         original = text if on_tokens else None
-        names = [marker for marker, _ in rules.markers[kind]]
         rule_ids = [rid for _, rid in rules.markers[kind]]
-        match = pattern.match
         can_start = rules.first_chars.get(kind)
+        sides = rules.by_start.get(kind)
+        whole = None if sides else (rules.combined[kind], list(enumerate(name for name, _ in rules.markers[kind])))
         # At one position a kind gives the match of its first rule that matches there in any view (a
         # shorter number at the position is a later view): what one pattern backtracking would give.
         best: dict[int, tuple[int, Candidate]] = {}
         for subject, by_char in views if on_tokens else plain:
-            tried = [p for ch, at in by_char.items() if can_start is None or ch in can_start for p in at]
-            if kind in rules.anchored_kinds:
-                tried = [p for p in tried if p in anchor_set]
-            if best:
-                tried = [p for p in tried if best.get(p, (1,))[0] > 0]
-            if timeout is None:  # no keyword at all: passing even `timeout=None` costs a call twice its time
-                matches = ((position, match(subject, position)) for position in sorted(tried))
-            elif dog is not None:
-                matches = _watched(match, subject, sorted(tried), dog, rules, kind, doc)
-            else:
-                matches = _timed(match, subject, sorted(tried), timeout, rules, kind, doc)
-            for position, m in matches:
-                if m is None:
+            chars = [ch for ch in by_char if can_start is None or ch in can_start]
+            if sides is None:
+                jobs = [(whole, [p for ch in chars for p in by_char[ch]])]
+            else:  # the rules that can start at a number tried at numbers, the others elsewhere (rules._by_start)
+                jobs = [(sides[True], [p for ch in chars if at_number(ch) for p in by_char[ch]]),
+                        (sides[False], [p for ch in chars if not at_number(ch) for p in by_char[ch]])]
+            found = []
+            for side, tried in jobs:
+                if side is None or not tried:
                     continue
+                side_pattern, side_markers = side
+                if kind in rules.anchored_kinds:
+                    tried = [p for p in tried if p in anchor_set]
+                if best:
+                    tried = [p for p in tried if best.get(p, (1,))[0] > 0]
+                tried.sort()
+                match = side_pattern.match
+                if timeout is None:  # no keyword at all: passing even `timeout=None` costs a call twice its time
+                    matches = [(position, m) for position in tried if (m := match(subject, position)) is not None]
+                elif dog is not None:
+                    matches = _watched(match, subject, tried, dog, rules, kind, doc)
+                else:
+                    matches = _timed(match, subject, tried, timeout, rules, kind, doc)
+                found.extend((position, m, side_markers) for position, m in matches)
+            if len(jobs) > 1:
+                found.sort(key=lambda f: f[0])  # positions in order, as one pattern tried at each would give
+            for position, m, side_markers in found:
+                names = [name for _, name in side_markers]
                 markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
-                index = next(i for i, v in enumerate(markers) if v is not None)
+                index = side_markers[next(i for i, v in enumerate(markers) if v is not None)][0]
                 if position in best and best[position][0] <= index:
                     continue
                 start, end = _span(m)
@@ -306,25 +320,36 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
     return candidates, vetoes
 
 
-def _watched(match, text: str, positions: list[int], dog: _Watchdog, rules: RuleSet, kind: str, doc: str | None):
-    """(position, match) at each position, the watchdog told where; past the timeout, RuleTimeout."""
-    for position in positions:
-        dog.at = (kind, position)
-        try:
-            found = match(text, position)
-        except TimeoutError:
-            dog.stop()
-            raise _timed_out(text, position, rules, kind, dog.timeout, doc) from None
-        yield position, found
+def _watched(match, text: str, positions: list[int], dog: _Watchdog, rules: RuleSet, kind: str,
+             doc: str | None) -> list[tuple[int, regex.Match]]:
+    """(position, match) where the kind matches, the watchdog told where; past the timeout, RuleTimeout.
+    A list, not a generator: most positions fail, and a generator resumed at each costs more than the
+    loop (one `try` around it: the position tried last is the one in `dog.at`)."""
+    found = []
+    position = -1
+    try:
+        for position in positions:
+            dog.at = (kind, position)
+            if (m := match(text, position)) is not None:
+                found.append((position, m))
+    except TimeoutError:
+        dog.stop()
+        raise _timed_out(text, position, rules, kind, dog.timeout, doc) from None
+    return found
 
 
-def _timed(match, text: str, positions: list[int], timeout: float, rules: RuleSet, kind: str, doc: str | None):
-    """(position, match) at each position, each call under the timeout; past it, RuleTimeout."""
-    for position in positions:
-        try:
-            yield position, match(text, position, timeout=timeout)
-        except TimeoutError:
-            raise _timed_out(text, position, rules, kind, timeout, doc) from None
+def _timed(match, text: str, positions: list[int], timeout: float, rules: RuleSet, kind: str,
+           doc: str | None) -> list[tuple[int, regex.Match]]:
+    """(position, match) where the kind matches, each call under the timeout; past it, RuleTimeout."""
+    found = []
+    position = -1
+    try:
+        for position in positions:
+            if (m := match(text, position, timeout=timeout)) is not None:
+                found.append((position, m))
+    except TimeoutError:
+        raise _timed_out(text, position, rules, kind, timeout, doc) from None
+    return found
 
 
 def select(candidates: list[Candidate], vetoes: list[tuple[int, int]]) -> list[Candidate]:

@@ -63,11 +63,20 @@ def _union(patterns: list[str], flags: int = re.VERBOSE) -> set[str] | None:
 def _worked_out_union(patterns: list[str], flags: int) -> list[str] | None:
     union: set[str] = set()
     for pattern in patterns:
-        chars = first_chars(pattern, flags)
+        chars = _first_chars_kept(pattern, flags)
         if chars is _UNBOUNDED:
             return _UNBOUNDED
-        union |= chars
+        union |= set(chars)
     return sorted(union) if union and len(union) <= _MAX_CHARS else _UNBOUNDED
+
+
+def _first_chars_kept(pattern: str, flags: int) -> list[str] | None:
+    """`first_chars`, kept per pattern: a kind's rules are asked for together and, for the split of the
+    kind by where they start, one by one and in groups; each is parsed once."""
+    def work_out() -> list[str] | None:
+        chars = first_chars(pattern, flags)
+        return None if chars is _UNBOUNDED else sorted(chars)
+    return remembered(__file__, f"one\0{flags}\0{pattern}", work_out)
 
 
 class StartingChars:

@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -41,6 +41,7 @@ from .rulefiles import (
     read_yaml,
     validated,
 )
+from .tokens import FIRST_MARKS
 from .tokens import MAX_CLASSES as MAX_TOKEN_CLASSES
 from .tokens import NumberPass, TokenClass, token_subpatterns
 
@@ -74,7 +75,7 @@ class RuleSet:
     subpatterns: dict[str, str]
     anchor: re.Pattern | regex.Pattern | None = None
     lead: re.Pattern | regex.Pattern | None = None
-    combined: dict[str, regex.Pattern] = field(default_factory=dict)
+    combined: KindPatterns = field(default_factory=lambda: KindPatterns())
     first_chars: dict[str, StartingChars | None] = field(default_factory=dict)
     anchored_kinds: set[str] = field(default_factory=set)
     fingerprint: str = ""
@@ -82,6 +83,10 @@ class RuleSet:
     # The number pass, and the kinds whose rules run over the text with its numbers masked (`on_tokens`).
     number_pass: NumberPass | None = None
     token_kinds: set[str] = field(default_factory=set)
+    # Per kind, where its rules split so: a pattern of the rules that can start at a number (a digit or a
+    # number token's marker) and one of those that can start elsewhere (`_by_start`), each with its markers
+    # as (index among the kind's markers, marker).
+    by_start: dict[str, dict[bool, tuple[regex.Pattern, list[tuple[int, str]]] | None]] = field(default_factory=dict)
 
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules.values() if r.kind == kind]
@@ -328,9 +333,54 @@ def _fingerprint(root: Path) -> str:
 def _compile_anchor(pattern: str) -> re.Pattern | regex.Pattern:
     """The standard library's engine, which scans a plain alternation faster; `regex` if it needs more."""
     try:
-        return compile_re(pattern, re.VERBOSE)
+        return compile_re(_guarded_word_starts(pattern), re.VERBOSE)
     except re.error:
         return compile_regex(pattern, RULE_FLAGS)
+
+
+def _top_level_alternatives(pattern: str) -> list[str] | None:
+    """The alternatives of a pattern written as one group `(?:a|b|...)`, or None when it is not."""
+    if not pattern.startswith("(?:"):
+        return None
+    pieces = list(pattern_pieces(pattern))[3:]
+    alternatives: list[str] = []
+    current: list[str] = []
+    depth = 1
+    for i, (piece, inside) in enumerate(pieces):
+        if not inside and piece == "#":  # a comment (verbose) may hold anything
+            return None
+        if not inside and piece == "(":
+            depth += 1
+        elif not inside and piece == ")":
+            depth -= 1
+            if depth == 0:
+                if any(rest for rest, _ in pieces[i + 1:]):
+                    return None
+                return alternatives + ["".join(current)]
+        elif not inside and piece == "|" and depth == 1:
+            alternatives.append("".join(current))
+            current = []
+            continue
+        current.append(piece)
+    return None
+
+
+def _guarded_word_starts(pattern: str) -> str:
+    """The anchor with a look-ahead on its first characters after each alternative's leading `\\b`.
+
+    The standard engine tries every alternative at every word boundary, the ends of words too; the
+    word alternative is itself an alternation of lexicon tables, each behind its own look-ahead, so at
+    a boundary before a space or a word no table starts with, one look-ahead now fails for all of them.
+    The look-ahead is what the alternative needs anyway: the positions found are the same."""
+    alternatives = _top_level_alternatives(pattern)
+    if alternatives is None:
+        return pattern
+    guarded = []
+    for alternative in alternatives:
+        if alternative.startswith("\\b") and (ahead := guard([alternative[2:]])):
+            alternative = "\\b" + ahead + alternative[2:]
+        guarded.append(alternative)
+    return "(?:" + "|".join(guarded) + ")"
 
 
 def _check_subpattern(name: str, body: str, subpatterns: dict[str, str], path: Path, line: int) -> None:
@@ -348,7 +398,9 @@ def _compile_kinds(ruleset: RuleSet) -> None:
 
     Compiling a combined pattern costs a second and compiling every rule alone as
     much again, so rules are compiled one by one only to name the culprit when the
-    combined pattern fails to compile or matches the empty string.
+    combined pattern fails to compile or matches the empty string. A kind split by where its rules
+    start (`_by_start`) is matched by its sides' patterns only: they are compiled here, and the kind's
+    whole pattern only when something asks for it (`KindPatterns`).
     """
     for kind in KINDS + (NEGATIVE,):
         rules = sorted(ruleset.by_kind(kind), key=lambda r: -r.priority)
@@ -356,9 +408,31 @@ def _compile_kinds(ruleset: RuleSet) -> None:
             continue
         bodies = [expand(r.pattern, ruleset.subpatterns, (Path(r.path), r.line)) for r in rules]
         markers = [(f"_r{i}", rule.id) for i, rule in enumerate(rules)]
-        branches = "|".join(f"(?:{body})(?P<{marker}>)" for body, (marker, _) in zip(bodies, markers))
+        ruleset.markers[kind] = markers
+        ruleset.first_chars[kind] = starting_chars(bodies)
+        whole = _alternation(bodies, markers)
+        split = _by_start(bodies) if kind != NEGATIVE else None
+        sides: dict[bool, Any] | None = {}
+        for side, chosen in (split or {}).items():
+            if chosen is None or len(chosen) == len(bodies):
+                sides[side] = chosen  # no rule, or every rule: the kind's whole pattern, below
+                continue
+            try:
+                pattern = compile_regex(_alternation([bodies[i] for i in chosen], [markers[i] for i in chosen]),
+                                        RULE_FLAGS)
+            except regex.error:
+                sides = None  # the kind as one pattern, which names the culprit if it fails too
+                break
+            if pattern.fullmatch("") is not None:
+                sides = None
+                break
+            sides[side] = (pattern, [(i, markers[i][0]) for i in chosen])
+        if sides and all(isinstance(chosen, tuple) or chosen is None for chosen in sides.values()):
+            ruleset.combined.later(kind, lambda whole=whole: compile_regex(whole, RULE_FLAGS))
+            ruleset.by_start[kind] = sides
+            continue
         try:
-            combined = compile_regex(guard(bodies) + _NOT_IN_A_WORD + "(?:" + branches + ")", RULE_FLAGS)
+            combined = compile_regex(whole, RULE_FLAGS)
         except regex.error:
             combined = None
         empty = combined.fullmatch("") if combined is not None else None
@@ -366,8 +440,70 @@ def _compile_kinds(ruleset: RuleSet) -> None:
             _blame(ruleset, rules, bodies)
             raise RuleError(ruleset.root, None, f"the {kind} rules do not compile together")
         ruleset.combined[kind] = combined
-        ruleset.markers[kind] = markers
-        ruleset.first_chars[kind] = starting_chars(bodies)
+        if sides:
+            every_rule = (combined, list(enumerate(name for name, _ in markers)))
+            ruleset.by_start[kind] = {side: every_rule if isinstance(chosen, list) else chosen
+                                      for side, chosen in sides.items()}
+
+
+def _alternation(bodies: list[str], markers: list[tuple[str, str]]) -> str:
+    """The rules' bodies as one pattern, each marked, behind their start guard."""
+    branches = "|".join(f"(?:{body})(?P<{marker}>)" for body, (marker, _) in zip(bodies, markers))
+    return guard(bodies) + _NOT_IN_A_WORD + "(?:" + branches + ")"
+
+
+class KindPatterns(Mapping):
+    """Each kind's combined pattern, in the order the kinds were added. One added `later` is compiled
+    when first asked for: the scan of a split kind needs only its sides' patterns (`RuleSet.by_start`),
+    and compiling its whole pattern too would make a start with a cold cache compile its rules twice."""
+
+    def __init__(self):
+        self._patterns: dict[str, regex.Pattern | None] = {}
+        self._later: dict[str, Any] = {}
+
+    def __setitem__(self, kind: str, pattern: regex.Pattern) -> None:
+        self._patterns[kind] = pattern
+        self._later.pop(kind, None)
+
+    def later(self, kind: str, make) -> None:
+        self._patterns[kind] = None
+        self._later[kind] = make
+
+    def __getitem__(self, kind: str) -> regex.Pattern:
+        pattern = self._patterns[kind]
+        if pattern is None:
+            pattern = self._patterns[kind] = self._later[kind]()
+        return pattern
+
+    def __iter__(self):
+        return iter(self._patterns)
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+
+def at_number(ch: str) -> bool:
+    """Whether a position whose character is `ch` starts a number: a digit or a number token's marker."""
+    return ch.isdecimal() or ch in FIRST_MARKS
+
+
+def _by_start(bodies: list[str]) -> dict[bool, list[int] | None] | None:
+    """The kind's rules split by where they can start, at a number (`at_number`) or elsewhere: each
+    side's rules by index, in the kind's order (None for a side of no rule). Each side's pattern holds
+    its rules in the same order behind the same guard, so at a position either side gives the match of
+    the first rule that matches there, as the kind's pattern does: a rule that cannot start with the
+    position's character cannot match there. The engine enters every rule's branch at every position it
+    is tried at (most rules start with a look-behind or an optional word), so the rules of the other
+    side cost it work at each. None where a rule's first characters are unbounded or no side leaves a
+    rule out."""
+    firsts = [starting_chars([body]) for body in bodies]
+    if any(first is None for first in firsts):
+        return None
+    number = [first.digits or any(at_number(c) for c in first.chars) for first in firsts]
+    other = [any(not at_number(c) for c in first.chars) for first in firsts]
+    if all(number) and all(other):
+        return None
+    return {side: [i for i, kept in enumerate(keep) if kept] or None for side, keep in ((True, number), (False, other))}
 
 
 def _blame(ruleset: RuleSet, rules: list[Rule], bodies: list[str]) -> None:

@@ -98,6 +98,23 @@ def test_a_damaged_cache_file_is_compiled_past_and_written_anew(tmp_path):
     assert PatternCache(tmp_path).compile_regex(r"(?P<n>\d+)\s*km", regex.VERSION1).search("3km").group("n") == "3"
 
 
+def test_the_cache_keeps_what_this_process_used_and_a_few_times_as_much_of_earlier_rules(tmp_path):
+    """A rule author's edits each make new patterns: the file keeps the latest, not all of them."""
+    earlier = PatternCache(tmp_path)
+    for n in range(10):
+        earlier.compile_regex(rf"(?P<n>\d+)\s*unit{n}")
+    earlier.save()
+    regex.purge()
+    now = PatternCache(tmp_path)
+    now.compile_regex(r"(?P<n>\d+)\s*edited")
+    now.save()
+
+    kept = PatternCache(tmp_path)
+    kept._load()
+    assert len(kept.entries) == 1 + compiled.KEEP_OTHERS
+    assert now.used_here <= set(kept.entries)
+
+
 def test_a_cache_switched_off_or_unwritable_writes_nothing_and_still_compiles(tmp_path, monkeypatch):
     monkeypatch.setenv(compiled.CACHE_DIR_ENV, "off")
     assert compiled.cache_dir() is None

@@ -32,8 +32,11 @@ except ImportError:  # not this CPython's private module: nothing recorded for `
     _re_compiler = None
 
 CACHE_DIR_ENV = "FACTS_CACHE_DIR"
-# Entries no process has used for this many days are dropped when the file is written again.
+# Entries no process has used for this many days are dropped when the file is written again, and of
+# the entries this process did not use, at most this many times as many as it used are kept, the most
+# recently used: a rule author's edits leave a few earlier versions of the rules, not every one.
 KEEP_DAYS = 30
+KEEP_OTHERS = 3
 _FORMAT = 1
 _ENGINES = f"{sys.version}|{sys.implementation.cache_tag}|regex {regex.__version__}|{_FORMAT}"
 _ENGINE_TAG = hashlib.blake2b(_ENGINES.encode(), digest_size=8).hexdigest()
@@ -72,6 +75,7 @@ class PatternCache:
         self.path = folder / f"patterns-{_ENGINE_TAG}.marshal" if folder is not None else None
         self.entries: dict[str, list] = {}
         self.used: dict[str, int] = {}
+        self.used_here: set[str] = set()
         self.dirty = False
         self._loaded = False
         self._lock = threading.Lock()
@@ -98,7 +102,7 @@ class PatternCache:
             except Exception:  # a record this engine does not take: compile it again, below
                 compiled = None
             if compiled is not None and compiled.pattern == pattern:
-                self.used[key] = _today()
+                self._use(key)
                 return compiled
         with self._lock:
             recorder = _Recorder(core)
@@ -111,7 +115,7 @@ class PatternCache:
         if record is not None:
             with self._lock:
                 self.entries[key] = record
-                self.used[key] = _today()
+                self._use(key)
                 self.dirty = True
         return compiled
 
@@ -126,7 +130,7 @@ class PatternCache:
         with self._lock:
             self._load()
             if digest in self.entries:
-                self.used[digest] = _today()
+                self._use(digest)
                 return self.entries[digest]
         value = compute()
         try:
@@ -135,9 +139,13 @@ class PatternCache:
             return value
         with self._lock:
             self.entries[digest] = value
-            self.used[digest] = _today()
+            self._use(digest)
             self.dirty = True
         return value
+
+    def _use(self, key: str) -> None:
+        self.used[key] = _today()
+        self.used_here.add(key)
 
     def _load(self) -> None:
         if self._loaded:
@@ -164,7 +172,9 @@ class PatternCache:
             if not self.dirty or self.path is None:
                 return
             oldest = _today() - KEEP_DAYS
-            keep = {k: v for k, v in self.entries.items() if self.used.get(k, 0) >= oldest}
+            others = sorted((k for k in self.entries if k not in self.used_here and self.used.get(k, 0) >= oldest),
+                            key=lambda k: -self.used.get(k, 0))
+            keep = {k: self.entries[k] for k in [*self.used_here, *others[:KEEP_OTHERS * len(self.used_here)]]}
             payload = marshal.dumps((keep, {k: self.used[k] for k in keep}))
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -33,10 +33,12 @@ except ImportError:  # not this CPython's private module: nothing recorded for `
 
 CACHE_DIR_ENV = "FACTS_CACHE_DIR"
 # Entries no process has used for this many days are dropped when the file is written again, and of
-# the entries this process did not use, at most this many times as many as it used are kept, the most
-# recently used: a rule author's edits leave a few earlier versions of the rules, not every one.
+# the entries this process did not use, the most recently used are kept up to this many times as many
+# as it used, or KEEP_AT_LEAST (a few rule sets: a command that compiles a few patterns of its own
+# must not drop the rules): a rule author's edits leave a few earlier versions of the rules, not all.
 KEEP_DAYS = 30
 KEEP_OTHERS = 3
+KEEP_AT_LEAST = 1500
 _FORMAT = 1
 _ENGINES = f"{sys.version}|{sys.implementation.cache_tag}|regex {regex.__version__}|{_FORMAT}"
 _ENGINE_TAG = hashlib.blake2b(_ENGINES.encode(), digest_size=8).hexdigest()
@@ -174,7 +176,7 @@ class PatternCache:
             oldest = _today() - KEEP_DAYS
             others = sorted((k for k in self.entries if k not in self.used_here and self.used.get(k, 0) >= oldest),
                             key=lambda k: -self.used.get(k, 0))
-            keep = {k: self.entries[k] for k in [*self.used_here, *others[:KEEP_OTHERS * len(self.used_here)]]}
+            keep = {k: self.entries[k] for k in [*self.used_here, *others[:max(KEEP_AT_LEAST, KEEP_OTHERS * len(self.used_here))]]}
             payload = marshal.dumps((keep, {k: self.used[k] for k in keep}))
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)

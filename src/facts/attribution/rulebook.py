@@ -352,6 +352,7 @@ class _Values(dict):
 # read a word there as before.
 _NAME_START, _NAME_END, _NAME_ALONE = "\U0001E900", "\U0001E922", "\U0001E901"
 _MARKED_NAME = f"(?:{_NAME_ALONE}|{_NAME_START}[^{_NAME_START}{_NAME_END}{_NAME_ALONE}]*{_NAME_END})"
+_MARKERS = (_NAME_START, _NAME_END, _NAME_ALONE)
 _UNMARKED = str.maketrans({_NAME_START: "\U0001E902", _NAME_ALONE: "\U0001E902", _NAME_END: "\U0001E923"})
 
 
@@ -360,7 +361,10 @@ def marked(text: str, names: list[_Hit]) -> str:
     marker and its last an end marker (one marker for a one-character name), the rest as it is, so the
     other pieces of a structure read the same words around and inside names. A marker the text already
     had becomes another letter of its case: only the names are marked."""
-    text = text.translate(_UNMARKED)
+    # `translate` with a table of astral letters goes character by character in Python's slow path; a
+    # text seldom holds a marker, and three finds tell.
+    if any(marker in text for marker in _MARKERS):
+        text = text.translate(_UNMARKED)
     out, at = [], 0
     for s, e, _ in names:
         if s < at:

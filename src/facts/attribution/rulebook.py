@@ -9,27 +9,22 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import field_validator
 
 from ..engine.compiled import compile_regex, pattern_cache
 from ..engine.lexicon import trie_pattern
 from ..engine.prefilter import guard
-from ..engine.rulefiles import RuleError, load_data_file, without_line_key
+from ..engine.rulefiles import RuleError, RuleFileModel, load_data_file, without_line_key
 from ..engine.rules import Pattern, RuleSet, expand, fast_compile, pattern_pieces
 
 
-class Structure(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Structure(RuleFileModel):
     id: str
     pattern: str
     example: str | None = None
-    line: int = Field(default=0, alias="__line__")
 
 
-class Anaphors(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Anaphors(RuleFileModel):
     pair: str
     region: str
     organization: str
@@ -40,14 +35,11 @@ class Anaphors(BaseModel):
     pronoun: str
     event: str
     relative: str
-    line: int = Field(default=0, alias="__line__")
 
 
-class AttributionExample(BaseModel):
+class AttributionExample(RuleFileModel):
     """A sentence and what one of its figures is about, by the rule named: run as a test
     (`tests/test_attribution.py`). Only the fields given are checked; `period: null` says it has none."""
-
-    model_config = ConfigDict(extra="forbid")
 
     rule: str
     text: str
@@ -56,12 +48,9 @@ class AttributionExample(BaseModel):
     metric: str | None = None
     period: str | None = None
     outlook: str | None = None
-    line: int = Field(default=0, alias="__line__")
 
 
-class AttributionFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AttributionFile(RuleFileModel):
     doc: str | None = None
     segment_breaks: list[str]
     clause_breaks: list[str]
@@ -130,7 +119,6 @@ class AttributionFile(BaseModel):
     conflict_events: list[str] = []
     structures: list[Structure] = []
     examples: list[AttributionExample] = []
-    line: int = Field(default=0, alias="__line__")
 
     _unit_metrics = field_validator("unit_metrics", "unit_default_metrics", mode="before")(without_line_key)
 
@@ -148,6 +136,8 @@ _MISSING = object()
 
 
 @dataclass(eq=False)
+
+
 class Attribution:
     """The attribution file and the lexicon tables it uses, compiled once per rule set."""
 
@@ -380,6 +370,17 @@ def _words(table_pattern: str) -> str:
     return rf"(?<![\w-]){table_pattern}(?![\w-])"
 
 
+# The attribution file's patterns that are only searched and matched, each a field of `Attribution` by its
+# own name, compiled by the faster engine (`_compile_fast`).
+_SEARCHED = (
+    "figure_joint", "locative", "comparison", "period_signal", "occasion", "source", "located", "located_part",
+    "part_noun", "also_known_as", "proper_name", "share_of_whole", "population_of", "priced_before", "priced_after",
+    "respectively", "conversion", "original", "future", "receiver", "level_before", "change_before", "change_after",
+    "owned", "everywhere", "from_figure", "figure_time", "same_period", "range_from", "range_to", "range_opened",
+    "share_of",
+)
+
+
 def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribution:
     """Read, validate and compile the attribution file (default: `attribution/attribution.yaml` in the rules)."""
     path = Path(path) if path is not None else rules.root / "attribution" / "attribution.yaml"
@@ -417,7 +418,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         segment_break=one(spec.segment_breaks, "segment_breaks"),
         clause_break=one(spec.clause_breaks, "clause_breaks"),
         fronted_max_chars=spec.fronted_max_chars,
-        figure_joint=_compile_fast(spec.figure_joint, path, top, "figure_joint", sub),
+        **{name: _compile_fast(getattr(spec, name), path, top, name, sub) for name in _SEARCHED},
         event_window=spec.event_window,
         phrase_break=_compile_fast(f"(?r){spec.phrase_breaks}", path, top, "phrase_breaks", sub),
         anaphor={name: _compile_fast(getattr(spec.anaphors, name), path, anaphor_line, f"anaphors.{name}", sub)
@@ -425,49 +426,18 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
                              "event", "relative")},
         pointing=_compile_fast("|".join(f"(?:{getattr(spec.anaphors, name)})" for name, _, _ in _POINTING),
                                path, anaphor_line, "anaphors", sub),
-        locative=_compile_fast(spec.locative, path, top, "locative", sub),
-        comparison=_compile_fast(spec.comparison, path, top, "comparison", sub),
-        period_signal=_compile_fast(spec.period_signal, path, top, "period_signal", sub),
-        occasion=_compile_fast(spec.occasion, path, top, "occasion", sub),
-        source=_compile_fast(spec.source, path, top, "source", sub),
         defined_acronym_reversed=_compile(f"(?r){spec.defined_acronym}", path, top, "defined_acronym", sub),
         headed_name_reversed=_compile(f"(?r){spec.headed_name}", path, top, "headed_name", sub),
         name_head=_compile_fast(r"(?:{name_head})(?![\w-])", path, top, "name_head", sub),
-        located=_compile_fast(spec.located, path, top, "located", sub),
-        located_part=_compile_fast(spec.located_part, path, top, "located_part", sub),
-        part_noun=_compile_fast(spec.part_noun, path, top, "part_noun", sub),
-        also_known_as=_compile_fast(spec.also_known_as, path, top, "also_known_as", sub),
-        proper_name=_compile_fast(spec.proper_name, path, top, "proper_name", sub),
         proper_name_reversed=_compile(f"(?r){spec.proper_name}", path, top, "proper_name", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         weak_metrics=frozenset(spec.weak_metrics),
-        share_of_whole=_compile_fast(spec.share_of_whole, path, top, "share_of_whole", sub),
-        population_of=_compile_fast(spec.population_of, path, top, "population_of", sub),
         people_nouns=frozenset(spec.people_nouns),
         population_metric=spec.population_metric,
-        priced_before=_compile_fast(spec.priced_before, path, top, "priced_before", sub),
-        priced_after=_compile_fast(spec.priced_after, path, top, "priced_after", sub),
         priced_metric=spec.priced_metric,
-        respectively=_compile_fast(spec.respectively, path, top, "respectively", sub),
-        conversion=_compile_fast(spec.conversion, path, top, "conversion", sub),
-        original=_compile_fast(spec.original, path, top, "original", sub),
-        future=_compile_fast(spec.future, path, top, "future", sub),
         future_window=spec.future_window,
         inflow_metrics=frozenset(spec.inflow_metrics),
         partner_list_metrics=frozenset(spec.partner_list_metrics),
-        receiver=_compile_fast(spec.receiver, path, top, "receiver", sub),
-        level_before=_compile_fast(spec.level_before, path, top, "level_before", sub),
-        change_before=_compile_fast(spec.change_before, path, top, "change_before", sub),
-        change_after=_compile_fast(spec.change_after, path, top, "change_after", sub),
-        owned=_compile_fast(spec.owned, path, top, "owned", sub),
-        everywhere=_compile_fast(spec.everywhere, path, top, "everywhere", sub),
-        from_figure=_compile_fast(spec.from_figure, path, top, "from_figure", sub),
-        figure_time=_compile_fast(spec.figure_time, path, top, "figure_time", sub),
-        same_period=_compile_fast(spec.same_period, path, top, "same_period", sub),
-        range_from=_compile_fast(spec.range_from, path, top, "range_from", sub),
-        range_to=_compile_fast(spec.range_to, path, top, "range_to", sub),
-        range_opened=_compile_fast(spec.range_opened, path, top, "range_opened", sub),
-        share_of=_compile_fast(spec.share_of, path, top, "share_of", sub),
         name_links=frozenset(spec.name_links),
         name_articles=frozenset(spec.name_articles),
         plural_pronouns=frozenset(spec.plural_pronouns),

@@ -6,37 +6,29 @@ from pathlib import Path
 from typing import Any
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import PrivateAttr
 
-from ..engine.rulefiles import RuleError, load_data_file
+from ..engine.rulefiles import RuleError, RuleFileModel, load_data_file
 from ..engine.rules import CheckRules, RuleSet, cached_rules
 from ..models import Severity
 from .checkers import CHECKERS
 from .comparable import Vocabulary
 
 
-class ExpectedFlag(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ExpectedFlag(RuleFileModel):
     a: str
     b: str
-    line: int = Field(default=0, alias="__line__")
 
 
-class CheckExample(BaseModel):
+class CheckExample(RuleFileModel):
     """Texts (one article each) and the pairs the check must flag in them, by their words."""
-
-    model_config = ConfigDict(extra="forbid")
 
     doc: str | None = None
     articles: list[str]
     flags: list[ExpectedFlag]
-    line: int = Field(default=0, alias="__line__")
 
 
-class Check(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Check(RuleFileModel):
     id: str
     checker: str
     severity: Severity
@@ -44,7 +36,6 @@ class Check(BaseModel):
     cues: list[str] = []
     params: dict[str, Any] = {}
     examples: list[CheckExample] = []
-    line: int = Field(default=0, alias="__line__")
     _cues: list[regex.Pattern] = PrivateAttr(default_factory=list)
 
     def cued(self, sentence: str | None) -> bool:
@@ -52,13 +43,10 @@ class Check(BaseModel):
         return not self._cues or any(cue.search(sentence or "") for cue in self._cues)
 
 
-class ChecksFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ChecksFile(RuleFileModel):
     doc: str | None = None
     comparable: Vocabulary = Vocabulary()
     checks: list[Check]
-    line: int = Field(default=0, alias="__line__")
 
 
 def load_checks_file(rules: RuleSet | CheckRules | None = None, path: Path | str | None = None) -> ChecksFile:

@@ -20,6 +20,7 @@ from itertools import combinations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..engine.rulefiles import RuleFileModel
 from ..models import AMOUNT_KINDS, RATIO_KINDS, ClaimRecord
 from ..values.intervals import timex_days
 
@@ -40,11 +41,9 @@ class Confidence(BaseModel):
     far_ratio: float = Field(2.0, description="past this ratio two figures more likely are two facts")
 
 
-class Vocabulary(BaseModel):
+class Vocabulary(RuleFileModel):
     """The words that make two metrics one: families of synonyms, the modifiers and modalities
     written after them, and which families hold without a period or run between two parties."""
-
-    model_config = ConfigDict(extra="forbid")
 
     doc: str | None = None
     families: dict[str, list[str]] = {}
@@ -55,7 +54,6 @@ class Vocabulary(BaseModel):
     flows: list[str] = []
     confidence: Confidence = Confidence()
     min_confidence: float = 0.6
-    line: int = Field(default=0, alias="__line__")
 
     @field_validator("families", "modifiers", "modalities", "outlooks", mode="before")
     @classmethod

@@ -13,6 +13,15 @@ from ..models import KINDS
 NEGATIVE = "negative"
 
 
+class RuleFileModel(BaseModel):
+    """A mapping of a rules folder's YAML: a key it does not know is a mistake, and it knows its line
+    (`__line__`, from `read_yaml`), so an error names where it stands."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line: int = Field(default=0, alias="__line__")
+
+
 class RuleError(Exception):
     """A rule file that cannot be used; the message names the file and line."""
 
@@ -29,10 +38,8 @@ def without_line_key(value: Any) -> Any:
     return value
 
 
-class Example(BaseModel):
+class Example(RuleFileModel):
     """Text a rule must find, with what it must find there; `span` defaults to the whole text."""
-
-    model_config = ConfigDict(extra="forbid")
 
     text: str
     span: str | None = None
@@ -45,19 +52,15 @@ class Example(BaseModel):
     relative: bool | None = None
     resolved: str | None = None
     reference: str | None = None
-    line: int = Field(default=0, alias="__line__")
 
 
-class Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Rule(RuleFileModel):
     id: str
     pattern: str
     priority: int = 0
     doc: str | None = None
     examples: list[Example] = []
     counter_examples: list[str] = []
-    line: int = Field(default=0, alias="__line__")
     kind: str = ""
     path: str = ""
 
@@ -67,9 +70,7 @@ class Rule(BaseModel):
         return [c["text"] if isinstance(c, dict) and "text" in c else c for c in value or []]
 
 
-class RuleFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RuleFile(RuleFileModel):
     kind: str
     doc: str | None = None
     # Every rule of the kind starts its match at an anchor: it is tried at anchors only (faster).
@@ -77,7 +78,6 @@ class RuleFile(BaseModel):
     # The kind's rules run over the text with its numbers masked as tokens (`{num}`; engine/tokens.py).
     on_tokens: bool = False
     rules: list[Rule]
-    line: int = Field(default=0, alias="__line__")
 
     @field_validator("kind")
     @classmethod
@@ -87,39 +87,30 @@ class RuleFile(BaseModel):
         return kind
 
 
-class LexiconTable(BaseModel):
+class LexiconTable(RuleFileModel):
     """Phrases and what they mean; the table's name is also a `{name}` for patterns."""
-
-    model_config = ConfigDict(extra="forbid")
 
     case: Literal["insensitive", "exact"] = "insensitive"
     doc: str | None = None
     # A table (a generated one, `units_registry.yaml`) whose entries this one starts from; its own entries win.
     base: str | None = None
     entries: dict[str, Any]
-    line: int = Field(default=0, alias="__line__")
 
     _entries = field_validator("entries", mode="before")(without_line_key)
 
 
-class LexiconFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LexiconFile(RuleFileModel):
     doc: str | None = None
     tables: dict[str, LexiconTable]
-    line: int = Field(default=0, alias="__line__")
 
     _tables = field_validator("tables", mode="before")(without_line_key)
 
 
-class PatternsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PatternsFile(RuleFileModel):
     doc: str | None = None
     patterns: dict[str, str]
     # The number pass (engine/tokens.py): `number`, what a number is, and the classes of numbers by name.
     tokens: dict[str, str] = {}
-    line: int = Field(default=0, alias="__line__")
 
     _patterns = field_validator("patterns", mode="before")(without_line_key)
     _tokens = field_validator("tokens", mode="before")(without_line_key)

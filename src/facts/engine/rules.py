@@ -41,9 +41,8 @@ from .rulefiles import (
     read_yaml,
     validated,
 )
-from .tokens import FIRST_MARKS
+from .tokens import FIRST_MARKS, NumberPass, TokenClass, token_subpatterns
 from .tokens import MAX_CLASSES as MAX_TOKEN_CLASSES
-from .tokens import NumberPass, TokenClass, token_subpatterns
 
 # Files beside the kind files that are not rules of a kind: sub-patterns, and the checks (facts.checks).
 NOT_KIND_FILES = frozenset({"patterns.yaml", "checks.yaml"})

@@ -11,29 +11,24 @@ from pathlib import Path
 from typing import Any, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from ..engine.compiled import compile_regex
-from ..engine.rulefiles import RuleError, load_data_file, without_line_key
+from ..engine.rulefiles import RuleError, RuleFileModel, load_data_file, without_line_key
 from ..engine.rules import RULE_FLAGS, Pattern, default_rules_dir, expand, fast_compile
 
 What = Literal["byline", "dateline", "name_line", "editor_note", "section", "furniture", "caption", "bio",
                "bio_sentence"]
 
 
-class CueExample(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CueExample(RuleFileModel):
     text: str
     author: str | None = None
     date: str | None = None
     name: str | None = None
-    line: int = Field(default=0, alias="__line__")
 
 
-class Cue(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Cue(RuleFileModel):
     id: str
     what: What
     pattern: str
@@ -44,7 +39,6 @@ class Cue(BaseModel):
     doc: str | None = None
     examples: list[CueExample] = []
     counter_examples: list[str] = []
-    line: int = Field(default=0, alias="__line__")
     _compiled: Any = PrivateAttr(default=None)
 
     @property
@@ -52,20 +46,19 @@ class Cue(BaseModel):
         return self._compiled
 
 
-class LayoutFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LayoutFile(RuleFileModel):
     doc: str | None = None
     patterns: dict[str, str] = {}
     # Between the names of a byline with several authors ("By A, B and C"); none: a byline names one.
     author_separator: str | None = None
     cues: list[Cue]
-    line: int = Field(default=0, alias="__line__")
 
     _patterns = field_validator("patterns", mode="before")(without_line_key)
 
 
 @dataclass
+
+
 class Layout:
     """The cues of a layout file, compiled, in the order they are tried."""
 

@@ -30,6 +30,7 @@ from facts import InputError, process_paths
 from facts.checks import find_flags
 from facts.dask_engine import check_parquet, extract_to_parquet
 from facts.export.tables import write_parquet
+from facts.run import Gathered
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,16 +62,12 @@ def timed(work, client: Client | None = None):
 
 
 def one_process(folder: Path, out: Path):
-    rows, claims, titles, dates = [], [], {}, {}
+    gathered = Gathered(with_rows=True)
     for item in process_paths([str(folder)], jobs=1):
-        if isinstance(item, InputError):
-            continue
-        rows.extend(item.rows())
-        claims.extend(item.claims)
-        titles.update(item.story_titles())
-        dates.update(item.story_dates())
-    write_parquet(rows, f"{out}/")
-    return claims, titles, dates
+        if not isinstance(item, InputError):
+            gathered.add(item)
+    write_parquet(gathered.rows, f"{out}/")
+    return gathered.claims, gathered.titles, gathered.dates
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from facts.checks import find_flags, load_checks  # noqa: E402
 from facts.cli import main  # noqa: E402
 from facts.dask_engine import check_parquet, extract_to_parquet  # noqa: E402
 from facts.export.tables import write_parquet  # noqa: E402
-from facts.run import process_paths  # noqa: E402
+from facts.run import Gathered, process_paths  # noqa: E402
 from facts.text.documents import InputError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,16 +43,13 @@ def examples(tmp_path_factory) -> Path:
 
 def local(paths: list[str], out: Path):
     """The single-process run: the rows `extract --format parquet` writes, and the flags `check` gives."""
-    rows, claims, titles, dates = [], [], {}, {}
+    gathered = Gathered(with_rows=True)
     for item in process_paths(paths):
-        if isinstance(item, InputError):
-            continue
-        rows.extend(item.rows())
-        claims.extend(item.claims)
-        titles.update(item.story_titles())
-        dates.update(item.story_dates())
-    write_parquet(rows, f"{out}/")
-    return pd.read_parquet(out), find_flags(claims, titles=titles, dates=dates), len(claims)
+        if not isinstance(item, InputError):
+            gathered.add(item)
+    write_parquet(gathered.rows, f"{out}/")
+    return (pd.read_parquet(out), find_flags(gathered.claims, titles=gathered.titles, dates=gathered.dates),
+            len(gathered.claims))
 
 
 def test_seeds_give_the_local_rows_and_flags(scheduler, tmp_path):

@@ -16,7 +16,7 @@ from .export import FORMATS, review_writer, write
 from .export.tables import atomic_open
 from .ledger import Ledger, LedgerError, records
 from .pipeline import ProcessedDocument, extract
-from .run import Summary, process_paths
+from .run import Gathered, Summary, process_paths
 from .text.documents import DEFAULT_MAX_BYTES, InputError
 
 
@@ -154,7 +154,7 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
             raise LedgerError(f"{args.ledger}: no such ledger")
         with Ledger(args.ledger, read_only=True) as ledger:
             return ledger.claim_views(), ledger.titles(), ledger.article_dates()
-    claims, titles, dates = [], {}, {}
+    gathered = Gathered()
     with ExitStack() as stack:
         ledger = stack.enter_context(Ledger(args.ledger)) if args.ledger else None
         for item in process_paths(args.paths, rules=cached_rules(args.rules), reference_date=_reference(args),
@@ -163,12 +163,10 @@ def _claims_of(args: argparse.Namespace, summary: Summary) -> tuple[list, dict[s
             if isinstance(item, InputError):
                 _warn(str(item))
                 continue
-            claims.extend(item.claims)
-            titles.update(item.story_titles())
-            dates.update(item.story_dates())
+            gathered.add(item)
         if ledger is not None:
             return ledger.claim_views(), ledger.titles(), ledger.article_dates()
-    return claims, titles, dates
+    return gathered.claims, gathered.titles, gathered.dates
 
 
 def cmd_check(args: argparse.Namespace) -> int:

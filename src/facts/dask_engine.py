@@ -34,7 +34,7 @@ from .export import write
 from .export.tables import atomic_open
 from .models import AMOUNT_KINDS, ClaimView, Flag
 from .pipeline import ProcessedDocument, process_document
-from .run import Summary
+from .run import Gathered, Summary
 from .stories import StoryIndex, restoried
 from .text.documents import DEFAULT_MAX_BYTES, InputError, iter_paths, load_document
 from .values.intervals import timex_days
@@ -140,7 +140,7 @@ def extract_to_parquet(paths: Iterable[str], out: str | Path, *, scheduler: str 
     Unreadable files are told to `warn` by name and the others still read. The rows are gathered and
     written by the client, as the column types are decided over all of them (`export.tables.write_parquet`)."""
     summary = Summary()
-    rows, claims, titles, dates = [], [], {}, {}
+    gathered = Gathered(with_rows=True)
     with _client(scheduler) as client:
         for item in process_on_dask(client, paths, rules_root=rules_root, reference_date=reference_date,
                                     max_bytes=max_bytes, skip=[str(out)], summary=summary):
@@ -149,13 +149,10 @@ def extract_to_parquet(paths: Iterable[str], out: str | Path, *, scheduler: str 
                 continue
             for warning in item.document.warnings:
                 warn(f"{item.document.path}: {warning}")
-            rows.extend(item.rows())
-            claims.extend(item.claims)
-            titles.update(item.story_titles())
-            dates.update(item.story_dates())
+            gathered.add(item)
     folder = Path(out)
-    n = write(rows, "parquet", f"{folder}/")
-    _write_claims(claims, titles, dates, folder / CLAIMS_FILE)
+    n = write(gathered.rows, "parquet", f"{folder}/")
+    _write_claims(gathered.claims, gathered.titles, gathered.dates, folder / CLAIMS_FILE)
     return summary, n
 
 

@@ -18,7 +18,7 @@ from .engine.collector import collector_paused
 from .engine.matching import RuleTimeout
 from .engine.rules import RuleSet, cached_rules
 from .ledger import Ledger, text_sha256
-from .models import Mention
+from .models import ClaimRecord, Mention
 from .pipeline import ProcessedDocument, match_mentions, process_document
 from .stories import StoryIndex, restoried
 from .text.documents import DEFAULT_MAX_BYTES, Document, InputError, load_documents
@@ -61,6 +61,25 @@ class Summary:
         if self.failed:
             parts.append(f"{len(self.failed)} files skipped for errors")
         return "; ".join(parts)
+
+
+@dataclass
+class Gathered:
+    """What the documents of a run give together: their claims, the titles and dates of their articles by
+    story, and (`with_rows`) their rows as `extract` writes them."""
+
+    with_rows: bool = False
+    rows: list[dict] = field(default_factory=list)
+    claims: list[ClaimRecord] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    dates: dict[str, str] = field(default_factory=dict)
+
+    def add(self, processed: ProcessedDocument) -> None:
+        if self.with_rows:
+            self.rows.extend(processed.rows())
+        self.claims.extend(processed.claims)
+        self.titles.update(processed.story_titles())
+        self.dates.update(processed.story_dates())
 
 
 def process_paths(paths: Iterable[str], *, rules: RuleSet | None = None, reference_date: str | date | None = None,

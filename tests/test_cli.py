@@ -219,6 +219,16 @@ def test_stdin_resolves_against_reference_date_from_env_and_flag():
     assert all(text[r["start"]:r["end"]] == r["text"] for r in from_env)
 
 
+def test_a_repeating_fraction_is_written_as_a_reader_writes_it_not_with_float_noise():
+    text = "A third of the budget went to roads and two-thirds of voters agreed.\n"
+    stdout = run("extract", "--stdin", stdin=text).stdout
+    rows = {r["text"]: r for r in jsonl(stdout)}
+
+    assert '"value": 33.3333333333333,' in stdout.splitlines()[0]
+    assert (rows["A third"]["value"], rows["A third"]["unit"]) == (33.3333333333333, "%")
+    assert rows["two-thirds"]["value"] == 66.6666666666667
+
+
 def test_batch_carries_ids_and_reports_a_bad_line_by_number():
     cases = [
         json.dumps({"id": "first", "text": "Exports rose 12% in 2023."}),

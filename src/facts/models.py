@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from enum import Enum
 from typing import Annotated, Literal, Union
 
@@ -54,9 +54,14 @@ Qualifier = Literal["approx", "at_least", "at_most", "nearly"]
 Mod = Literal["START", "MID", "END", "EARLY", "LATE"]
 
 
+# A double holds 15 significant decimal digits faithfully; rounded to them, `a third` (100/3 percent) is
+# written 33.3333333333333, as a reader writes it, not 33.333333333333336.
+_JSON_PRECISION = Context(prec=15)
+
+
 def _json_number(value: Decimal) -> int | float:
     """JSON has one number type; integral amounts stay exact as ints."""
-    return int(value) if value == value.to_integral_value() else float(value)
+    return int(value) if value == value.to_integral_value() else float(_JSON_PRECISION.plus(value))
 
 
 Amount = Annotated[Decimal, PlainSerializer(_json_number, return_type=Union[int, float], when_used="json")]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import random
+import shutil
 import time
 from datetime import date
 from decimal import Decimal
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facts import Document, Mention, extract, process_document
-from facts.engine.rules import cached_rules
+from facts.engine.rules import cached_rules, default_rules_dir, load_rules
 from facts.pipeline import match_mentions
 
 RULES = cached_rules()
@@ -333,9 +334,9 @@ def test_the_collector_is_paused_while_a_document_is_read_and_restored_after(mon
     seen = []
     real_segment = pipeline.segment
 
-    def segment(text):
+    def segment(text, layout):
         seen.append(gc.isenabled())
-        return real_segment(text)
+        return real_segment(text, layout)
 
     monkeypatch.setattr(pipeline, "segment", segment)
     document = Document(doc="d", path="d", text="Trade grew 5% in 2024.", encoding="utf-8")
@@ -343,7 +344,7 @@ def test_the_collector_is_paused_while_a_document_is_read_and_restored_after(mon
     pipeline.process_document(document)
     assert seen == [False] and gc.isenabled()
 
-    def broken(text):
+    def broken(text, layout):
         raise RuntimeError("broken")
 
     monkeypatch.setattr(pipeline, "segment", broken)
@@ -385,3 +386,25 @@ def test_documents_read_in_workers_give_what_one_process_gives(tmp_path):
     # The seeds hold copies of one story on three pages: the workers never saw each other's pages.
     stories = [s for _, page_stories, _ in alone for s in page_stories]
     assert len(stories) > len(set(stories))
+
+
+def test_a_rules_folder_segments_pages_by_its_own_layout(tmp_path):
+    """`process_document` with another rules folder reads that folder's `layout/layout.yaml`. With an
+    `author_separator` of `und`, "By John Roe and Ann Poe" names one author, so John Roe's bio sentence
+    is body: its figure a claim, which the shipped layout leaves out as a bio."""
+    root = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), root)
+    layout = root / "layout" / "layout.yaml"
+    shipped = layout.read_text(encoding="utf-8")
+    assert r"author_separator: ',|\band\b|&'" in shipped
+    layout.write_text(shipped.replace(r"',|\band\b|&'", r"',|\bund\b|&'"), encoding="utf-8")
+    body = ("The two governments signed 14 agreements during the visit, covering energy, transport and "
+            "culture. Observers called it the most productive summit between them in a decade of talks.")
+    bio = "John Roe is a senior fellow who has written 12 books."
+    text = f"By John Roe and Ann Poe\n\n{body}\n\n{bio}\n"
+
+    def bio_roles(rules=None) -> list[str]:
+        (article,) = process_document(Document(doc="a.txt", path="a.txt", text=text, encoding="utf-8"), rules=rules).articles
+        return [b.role for b in article.blocks if text[b.start:b.end] == bio]
+
+    assert (bio_roles(), bio_roles(load_rules(root))) == (["bio"], ["body"])

@@ -16,6 +16,7 @@ from .models import AMOUNT_KINDS, ClaimRecord, Mention
 from .resolve import dateline_date, is_vague_time, local_currencies, parse_reference, qualifier, resolve, stored_date
 from .stories import StoryIndex, claim_ids
 from .text.documents import Document
+from .text.layout import layout_of
 from .text.segment import Article, is_claimable, segment
 from .values.intervals import value_interval
 from .values.normalize import normalize
@@ -147,7 +148,7 @@ def _process_document(document: Document, rules: RuleSet | None, stories: StoryI
     rules = rules or cached_rules()
     stories = stories if stories is not None else StoryIndex()
     text = document.text
-    articles = segment(text)
+    articles = segment(text, layout_of(rules.root))
     story_ids = [stories.story_of(a) for a in articles]
     mentions = match_mentions(text, reference_date=reference_date, rules=rules, doc=document.doc)
     _date_articles(text, articles, mentions)

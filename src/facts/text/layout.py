@@ -137,3 +137,10 @@ def _author_separator(parsed: LayoutFile, path: Path) -> Pattern | None:
 @lru_cache(maxsize=4)
 def cached_layout(path: str | None = None) -> Layout:
     return load_layout(path)
+
+
+def layout_of(rules_root: Path) -> Layout:
+    """The layout of a rules folder (`layout/layout.yaml` in it), so that a language's folder segments its
+    pages by its own cues; the package's where the folder has none."""
+    path = rules_root / "layout" / "layout.yaml"
+    return cached_layout(str(path) if path.is_file() and path != default_layout_path() else None)

@@ -5,11 +5,12 @@ fractions, powers) and names classes of numbers (`digits`, `year`, ...). The pas
 pattern at the positions where a mention can start (anchors and leads, `matching.starts`), left to
 right, a token never inside another, and gives each token its span and classes.
 
-The kinds whose rule file says `on_tokens: true` (money, percent, quantity, count, multiplier) run over
-a MASKED copy of the text: each token is replaced by a run of characters of the same length (offsets
-unchanged) that no text holds, its first character telling its classes, so a rule writes `{num}` (any
-number) or `{num_CLASS}` (one of a class) where it wrote the number sub-patterns; the group around it
-spans the token in the text, and normalisation reads the token's text there.
+The kinds whose rule file says `on_tokens: true` (money, percent, quantity, count, multiplier), and the
+rules of other kinds that say it themselves (`date.signal_year`), run over a MASKED copy of the text:
+each token is replaced by a run of characters of the same length (offsets unchanged) that no text
+holds, its first character telling its classes, so a rule writes `{num}` (any number) or `{num_CLASS}`
+(one of a class) where it wrote the number sub-patterns; the group around it spans the token in the
+text, and normalisation reads the token's text there.
 
 A pattern written over the text could also start inside a number (`eighteen` in `two thousand and
 eighteen`) or backtrack into a shorter one (`three` in `three twenty-firsts`, before the noun it counts);

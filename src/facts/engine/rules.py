@@ -83,7 +83,7 @@ class RuleSet:
     anchored_kinds: set[str] = field(default_factory=set)
     fingerprint: str = ""
     markers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    # The number pass, and the kinds whose rules run over the text with its numbers masked (`on_tokens`).
+    # The number pass, and the kinds with rules that run over the text with its numbers masked (`on_tokens`).
     number_pass: NumberPass | None = None
     token_kinds: set[str] = field(default_factory=set)
     # Per kind, its parts by whether they read the number tokens (`Rule.on_tokens`), each split by where its
@@ -427,7 +427,7 @@ def _compile_kinds(ruleset: RuleSet) -> None:
         parts = {flag: _part(bodies, markers, chosen, kind != NEGATIVE)
                  for flag, chosen in groups.items() if chosen}
         if all(parts.values()):
-            (only,) = parts.values() if len(parts) == 1 else (None,)
+            only = next(iter(parts.values())) if len(parts) == 1 else None
             if only is not None and None in only:
                 ruleset.combined[kind] = only[None][0]  # the kind's one pattern, tried everywhere
             else:
@@ -442,7 +442,11 @@ def _compile_kinds(ruleset: RuleSet) -> None:
         if combined is None or empty is not None:
             _blame(ruleset, rules, bodies)
             raise RuleError(ruleset.root, None, f"the {kind} rules do not compile together")
-        raise RuleError(ruleset.root, None, f"the {kind} rules compile together but not in parts")
+        if len(parts) > 1:
+            raise RuleError(ruleset.root, None, f"the {kind} rules on tokens and on the text do not compile apart")
+        ruleset.combined[kind] = combined  # one part that does not compile split: the kind as one pattern
+        ruleset.parts[kind] = {flag: {None: (combined, [(i, name) for i, (name, _) in enumerate(markers)])}
+                               for flag in parts}
 
 
 def _part(bodies: list[str], markers: list[tuple[str, str]], chosen: list[int],

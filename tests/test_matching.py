@@ -1,15 +1,17 @@
 """The engine: rules tried only near anchors find exactly what trying them everywhere finds."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from facts.engine.compiled import compile_regex
 from facts.engine.matching import Candidate, _span, scan, select, token_views
 from facts.engine.rulefiles import NEGATIVE
-from facts.engine.rules import cached_rules
+from facts.engine.rules import RULE_FLAGS, _alternation, cached_rules, expand
 
 RULES = cached_rules()
 SEEDS = sorted(Path(__file__).resolve().parents[1].joinpath("corpus", "seeds").glob("*.txt"))
@@ -19,8 +21,24 @@ def _selected(candidates, vetoes):
     return [(c.start, c.end, c.rule.id) for c in select(candidates, vetoes)]
 
 
+@lru_cache(maxsize=None)
+def _parts(kind: str) -> list[tuple[bool, object, list[tuple[int, str]]]]:
+    """A kind's rules that read the text as written and those on tokens, each as one pattern tried
+    everywhere, with their markers as (index among the kind's markers, marker)."""
+    rules = sorted(RULES.by_kind(kind), key=lambda r: -r.priority)
+    found = []
+    for flag in (False, True):
+        chosen = [i for i, rule in enumerate(rules) if bool(rule.on_tokens) is flag]
+        if chosen:
+            bodies = [expand(rules[i].pattern, RULES.subpatterns, (Path(rules[i].path), rules[i].line)) for i in chosen]
+            markers = [RULES.markers[kind][i] for i in chosen]
+            found.append((flag, compile_regex(_alternation(bodies, markers), RULE_FLAGS),
+                          [(i, marker) for i, (marker, _) in zip(chosen, markers)]))
+    return found
+
+
 def _everywhere(text: str):
-    """The reference: every kind's pattern tried at every position of the text (the kinds on tokens at every
+    """The reference: every kind's pattern tried at every position of the text (the rules on tokens at every
     position of every view the number pass makes when it looks for numbers at every position), negatives
     everywhere."""
     candidates, vetoes = [], []
@@ -30,20 +48,20 @@ def _everywhere(text: str):
         if kind == NEGATIVE:
             vetoes.extend(m.span() for m in pattern.finditer(text))
             continue
-        on_tokens = kind in RULES.token_kinds
         best = {}
-        for subject, _ in views if on_tokens else [(text, everywhere)]:
-            for position in everywhere:
-                m = pattern.match(subject, position)
-                if m is None:
-                    continue
-                index = next(i for i, (marker, _) in enumerate(RULES.markers[kind]) if m.group(marker) is not None)
-                if position in best and best[position][0] <= index:
-                    continue
-                start, end = _span(m)
-                if end > start:
-                    rule = RULES.rules[RULES.markers[kind][index][1]]
-                    best[position] = (index, Candidate(start, end, rule, m, text if on_tokens else None))
+        for on_tokens, part, markers in _parts(kind):
+            for subject, _ in views if on_tokens else [(text, everywhere)]:
+                for position in everywhere:
+                    m = part.match(subject, position)
+                    if m is None:
+                        continue
+                    index = next(i for i, marker in markers if m.group(marker) is not None)
+                    if position in best and best[position][0] <= index:
+                        continue
+                    start, end = _span(m)
+                    if end > start:
+                        rule = RULES.rules[RULES.markers[kind][index][1]]
+                        best[position] = (index, Candidate(start, end, rule, m, text if on_tokens else None))
         candidates.extend(c for _, c in best.values())
     return _selected(candidates, vetoes)
 
@@ -140,19 +158,21 @@ def _first_rule(pattern, markers, subject, position):
 
 @pytest.mark.parametrize("path", SEEDS[:3], ids=lambda p: p.name)
 def test_each_side_of_a_kind_matches_as_the_kind_does_where_it_is_tried(path):
-    """A kind's rules split by where they can start (rules._by_start): at every position of that side,
-    the same span and the same rule as the kind's pattern."""
+    """A kind's part split by where its rules start (rules._part): at every position of that side, the
+    same span and the same rule as the part's rules in one pattern."""
     from facts.engine.rules import at_number
 
     text = path.read_text(encoding="utf-8")[:4_000]
     views = token_views(text, list(range(len(text))), RULES)
-    assert RULES.by_start
-    for kind, sides in RULES.by_start.items():
-        whole = list(enumerate(marker for marker, _ in RULES.markers[kind]))
-        for subject, _ in views if kind in RULES.token_kinds else [(text, None)]:
+    split = [(kind, on_tokens, sides) for kind, parts in RULES.parts.items()
+             for on_tokens, sides in parts.items() if None not in sides]
+    assert split
+    for kind, on_tokens, sides in split:
+        (_, whole, markers), = [(flag, part, m) for flag, part, m in _parts(kind) if flag is on_tokens]
+        for subject, _ in views if on_tokens else [(text, None)]:
             for position, ch in enumerate(subject):
                 side = sides[at_number(ch)]
-                expected = _first_rule(RULES.combined[kind], whole, subject, position)
+                expected = _first_rule(whole, markers, subject, position)
                 if side is None:
                     assert expected is None, (kind, position)
                 else:

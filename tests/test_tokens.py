@@ -37,3 +37,19 @@ def test_characters_of_the_text_that_look_like_markers_are_not_read_as_numbers()
     text = "\ua000\ue000 5 tons"
     masked, _ = token_views(text, starts(text, RULES)[1], RULES)[0]
     assert masked[0] not in FIRST_MARKS and masked[1] not in FIRST_MARKS and masked[3] in FIRST_MARKS
+
+
+def test_a_class_read_in_the_text_sees_around_the_number_and_must_end_where_it_ends():
+    # date_year is `{year}` read in the text: not a year run on into a word or a full date, nor the start of
+    # a longer number (whose shorter reading is a view of its own, `NumberPass.prefix_views`)
+    text = "in 2010, the 2010s, 2010–03–20 and 2010 million"
+    found = {text[t.start:t.end + 1]: "date_year" in t.classes for t in _tokens(text)}
+    assert found == {"2010,": True, "2010s": False, "2010–": False, "03–": False, "20 ": False,
+                     "2010 million": False}
+
+
+def test_a_kind_whose_rules_read_tokens_and_text_is_scanned_in_two_parts():
+    on_tokens = {rule.on_tokens for rule in RULES.by_kind("date")}
+    assert on_tokens == {False, True} and "date" in RULES.token_kinds
+    assert set(RULES.parts["date"]) == {False, True}
+    assert set(RULES.parts["money"]) == {True} and set(RULES.parts["negative"]) == {False}

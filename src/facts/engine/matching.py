@@ -257,51 +257,48 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
     for kind in rules.combined:  # the kinds, not their patterns: a split kind's is not compiled for this
         if kind == NEGATIVE:
             continue
-        on_tokens = kind in rules.token_kinds
-        original = text if on_tokens else None
         rule_ids = [rid for _, rid in rules.markers[kind]]
         can_start = rules.first_chars.get(kind)
-        sides = rules.by_start.get(kind)
-        whole = None if sides else (rules.combined[kind], list(enumerate(name for name, _ in rules.markers[kind])))
-        # At one position a kind gives the match of its first rule that matches there in any view (a
-        # shorter number at the position is a later view): what one pattern backtracking would give.
+        # At one position a kind gives the match of its first rule that matches there, in the text for a rule
+        # that reads it as written, in any view for one on tokens (a shorter number at the position is a later
+        # view): what one pattern backtracking would give.
         best: dict[int, tuple[int, Candidate]] = {}
-        for subject, by_char in views if on_tokens else plain:
-            chars = [ch for ch in by_char if can_start is None or ch in can_start]
-            if sides is None:
-                jobs = [(whole, [p for ch in chars for p in by_char[ch]])]
-            else:  # the rules that can start at a number tried at numbers, the others elsewhere (rules._by_start)
-                jobs = [(sides[True], [p for ch in chars if at_number(ch) for p in by_char[ch]]),
-                        (sides[False], [p for ch in chars if not at_number(ch) for p in by_char[ch]])]
-            found = []
-            for side, tried in jobs:
-                if side is None or not tried:
-                    continue
-                side_pattern, side_markers = side
-                if kind in rules.anchored_kinds:
-                    tried = [p for p in tried if p in anchor_set]
-                if best:
-                    tried = [p for p in tried if best.get(p, (1,))[0] > 0]
-                tried.sort()
-                match = side_pattern.match
-                if timeout is None:  # no keyword at all: passing even `timeout=None` costs a call twice its time
-                    matches = [(position, m) for position in tried if (m := match(subject, position)) is not None]
-                elif dog is not None:
-                    matches = _watched(match, subject, tried, dog, rules, kind, doc)
-                else:
-                    matches = _timed(match, subject, tried, timeout, rules, kind, doc)
-                found.extend((position, m, side_markers) for position, m in matches)
-            if len(jobs) > 1:
-                found.sort(key=lambda f: f[0])  # positions in order, as one pattern tried at each would give
-            for position, m, side_markers in found:
-                names = [name for _, name in side_markers]
-                markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
-                index = side_markers[next(i for i, v in enumerate(markers) if v is not None)][0]
-                if position in best and best[position][0] <= index:
-                    continue
-                start, end = _span(m)
-                if end > start:
-                    best[position] = (index, Candidate(start, end, rules.rules[rule_ids[index]], m, original))
+        for on_tokens, sides in rules.parts[kind].items():
+            original = text if on_tokens else None
+            for subject, by_char in views if on_tokens else plain:
+                chars = [ch for ch in by_char if can_start is None or ch in can_start]
+                # the rules that can start at a number tried at numbers, the others elsewhere (rules._part)
+                jobs = [(side, [p for ch in chars if at is None or at_number(ch) is at for p in by_char[ch]])
+                        for at, side in sides.items()]
+                found = []
+                for side, tried in jobs:
+                    if side is None or not tried:
+                        continue
+                    side_pattern, side_markers = side
+                    if kind in rules.anchored_kinds:
+                        tried = [p for p in tried if p in anchor_set]
+                    if best:
+                        tried = [p for p in tried if best.get(p, (1,))[0] > 0]
+                    tried.sort()
+                    match = side_pattern.match
+                    if timeout is None:  # no keyword at all: passing even `timeout=None` costs a call twice its time
+                        matches = [(position, m) for position in tried if (m := match(subject, position)) is not None]
+                    elif dog is not None:
+                        matches = _watched(match, subject, tried, dog, rules, kind, doc)
+                    else:
+                        matches = _timed(match, subject, tried, timeout, rules, kind, doc)
+                    found.extend((position, m, side_markers) for position, m in matches)
+                if len(jobs) > 1:
+                    found.sort(key=lambda f: f[0])  # positions in order, as one pattern tried at each would give
+                for position, m, side_markers in found:
+                    names = [name for _, name in side_markers]
+                    markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
+                    index = side_markers[next(i for i, v in enumerate(markers) if v is not None)][0]
+                    if position in best and best[position][0] <= index:
+                        continue
+                    start, end = _span(m)
+                    if end > start:
+                        best[position] = (index, Candidate(start, end, rules.rules[rule_ids[index]], m, original))
         candidates.extend(c for _, c in best.values())
     vetoes: list[tuple[int, int]] = []
     negative = rules.combined.get(NEGATIVE)

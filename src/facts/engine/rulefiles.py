@@ -63,6 +63,8 @@ class Rule(RuleFileModel):
     counter_examples: list[str] = []
     kind: str = ""
     path: str = ""
+    # Whether the rule reads the number tokens (`{num}`); unsaid, its file's `on_tokens` says.
+    on_tokens: bool | None = None
 
     @field_validator("counter_examples", mode="before")
     @classmethod
@@ -75,7 +77,8 @@ class RuleFile(RuleFileModel):
     doc: str | None = None
     # Every rule of the kind starts its match at an anchor: it is tried at anchors only (faster).
     starts_at_anchor: bool = False
-    # The kind's rules run over the text with its numbers masked as tokens (`{num}`; engine/tokens.py).
+    # The kind's rules run over the text with its numbers masked as tokens (`{num}`; engine/tokens.py); a
+    # rule may say otherwise.
     on_tokens: bool = False
     rules: list[Rule]
 
@@ -106,11 +109,17 @@ class LexiconFile(RuleFileModel):
     _tables = field_validator("tables", mode="before")(without_line_key)
 
 
+class TokenInText(RuleFileModel):
+    """A class of numbers read in the text from a number's start to its end (engine/tokens.py, IN_TEXT)."""
+
+    in_text: str
+
+
 class PatternsFile(RuleFileModel):
     doc: str | None = None
     patterns: dict[str, str]
     # The number pass (engine/tokens.py): `number`, what a number is, and the classes of numbers by name.
-    tokens: dict[str, str] = {}
+    tokens: dict[str, str | TokenInText] = {}
 
     _patterns = field_validator("patterns", mode="before")(without_line_key)
     _tokens = field_validator("tokens", mode="before")(without_line_key)

@@ -35,13 +35,14 @@ from .rulefiles import (
     Rule,
     RuleError,
     RuleFile,
+    TokenInText,
     _construct_mapping,
     _LineLoader,
     key_lines,
     read_yaml,
     validated,
 )
-from .tokens import FIRST_MARKS, NumberPass, TokenClass, token_subpatterns
+from .tokens import AT_START, COVERS, FIRST_MARKS, IN_TEXT, NumberPass, TokenClass, token_subpatterns
 from .tokens import MAX_CLASSES as MAX_TOKEN_CLASSES
 
 # Files beside the kind files that are not rules of a kind: sub-patterns, and the checks (facts.checks).
@@ -52,6 +53,9 @@ Pattern = re.Pattern | regex.Pattern
 # No mention starts inside a word: checked once, before any rule is tried, not by every rule.
 _NOT_IN_A_WORD = r"(?<![^\W\d_])"
 _NAME = regex.compile(r"\{([a-z_][a-z0-9_]*)\}")
+# One side of a kind's part (`_part`): its pattern and its rules' markers as (index among the kind's markers,
+# marker).
+Side = tuple[regex.Pattern, list[tuple[int, str]]]
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -79,13 +83,13 @@ class RuleSet:
     anchored_kinds: set[str] = field(default_factory=set)
     fingerprint: str = ""
     markers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    # The number pass, and the kinds whose rules run over the text with its numbers masked (`on_tokens`).
+    # The number pass, and the kinds with rules that run over the text with its numbers masked (`on_tokens`).
     number_pass: NumberPass | None = None
     token_kinds: set[str] = field(default_factory=set)
-    # Per kind, where its rules split so: a pattern of the rules that can start at a number (a digit or a
-    # number token's marker) and one of those that can start elsewhere (`_by_start`), each with its markers
-    # as (index among the kind's markers, marker).
-    by_start: dict[str, dict[bool, tuple[regex.Pattern, list[tuple[int, str]]] | None]] = field(default_factory=dict)
+    # Per kind, its parts by whether they read the number tokens (`Rule.on_tokens`), each split by where its
+    # rules start: a pattern of those that can start at a number (a digit or a number token's marker, True)
+    # and one of those that can start elsewhere (False), or one tried everywhere (None) (`_part`).
+    parts: dict[str, dict[bool, dict[bool | None, Side | None]]] = field(default_factory=dict)
 
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules.values() if r.kind == kind]
@@ -244,11 +248,13 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
                 other = rules[rule.id]
                 raise RuleError(path, rule.line, f"duplicate rule id {rule.id!r} (first at {other.path}:{other.line})")
             rule.kind, rule.path = rule_file.kind, str(path)
+            if rule.on_tokens is None:
+                rule.on_tokens = rule_file.on_tokens
+            if rule.on_tokens:
+                on_tokens.add(rule_file.kind)
             rules[rule.id] = rule
         if rule_file.starts_at_anchor:
             anchored.add(rule_file.kind)
-        if rule_file.on_tokens:
-            on_tokens.add(rule_file.kind)
     for needed in ("anchor", "lead"):
         if needed not in shared.patterns:
             raise RuleError(patterns_path, shared.line, f"no `{needed}` sub-pattern (see docs/rules.md)")
@@ -265,18 +271,19 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
     return ruleset
 
 
-def _number_pass(spec: dict[str, str], class_names: list[str], subpatterns: dict[str, str], path: Path,
-                 line: int) -> NumberPass | None:
+def _number_pass(spec: dict[str, str | TokenInText], class_names: list[str], subpatterns: dict[str, str],
+                 path: Path, line: int) -> NumberPass | None:
     """The number pattern and the token classes of `tokens:` in patterns.yaml, compiled."""
     if "number" not in spec:
         return None
     if len(class_names) > MAX_TOKEN_CLASSES:
         raise RuleError(path, line, f"tokens: at most {MAX_TOKEN_CLASSES} classes")
     lines = key_lines(path, "tokens")
+    written = {name: body.in_text if isinstance(body, TokenInText) else body for name, body in spec.items()}
 
     def compiled(name: str, may_be_empty: bool = False) -> regex.Pattern:
         where = (path, lines.get(name, line))
-        body = expand(spec[name], subpatterns, where)
+        body = expand(written[name], subpatterns, where)
         if not may_be_empty:
             return _compile(body, where, f"tokens: {name}")
         try:
@@ -286,10 +293,14 @@ def _number_pass(spec: dict[str, str], class_names: list[str], subpatterns: dict
 
     classes = []
     for bit, name in enumerate(class_names):
-        # A look-ahead is tried at the token's start and may look past its end; else it covers the token.
-        at_start = spec[name].lstrip().startswith(("(?=", "(?!"))
-        pattern = compiled(name, may_be_empty=at_start)
-        classes.append(TokenClass(name, bit, pattern.match if at_start else pattern.fullmatch, at_start))
+        # A look-ahead is tried at the token's start and may look past its end; one `in_text` reads the text
+        # from the token's start to its end; else it covers the token.
+        if isinstance(spec[name], TokenInText):
+            how = IN_TEXT
+        else:
+            how = AT_START if written[name].lstrip().startswith(("(?=", "(?!")) else COVERS
+        pattern = compiled(name, may_be_empty=how == AT_START)
+        classes.append(TokenClass(name, bit, pattern.fullmatch if how == COVERS else pattern.match, how))
     number = compiled("number")
     return NumberPass(number.match, number.fullmatch, classes)
 
@@ -397,9 +408,11 @@ def _compile_kinds(ruleset: RuleSet) -> None:
 
     Compiling a combined pattern costs a second and compiling every rule alone as
     much again, so rules are compiled one by one only to name the culprit when the
-    combined pattern fails to compile or matches the empty string. A kind split by where its rules
-    start (`_by_start`) is matched by its sides' patterns only: they are compiled here, and the kind's
-    whole pattern only when something asks for it (`KindPatterns`).
+    combined pattern fails to compile or matches the empty string. A kind's rules that read the number
+    tokens and those that read the text as written (`Rule.on_tokens`) are scanned as two parts, over
+    the masked views and over the text; each part split by where its rules start (`_by_start`) is
+    matched by its sides' patterns only. The kind's whole pattern is compiled here when it is the
+    pattern scanned, else only when something asks for it (`KindPatterns`).
     """
     for kind in KINDS + (NEGATIVE,):
         rules = sorted(ruleset.by_kind(kind), key=lambda r: -r.priority)
@@ -410,25 +423,16 @@ def _compile_kinds(ruleset: RuleSet) -> None:
         ruleset.markers[kind] = markers
         ruleset.first_chars[kind] = starting_chars(bodies)
         whole = _alternation(bodies, markers)
-        split = _by_start(bodies) if kind != NEGATIVE else None
-        sides: dict[bool, Any] | None = {}
-        for side, chosen in (split or {}).items():
-            if chosen is None or len(chosen) == len(bodies):
-                sides[side] = chosen  # no rule, or every rule: the kind's whole pattern, below
-                continue
-            try:
-                pattern = compile_regex(_alternation([bodies[i] for i in chosen], [markers[i] for i in chosen]),
-                                        RULE_FLAGS)
-            except regex.error:
-                sides = None  # the kind as one pattern, which names the culprit if it fails too
-                break
-            if pattern.fullmatch("") is not None:
-                sides = None
-                break
-            sides[side] = (pattern, [(i, markers[i][0]) for i in chosen])
-        if sides and all(isinstance(chosen, tuple) or chosen is None for chosen in sides.values()):
-            ruleset.combined.later(kind, lambda whole=whole: compile_regex(whole, RULE_FLAGS))
-            ruleset.by_start[kind] = sides
+        groups = {flag: [i for i, rule in enumerate(rules) if bool(rule.on_tokens) is flag] for flag in (False, True)}
+        parts = {flag: _part(bodies, markers, chosen, kind != NEGATIVE)
+                 for flag, chosen in groups.items() if chosen}
+        if all(parts.values()):
+            only = next(iter(parts.values())) if len(parts) == 1 else None
+            if only is not None and None in only:
+                ruleset.combined[kind] = only[None][0]  # the kind's one pattern, tried everywhere
+            else:
+                ruleset.combined.later(kind, lambda whole=whole: compile_regex(whole, RULE_FLAGS))
+            ruleset.parts[kind] = parts
             continue
         try:
             combined = compile_regex(whole, RULE_FLAGS)
@@ -438,11 +442,36 @@ def _compile_kinds(ruleset: RuleSet) -> None:
         if combined is None or empty is not None:
             _blame(ruleset, rules, bodies)
             raise RuleError(ruleset.root, None, f"the {kind} rules do not compile together")
-        ruleset.combined[kind] = combined
-        if sides:
-            every_rule = (combined, list(enumerate(name for name, _ in markers)))
-            ruleset.by_start[kind] = {side: every_rule if isinstance(chosen, list) else chosen
-                                      for side, chosen in sides.items()}
+        if len(parts) > 1:
+            raise RuleError(ruleset.root, None, f"the {kind} rules on tokens and on the text do not compile apart")
+        ruleset.combined[kind] = combined  # one part that does not compile split: the kind as one pattern
+        ruleset.parts[kind] = {flag: {None: (combined, [(i, name) for i, (name, _) in enumerate(markers)])}
+                               for flag in parts}
+
+
+def _part(bodies: list[str], markers: list[tuple[str, str]], chosen: list[int],
+          split: bool) -> dict[bool | None, Side | None] | None:
+    """The rules `chosen` of a kind (by index) compiled for the scan: split by where they start
+    (`_by_start`) into the side that starts at a number (True) and the other (False), each None where no
+    rule is on it; else one pattern tried everywhere (None). None when a pattern does not compile or
+    matches the empty string (the kind's pattern then names the culprit)."""
+    sides_of = _by_start([bodies[i] for i in chosen]) if split else None
+    sides_of = {None: list(range(len(chosen)))} if sides_of is None else sides_of
+    found: dict[bool | None, Side | None] = {}
+    for side, local in sides_of.items():
+        if local is None:
+            found[side] = None
+            continue
+        indices = [chosen[i] for i in local]
+        try:
+            pattern = compile_regex(_alternation([bodies[i] for i in indices], [markers[i] for i in indices]),
+                                    RULE_FLAGS)
+        except regex.error:
+            return None
+        if pattern.fullmatch("") is not None:
+            return None
+        found[side] = (pattern, [(i, markers[i][0]) for i in indices])
+    return found
 
 
 def _alternation(bodies: list[str], markers: list[tuple[str, str]]) -> str:

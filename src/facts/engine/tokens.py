@@ -5,11 +5,12 @@ fractions, powers) and names classes of numbers (`digits`, `year`, ...). The pas
 pattern at the positions where a mention can start (anchors and leads, `matching.starts`), left to
 right, a token never inside another, and gives each token its span and classes.
 
-The kinds whose rule file says `on_tokens: true` (money, percent, quantity, count, multiplier) run over
-a MASKED copy of the text: each token is replaced by a run of characters of the same length (offsets
-unchanged) that no text holds, its first character telling its classes, so a rule writes `{num}` (any
-number) or `{num_CLASS}` (one of a class) where it wrote the number sub-patterns; the group around it
-spans the token in the text, and normalisation reads the token's text there.
+The kinds whose rule file says `on_tokens: true` (money, percent, quantity, count, multiplier), and the
+rules of other kinds that say it themselves (`date.signal_year`), run over a MASKED copy of the text:
+each token is replaced by a run of characters of the same length (offsets unchanged) that no text
+holds, its first character telling its classes, so a rule writes `{num}` (any number) or `{num_CLASS}`
+(one of a class) where it wrote the number sub-patterns; the group around it spans the token in the
+text, and normalisation reads the token's text there.
 
 A pattern written over the text could also start inside a number (`eighteen` in `two thousand and
 eighteen`) or backtrack into a shorter one (`three` in `three twenty-firsts`, before the noun it counts);
@@ -30,8 +31,10 @@ MAX_LAYERS = 4
 # (Yi syllables, WORD_MARK) where the number starts with a word character (a digit, a letter, `½`), else a
 # private-use character (NON_WORD_MARK: a sign, a point), so `\\w`, `\\b` and `(?!\\w)` read it as they read
 # the number. A token of two characters or more ends in END_MARK + the bits of the classes after them (a
-# year, a decimal: never one character long); FILL (a letter too) stands between.
-START_CLASSES = END_CLASSES = 4
+# year, a decimal: never one character long); FILL (a letter too) stands between. A start class costs a
+# marker per class bit in two ranges, an end class one; a class bit more doubles a range.
+START_CLASSES = 4
+END_CLASSES = 5
 MAX_CLASSES = START_CLASSES + END_CLASSES
 WORD_MARK = 0xA000
 NON_WORD_MARK = 0xE000
@@ -89,20 +92,27 @@ class Token:
         return parse(self.text)
 
 
+# How a class's pattern is tried (`TokenClass.how`).
+COVERS, AT_START, IN_TEXT = "covers", "at_start", "in_text"
+
+
 @dataclass(frozen=True)
 class TokenClass:
-    """A class of numbers: a pattern that covers the whole token, or (written as a look-ahead) that
-    matches at the token's start in the text, so it may look past the token's end."""
+    """A class of numbers: a pattern that covers the whole token (COVERS); or, written as a look-ahead,
+    one that matches at the token's start in the text, so it may look past the token's end (AT_START);
+    or, written under `in_text:`, one that matches in the text from the token's start to its end, reading
+    the text on both sides (IN_TEXT): what a rule wrote over the text (`{year}`) read as a token."""
 
     name: str
     bit: int
     match: Callable
-    at_start: bool
+    how: str
 
     def holds(self, text: str, start: int, end: int) -> bool:
-        if self.at_start:
-            return self.match(text, start) is not None
-        return self.match(text, start, end) is not None
+        if self.how == COVERS:
+            return self.match(text, start, end) is not None
+        m = self.match(text, start)
+        return m is not None and (self.how == AT_START or m.end() == end)
 
 
 @dataclass(eq=False)

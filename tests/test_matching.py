@@ -79,6 +79,13 @@ def test_anchored_starts_agree_on_arbitrary_text(text):
     assert _selected(*scan(text, RULES)) == _everywhere(text)
 
 
+@pytest.mark.parametrize("text", ["²Q1", "an area of 5 km²Q3 2024"])
+def test_anchored_starts_agree_after_a_character_the_two_engines_read_apart(text):
+    """The standard library's engine reads `²` as a word character and `regex` does not: the anchors are
+    scanned as the rules read the text there."""
+    assert _selected(*scan(text, RULES)) == _everywhere(text) != []
+
+
 def test_of_overlapping_matches_the_longest_then_the_higher_priority_is_kept():
     text = "Trade between 2010 and 2014 reached nearly US$ 3.74 billion."
     candidates, vetoes = scan(text, RULES)

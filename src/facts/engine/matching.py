@@ -155,7 +155,8 @@ def starts(text: str, rules: RuleSet) -> tuple[list[int], list[int]]:
     (`starts_at_anchor`) and are tried at anchors only. A rule whose examples
     break this fails its tests.
     """
-    anchors = [m.start() for m in rules.anchor.finditer(text)]
+    anchor, lead = rules.start_scans(text)
+    anchors = [m.start() for m in anchor.finditer(text)]
     found = set(anchors)
     reach: list[list[int]] = []
     for anchor in anchors:
@@ -164,7 +165,7 @@ def starts(text: str, rules: RuleSet) -> tuple[list[int], list[int]]:
             reach[-1][1] = anchor
         else:
             reach.append([lo, anchor])
-    leads = rules.lead.finditer
+    leads = lead.finditer
     for lo, hi in reach:
         found.update(m.start() for m in leads(text, lo, hi))
     return anchors, sorted(found)

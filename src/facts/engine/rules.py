@@ -52,6 +52,8 @@ RULE_FLAGS = regex.VERBOSE | regex.VERSION1
 Pattern = re.Pattern | regex.Pattern
 # No mention starts inside a word: checked once, before any rule is tried, not by every rule.
 _NOT_IN_A_WORD = r"(?<![^\W\d_])"
+# The characters the standard library's engine reads as word characters and `regex` does not.
+_READ_APART = regex.compile(r"\p{No}")
 _NAME = regex.compile(r"\{([a-z_][a-z0-9_]*)\}")
 # One side of a kind's part (`_part`): its pattern and its rules' markers as (index among the kind's markers,
 # marker).
@@ -78,6 +80,10 @@ class RuleSet:
     subpatterns: dict[str, str]
     anchor: re.Pattern | regex.Pattern | None = None
     lead: re.Pattern | regex.Pattern | None = None
+    # The two as written, compiled by `regex` for a text that the engines read apart (`start_scans`).
+    anchor_written: str = ""
+    lead_written: str = ""
+    _exact_scans: tuple[regex.Pattern, regex.Pattern] | None = None
     combined: KindPatterns = field(default_factory=lambda: KindPatterns())
     first_chars: dict[str, StartingChars | None] = field(default_factory=dict)
     anchored_kinds: set[str] = field(default_factory=set)
@@ -93,6 +99,17 @@ class RuleSet:
 
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules.values() if r.kind == kind]
+
+    def start_scans(self, text: str) -> tuple[Pattern, Pattern]:
+        """The anchor and lead scans for `text`. The standard library's engine reads `\\w` otherwise than
+        `regex`, which runs the rules, on other numbers (`²`, `½`): `x²Q1` has no word boundary before `Q`
+        for it. Where the text holds one, the scans are `regex`'s, so no mention the rules find is missed."""
+        if isinstance(self.anchor, regex.Pattern) or _READ_APART.search(text) is None:
+            return self.anchor, self.lead
+        if self._exact_scans is None:
+            self._exact_scans = (compile_regex(self.anchor_written, RULE_FLAGS),
+                                 compile_regex(self.lead_written, RULE_FLAGS))
+        return self._exact_scans
 
 
 def expand(pattern: str, subpatterns: dict[str, str], where: tuple[Path, int], seen: tuple[str, ...] = ()) -> str:
@@ -259,10 +276,11 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
         if needed not in shared.patterns:
             raise RuleError(patterns_path, shared.line, f"no `{needed}` sub-pattern (see docs/rules.md)")
     written = subpatterns | lexicon.written
+    anchor = expand("{anchor}", written, (patterns_path, shared.line))
+    lead = _NOT_IN_A_WORD + "(?:" + expand("{lead}", written, (patterns_path, shared.line)) + ")"
     ruleset = RuleSet(root=root, rules=rules, lexicon=lexicon, subpatterns=subpatterns, fingerprint=_fingerprint(root),
-                      anchor=_compile_anchor(expand("{anchor}", written, (patterns_path, shared.line))),
-                      lead=_compile_anchor(_NOT_IN_A_WORD + "(?:" + expand("{lead}", written,
-                                                                          (patterns_path, shared.line)) + ")"),
+                      anchor=_compile_anchor(anchor), lead=_compile_anchor(lead),
+                      anchor_written=anchor, lead_written=lead,
                       anchored_kinds=anchored, token_kinds=on_tokens,
                       number_pass=_number_pass(token_spec, class_names, subpatterns, patterns_path, shared.line))
     if on_tokens and ruleset.number_pass is None:

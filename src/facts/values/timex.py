@@ -150,18 +150,19 @@ def _period(c: Candidate, lex: Lexicon) -> Fields | None:
         # `from Monday to Friday`: the ends as TimeML writes weekdays; resolve.py finds their days.
         first, last = (lex.lookup("weekday_full", c.group(g)) for g in ("from_weekday", "to_weekday"))
         return {"value": f"XXXX-WXX-{first}/XXXX-WXX-{last}", "relative": True} if first and last else None
-    if c.has("relative") and not any(c.has(g) for g in ("first_months", "from_month", "quarter", "half")):
+    if c.has("relative") and not any(c.has(g) for g in ("first_months", "first_quarters", "from_month", "quarter", "half")):
         return {"value": "XXXX/XXXX"}
     year = _year(c.group("year"))
     if c.has("same_period"):
         # The months come from the period this one refers back to (resolve.py).
         return None if year is None else {"value": f"{year}-XX/{year}-XX"}
-    if c.has("first_months"):
-        n = parse_number(c.group("first_months"), lex)
-        if n is None or not 1 <= n <= 12:
+    if c.has("first_months") or c.has("first_quarters"):
+        n = parse_number(c.group("first_months") or c.group("first_quarters"), lex)
+        months = None if n is None else n * 3 if c.has("first_quarters") else n
+        if months is None or not 1 <= months <= 12 or months != int(months):
             return None
         year = year or "XXXX"
-        return {"value": f"{year}-01/{year}-{int(n):02d}"}
+        return {"value": f"{year}-01/{year}-{int(months):02d}"}
     if c.has("quarter") or c.has("half"):
         return _year_part(c, lex, year)
     from_year = _year(c.group("from_year")) or year

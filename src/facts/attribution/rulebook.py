@@ -13,7 +13,7 @@ from pydantic import field_validator
 
 from ..engine.compiled import compile_regex, pattern_cache
 from ..engine.lexicon import trie_pattern
-from ..engine.prefilter import guard
+from ..engine.prefilter import finds_own_start, guard
 from ..engine.rulefiles import RuleError, RuleFileModel, load_data_file, without_line_key
 from ..engine.rules import Pattern, RuleSet, expand, fast_compile, pattern_pieces
 
@@ -247,8 +247,12 @@ def _compile(pattern: str, path: Path, line: int, what: str, subpatterns: dict[s
 
 def _compile_fast(pattern: str, path: Path, line: int, what: str, subpatterns: dict[str, str]
                   ) -> Pattern:
-    """`_compile`, run by the faster engine that can (`fast_compile`): for patterns only searched and matched."""
-    return fast_compile(_compile(pattern, path, line, what, subpatterns).pattern)
+    """`_compile`, run by the faster engine that can (`fast_compile`): for patterns only searched and matched.
+    Unguarded where that engine finds the pattern's start by itself (`finds_own_start`), as a guard makes it
+    slower there."""
+    guarded = _compile(pattern, path, line, what, subpatterns).pattern
+    body = expand(pattern, subpatterns, (path, line))
+    return fast_compile(body if finds_own_start(body) else guarded)
 
 
 def _has_top_alternative(pattern: str) -> bool:
@@ -428,7 +432,9 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
                                path, anaphor_line, "anaphors", sub),
         defined_acronym_reversed=_compile(f"(?r){spec.defined_acronym}", path, top, "defined_acronym", sub),
         headed_name_reversed=_compile(f"(?r){spec.headed_name}", path, top, "headed_name", sub),
-        name_head=_compile_fast(r"(?:{name_head})(?![\w-])", path, top, "name_head", sub),
+        # The heads' own trie, not the lexicon's pattern: the standard engine skips to where one can start by
+        # itself, and the lexicon's guard before the trie only hides that (`finds_own_start`).
+        name_head=fast_compile(rf"(?:{trie_pattern(set(rules.lexicon.written_phrases['name_head']))})(?![\w-])"),
         proper_name_reversed=_compile(f"(?r){spec.proper_name}", path, top, "proper_name", sub),
         bilateral_metrics=frozenset(spec.bilateral_metrics),
         weak_metrics=frozenset(spec.weak_metrics),

@@ -125,6 +125,28 @@ def guard(patterns: list[str], flags: int = re.VERBOSE) -> str:
     return f"(?=[{body}])"
 
 
+def finds_own_start(pattern: str, flags: int = 0) -> bool:
+    """Whether the standard engine skips by itself to where `pattern` can start: it opens with a character,
+    a set, or an alternation whose every branch opens with a character. A guard before such a pattern
+    hides what the engine reads off it, and the pattern is then tried at every character the guard lets
+    through instead. False where it cannot tell."""
+    def work_out() -> bool:
+        if sre_parse is None:
+            return False
+        try:
+            items = list(sre_parse.parse(pattern, flags))
+            while items and items[0][0] is sre.SUBPATTERN:
+                items = list(items[0][1][3])
+            if not items:
+                return False
+            op, av = items[0]
+            return op in (sre.LITERAL, sre.IN) or op is sre.BRANCH and all(
+                branch and list(branch)[0][0] is sre.LITERAL for branch in av[1])
+        except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError, IndexError):
+            return False
+    return remembered(__file__, f"own\0{flags}\0{pattern}", work_out)
+
+
 def _with_case(chars: set[str], ignore_case: bool) -> set[str]:
     if not ignore_case:
         return chars

@@ -135,13 +135,19 @@ def finds_own_start(pattern: str, flags: int = 0) -> bool:
             return False
         try:
             items = list(sre_parse.parse(pattern, flags))
+            ignore_case = bool(flags & re.IGNORECASE)
             while items and items[0][0] is sre.SUBPATTERN:
-                items = list(items[0][1][3])
+                _, added, removed, inner = items[0][1]
+                ignore_case = (ignore_case or bool(added & re.IGNORECASE)) and not removed & re.IGNORECASE
+                items = list(inner)
             if not items:
                 return False
+
+            def uncased_literal(op, av) -> bool:  # the engine reads no start off a letter of either case
+                return op is sre.LITERAL and not (ignore_case and chr(av).lower() != chr(av).upper())
             op, av = items[0]
-            return op in (sre.LITERAL, sre.IN) or op is sre.BRANCH and all(
-                branch and list(branch)[0][0] is sre.LITERAL for branch in av[1])
+            return uncased_literal(op, av) or op is sre.IN and not ignore_case or op is sre.BRANCH and all(
+                branch and uncased_literal(*list(branch)[0]) for branch in av[1])
         except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError, IndexError):
             return False
     return remembered(__file__, f"own\0{flags}\0{pattern}", work_out)

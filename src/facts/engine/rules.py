@@ -500,7 +500,7 @@ def _alternation(bodies: list[str], markers: list[tuple[str, str]]) -> str:
 
 class KindPatterns(Mapping):
     """Each kind's combined pattern, in the order the kinds were added. One added `later` is compiled
-    when first asked for: the scan of a split kind needs only its sides' patterns (`RuleSet.by_start`),
+    when first asked for: the scan of a split kind needs only its parts' patterns (`RuleSet.parts`),
     and compiling its whole pattern too would make a start with a cold cache compile its rules twice."""
 
     def __init__(self):

@@ -104,7 +104,7 @@ def percent(c: Candidate, lex: Lexicon) -> Fields | None:
 
 def quantity(c: Candidate, lex: Lexicon) -> Fields | None:
     fields = _amount_fields(c, lex)
-    unit = _first(lex, ("unit", "unit_exact"), c.group("unit"))
+    unit = _first(lex, ("unit", "unit_exact", "unit_mark"), c.group("unit"))
     if fields is None or unit is None:
         return None
     factor = Decimal(str(unit.get("factor", 1)))

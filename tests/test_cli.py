@@ -220,13 +220,14 @@ def test_stdin_resolves_against_reference_date_from_env_and_flag():
 
 
 def test_a_repeating_fraction_is_written_as_a_reader_writes_it_not_with_float_noise():
-    text = "A third of the budget went to roads and two-thirds of voters agreed.\n"
+    text = "A third of the budget went to roads and two-thirds of voters agreed; it cost $12,345,678,901.25.\n"
     stdout = run("extract", "--stdin", stdin=text).stdout
     rows = {r["text"]: r for r in jsonl(stdout)}
 
     assert '"value": 33.3333333333333,' in stdout.splitlines()[0]
     assert (rows["A third"]["value"], rows["A third"]["unit"]) == (33.3333333333333, "%")
     assert rows["two-thirds"]["value"] == 66.6666666666667
+    assert '"value": 12345678901.25,' in stdout  # a figure as written keeps its digits
 
 
 def test_batch_carries_ids_and_reports_a_bad_line_by_number():

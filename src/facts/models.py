@@ -54,14 +54,18 @@ Qualifier = Literal["approx", "at_least", "at_most", "nearly"]
 Mod = Literal["START", "MID", "END", "EARLY", "LATE"]
 
 
-# A double holds 15 significant decimal digits faithfully; rounded to them, `a third` (100/3 percent) is
-# written 33.3333333333333, as a reader writes it, not 33.333333333333336.
+# A double holds 15 significant decimal digits faithfully. A quotient of more digits than a double keeps
+# (`a third`, 100/3 percent, to Decimal's 28) is rounded to them: written 33.3333333333333, as a reader
+# writes it, not 33.333333333333336; a figure as written (`12,345,678,901,234.56`) keeps its digits.
 _JSON_PRECISION = Context(prec=15)
+_DOUBLE_DIGITS = 17
 
 
 def _json_number(value: Decimal) -> int | float:
     """JSON has one number type; integral amounts stay exact as ints."""
-    return int(value) if value == value.to_integral_value() else float(_JSON_PRECISION.plus(value))
+    if value == value.to_integral_value():
+        return int(value)
+    return float(_JSON_PRECISION.plus(value) if len(value.as_tuple().digits) > _DOUBLE_DIGITS else value)
 
 
 Amount = Annotated[Decimal, PlainSerializer(_json_number, return_type=Union[int, float], when_used="json")]

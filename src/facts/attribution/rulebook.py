@@ -11,11 +11,11 @@ from typing import Any, NamedTuple
 import regex
 from pydantic import field_validator
 
-from ..engine.compiled import compile_regex, pattern_cache
+from ..engine.compiled import pattern_cache
 from ..engine.lexicon import trie_pattern
 from ..engine.prefilter import finds_own_start, guard
 from ..engine.rulefiles import RuleError, RuleFileModel, load_data_file, without_line_key
-from ..engine.rules import Pattern, RuleSet, expand, fast_compile, pattern_pieces
+from ..engine.rules import Pattern, RuleSet, compile_checked, expand, fast_compile, pattern_pieces
 
 
 class Structure(RuleFileModel):
@@ -236,13 +236,7 @@ def _compile(pattern: str, path: Path, line: int, what: str, subpatterns: dict[s
     body = expand(pattern, subpatterns, (path, line))
     lead = guard([body], flags=0)
     guarded = f"{lead}(?:{body})" if lead and _has_top_alternative(body) else lead + body
-    try:
-        compiled = compile_regex(guarded, regex.VERSION1)
-    except regex.error as exc:
-        raise RuleError(path, line, f"{what}: broken pattern: {exc}") from None
-    if compiled.fullmatch("") is not None:
-        raise RuleError(path, line, f"{what}: pattern matches the empty string")
-    return compiled
+    return compile_checked(guarded, (path, line), what, regex.VERSION1)
 
 
 def _compile_fast(pattern: str, path: Path, line: int, what: str, subpatterns: dict[str, str]

@@ -212,9 +212,11 @@ def _every_character() -> str:
     return array.array("I", range(sys.maxunicode + 1)).tobytes().decode(codec, "surrogatepass")
 
 
-def _compile(pattern: str, where: tuple[Path, int], what: str) -> regex.Pattern:
+def compile_checked(pattern: str, where: tuple[Path, int], what: str, flags: int = RULE_FLAGS) -> regex.Pattern:
+    """A pattern of a rule file compiled by `regex`; one that is broken or matches the empty string is a
+    RuleError naming the file, the line and `what`."""
     try:
-        compiled = compile_regex(pattern, RULE_FLAGS)
+        compiled = compile_regex(pattern, flags)
     except regex.error as exc:
         raise RuleError(where[0], where[1], f"{what}: broken pattern: {exc}") from None
     if compiled.fullmatch("") is not None:
@@ -303,7 +305,7 @@ def _number_pass(spec: dict[str, str | TokenInText], class_names: list[str], sub
         where = (path, lines.get(name, line))
         body = expand(written[name], subpatterns, where)
         if not may_be_empty:
-            return _compile(body, where, f"tokens: {name}")
+            return compile_checked(body, where, f"tokens: {name}")
         try:
             return compile_regex(body, RULE_FLAGS)
         except regex.error as exc:
@@ -559,7 +561,7 @@ def _blame(ruleset: RuleSet, rules: list[Rule], bodies: list[str]) -> None:
         _check_subpattern(name, ruleset.subpatterns[name], ruleset.subpatterns, ruleset.root / "patterns.yaml",
                           lines[name])
     for rule, body in zip(rules, bodies):
-        _compile(body, (Path(rule.path), rule.line), f"rule {rule.id}")
+        compile_checked(body, (Path(rule.path), rule.line), f"rule {rule.id}")
 
 
 @dataclass(eq=False)

@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr, field_validator
 
 from ..engine.compiled import compile_regex
 from ..engine.rulefiles import RuleError, RuleFileModel, load_data_file, without_line_key
-from ..engine.rules import RULE_FLAGS, Pattern, default_rules_dir, expand, fast_compile
+from ..engine.rules import RULE_FLAGS, Pattern, compile_checked, default_rules_dir, expand, fast_compile
 
 What = Literal["byline", "dateline", "name_line", "editor_note", "section", "furniture", "caption", "bio",
                "bio_sentence"]
@@ -104,12 +104,7 @@ def load_layout(path: Path | str | None = None) -> Layout:
             raise RuleError(path, cue.line, f"duplicate cue id {cue.id!r} (first at line {seen[cue.id]})")
         seen[cue.id] = cue.line
         body = expand(cue.pattern, parsed.patterns, (path, cue.line))
-        try:
-            compiled = compile_regex(body, RULE_FLAGS)
-        except regex.error as exc:
-            raise RuleError(path, cue.line, f"cue {cue.id}: broken pattern: {exc}") from None
-        if compiled.fullmatch("") is not None:
-            raise RuleError(path, cue.line, f"cue {cue.id}: pattern matches the empty string")
+        compiled = compile_checked(body, (path, cue.line), f"cue {cue.id}")
         needed = {"byline": "author", "editor_note": "author", "bio_sentence": "author", "section": "name"}
         group = needed.get(cue.what)
         if group and group not in compiled.groupindex:
@@ -125,12 +120,7 @@ def _author_separator(parsed: LayoutFile, path: Path) -> Pattern | None:
     if parsed.author_separator is None:
         return None
     body = expand(parsed.author_separator, parsed.patterns, (path, parsed.line))
-    try:
-        compiled = compile_regex(body, RULE_FLAGS)
-    except regex.error as exc:
-        raise RuleError(path, parsed.line, f"author_separator: broken pattern: {exc}") from None
-    if compiled.fullmatch("") is not None:
-        raise RuleError(path, parsed.line, "author_separator: pattern matches the empty string")
+    compile_checked(body, (path, parsed.line), "author_separator")
     return fast_compile(body, RULE_FLAGS)
 
 
@@ -139,6 +129,7 @@ def cached_layout(path: str | None = None) -> Layout:
     return load_layout(path)
 
 
+@lru_cache(maxsize=4)
 def layout_of(rules_root: Path) -> Layout:
     """The layout of a rules folder (`layout/layout.yaml` in it), so that a language's folder segments its
     pages by its own cues; the package's where the folder has none."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from facts import extract
+from facts import Document, extract, process_document
 
 
 def _one(text: str, span: str, reference: str | None = None):
@@ -130,7 +130,7 @@ def test_more_timeml_dates(text, span, value, resolved):
     ("They meet next week from Tuesday to Thursday.", "next week from Tuesday to Thursday",
      "XXXX-WXX-2/XXXX-WXX-4", "2013-03-19/2013-03-21"),
     # quarters and halves of a year named from the article's date
-    ("Profit rose in the third quarter of this year.", "third quarter of this year", "XXXX-07/XXXX-09",
+    ("Profit will rise in the third quarter of this year.", "third quarter of this year", "XXXX-07/XXXX-09",
      "2013-07/2013-09"),
     ("Last year's fourth quarter was weak.", "Last year's fourth quarter", "XXXX-10/XXXX-12", "2012-10/2012-12"),
     ("Growth slowed in the second half of last year.", "second half of last year", "XXXX-07/XXXX-12",
@@ -196,3 +196,25 @@ def test_impossible_day_is_not_resolved():
 def test_same_period_takes_the_months_before_it():
     text = "In the first nine months of 2024, traffic rose compared to the same period in 2023."
     assert _one(text, "same period in 2023").value == "2023-01/2023-09"
+
+
+@pytest.mark.parametrize(("text", "reference", "resolved"), [
+    # told as over, with most of the months still to come: the year just ended
+    ("In the first half of this year, exports rose 5 percent.", "2020-01-10", "2019-01/2019-06"),
+    ("Over the first nine months of this year, 3.04 billion U.S. dollars have been sent home.", "2014-01-04",
+     "2013-01/2013-09"),
+    # most of it over already, or told as to come: this year
+    ("In the first half of this year, exports rose 5 percent.", "2020-05-20", "2020-01/2020-06"),
+    ("In the first half of this year, exports will rise 5 percent.", "2020-01-10", "2020-01/2020-06"),
+])
+def test_a_part_of_this_year_told_as_over_before_it_could_be(text, reference, resolved):
+    span = next(m.text for m in extract(text, reference_date=reference) if m.kind == "period")
+    assert _one(text, span, reference).resolved == resolved
+
+
+def test_the_claim_takes_the_period_its_mention_resolves_to():
+    text = ("DUSHANBE, January 4, 2014 -- Over the first nine months of this year, 3.04 billion U.S. dollars "
+            "have been sent from Russia to Tajikistan.")
+    claims = process_document(Document(doc="a.txt", path="a.txt", text=text, encoding="utf-8")).claims
+    money = next(c for c in claims if c.kind == "money")
+    assert money.period == "2013-01/2013-09"

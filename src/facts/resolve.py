@@ -27,6 +27,7 @@ from .engine.compiled import compile_regex
 from .engine.lexicon import Lexicon, fold
 from .engine.rules import RuleSet
 from .models import TIME_KINDS, Mention
+from .text.sentences import ends_abbreviation
 from .values.numbers import parse_number
 
 if TYPE_CHECKING:
@@ -190,7 +191,12 @@ def resolve_value(m: Mention, anchor: date, lex: Lexicon, text: str | None = Non
         # "January this year", "the first nine months of last year": the year the phrase names.
         shift = _year_shift(m.text, lex)
         if shift is not None:
-            resolved = value.replace("XXXX", f"{anchor.year + shift:04d}")
+            year = anchor.year + shift
+            if shift == 0 and _mostly_to_come(value, year, anchor) and tense() < 0:
+                # Told as over although most of it is still to come (`the first nine months of this year
+                # have been sent`, dated 4 January): the year just ended, which a stale date line calls this one.
+                year -= 1
+            resolved = value.replace("XXXX", f"{year:04d}")
             return resolved if all(_valid(part) for part in resolved.split("/")) else None
         return _month_from_anchor(m.text, int(value[5:7]), anchor, lex)
     shift = lex.lookup("relative_date", m.text) or lex.lookup("relative_period", m.text)
@@ -370,11 +376,17 @@ FUTURE_REACH = 3
 def tense_at(text: str, start: int, end: int, lex: Lexicon) -> int:
     """The tense a mention is told in: -1 past, 1 future, 0 not said; from the cue words of its
     sentence nearest before it, else nearest after it (`tense_cue` and `past_suffix` in lexicon/time.yaml)."""
+    abbreviations = lex.tables["abbreviation"]
+    longest = max(map(len, abbreviations), default=0)
+
+    def ends_sentence(b: regex.Match) -> bool:
+        return not ends_abbreviation(text, b.start(), abbreviations, longest)
+
     lo = max(0, start - TENSE_REACH)
-    breaks = [b.end() for b in _SENTENCE_BREAK.finditer(text, lo, start)]
+    breaks = [b.end() for b in _SENTENCE_BREAK.finditer(text, lo, start) if ends_sentence(b)]
     lo = breaks[-1] if breaks else lo
-    stop = _SENTENCE_BREAK.search(text, end, min(len(text), end + TENSE_REACH))
-    hi = stop.start() if stop else min(len(text), end + TENSE_REACH)
+    hi = min(len(text), end + TENSE_REACH)
+    hi = next((b.start() for b in _SENTENCE_BREAK.finditer(text, end, hi) if ends_sentence(b)), hi)
     tokens = [t for t in _TOKEN.finditer(text, lo, hi) if t.end() <= start or t.start() >= end]
     cues: list[tuple[int, int]] = []
     reach = 0
@@ -409,6 +421,22 @@ def _year_shift(text: str, lex: Lexicon) -> int | None:
     found = regex.search(lex.patterns["relative_date"], text)
     shift = lex.lookup("relative_date", found.group()) if found else None
     return int(shift.get("offset", 0)) if shift and shift["unit"] == "year" else None
+
+
+def _mostly_to_come(value: str, year: int, anchor: date) -> bool:
+    """A period of months (`XXXX-01/XXXX-09`) in `year` of which more than half lies after the anchor."""
+    parts = value.split("/")
+    if len(parts) != 2 or not all(_MONTH_OF_YEAR.fullmatch(p) for p in parts):
+        return False
+    first, last = int(parts[0][5:7]), int(parts[1][5:7])
+    if not 1 <= first <= last <= 12:
+        return False
+    begins = date(year, first, 1)
+    ends = date(year, last, calendar.monthrange(year, last)[1])
+    return (ends - anchor).days * 2 > (ends - begins).days + 1
+
+
+_MONTH_OF_YEAR = regex.compile(r"XXXX-\d\d")
 
 
 def _valid(part: str) -> bool:

@@ -91,7 +91,7 @@ def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: dat
         frames.append(Frame(day, source, year, headline, paragraphs, _topic(t, headline, paragraphs, lo, hi),
                             [s for s, _ in paragraphs]))
     found = Frames(frames, starts)
-    t.time_value = lambda m: _time_value(m, found.at(m.start), lex)
+    t.time_value = lambda m: _time_value(m, found.at(m.start), lex, text)
     t.topic = lambda offset: found.at(offset).topic
     return found
 
@@ -110,13 +110,13 @@ def _writing_year(mentions: list[Mention], lead_end: int) -> int | None:
     return None
 
 
-def _time_value(m: Mention, frame: Frame, lex: Lexicon) -> str:
+def _time_value(m: Mention, frame: Frame, lex: Lexicon, text: str) -> str:
     """A time as its article fixes it: resolved from the article's date, else, where only the year in force
     is known, where the year alone settles it ("last year", "in March", "January this year"); a whole
     calendar year written as a range is the year."""
     value = str(m.value)
     if "X" in value and frame.date is not None:
-        value = resolve_value(m, frame.date, lex) or value
+        value = resolve_value(m, frame.date, lex, text) or value
     elif "X" in value and frame.year is not None and _year_settles(m, lex):
         value = resolve_value(m, date(frame.year, 1, 1), lex) or value
     elif "X" in value and m.resolved:

@@ -103,14 +103,19 @@ def split_sentences(text: str, hard_breaks: list[int] | None = None,
     abbreviations = (lexicon or cached_rules().lexicon).tables["abbreviation"]
     longest = max(map(len, abbreviations), default=0)
     for m in _CANDIDATE.finditer(text):
-        at = m.start()
-        if text[at] == "." and not _plainly_no_abbreviation(text, at, longest):
-            word = _WORD_BEFORE.search(text[max(0, at - longest - 1):at])  # \A: the window's start
-            token = word.group().casefold() if word else ""
-            if token in abbreviations or (len(token) == 1 and token.isalpha()):
-                continue
-        cuts.append(m.end())
+        if not ends_abbreviation(text, m.start(), abbreviations, longest):
+            cuts.append(m.end())
     return spans_between(text, cuts)
+
+
+def ends_abbreviation(text: str, at: int, abbreviations: dict, longest: int) -> bool:
+    """The character at `at` is the period of an abbreviation or an initial (`U.S.`, `Dr.`, `J.`), which
+    ends no sentence; `longest` is the longest abbreviation's length."""
+    if text[at] != "." or _plainly_no_abbreviation(text, at, longest):
+        return False
+    word = _WORD_BEFORE.search(text[max(0, at - longest - 1):at])  # \A: the window's start
+    token = word.group().casefold() if word else ""
+    return token in abbreviations or (len(token) == 1 and token.isalpha())
 
 
 def spans_between(text: str, cuts: list[int]) -> list[tuple[int, int]]:

@@ -26,6 +26,7 @@ LEX = cached_rules().lexicon
     ("two hundred and two thousand", "202000"),
     ("one hundred and three quarters", "100.75"),
     ("twenty-three fifths", "4.6"),
+    ("one hundred twenty five", "125"),
     ("one and a half", "1.5"),
     ("half a dozen", "6"),
     ("3 dozens", "36"),
@@ -41,7 +42,7 @@ def test_parse_number(text, value):
     assert parse_number(text, LEX) == Decimal(value)
 
 
-@pytest.mark.parametrize("text", ["", "and", "point five", "many"])
+@pytest.mark.parametrize("text", ["", "and", "point five", "many", "eight-nine", "five six", "twenty thirty"])
 def test_what_is_no_number(text):
     assert parse_number(text, LEX) is None
 

@@ -69,11 +69,12 @@ def parse_words(text: str, lexicon: Lexicon) -> Decimal | None:
     last_scale: Decimal | None = None
     decimals: str | None = None
     after_and = tens = False
+    last_small: Decimal | None = None
     for token in _WORD_SPLIT.split(fold(text)):
         if not token:
             continue
         if lexicon.has("number_joint", token):
-            mark, after_and = (total, current), True
+            mark, after_and, last_small = (total, current), True, None
             continue
         starts = not seen or after_and
         after_and = False
@@ -102,9 +103,12 @@ def parse_words(text: str, lexicon: Lexicon) -> Decimal | None:
         digits = _parse_digits(token) if _DIGITS.fullmatch(token) else None
         small = digits if digits is not None else as_decimal(lexicon.lookup("number_word", token))
         if small is not None:
+            if last_small is not None and not (last_small % 10 == 0 and 20 <= last_small <= 90 and 0 < small < 10):
+                return None  # only tens take a unit (`twenty-five`); `eight-nine` is two numbers, not 17
             current += small
-            seen, last_scale = True, None
+            seen, last_scale, last_small = True, None, small
             continue
+        last_small = None
         denominator = as_decimal(lexicon.lookup("fraction_denominator", token))
         if denominator is not None:
             numerator = (total + current) - sum(mark) or Decimal(1)

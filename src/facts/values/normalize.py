@@ -48,8 +48,8 @@ def _amount_fields(c: Candidate, lex: Lexicon) -> Fields | None:
         return {"value": low, "low": low, "high": low * 10, "qualifier": "approx"}
     if c.has("low"):
         low, high = _amount(c, lex, "low"), _amount(c, lex, "high")
-        if low is None or high is None:
-            return None
+        if low is None or high is None or low > high > 0:
+            return None  # `fell from 10 to 5 percent`, `in 2022 — 747 thousand`: a change or a list, not a range
         return {"value": low, "low": low, "high": high}
     if c.has("fraction"):
         value = parse_number(c.group("fraction"), lex)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from facts import extract
 from facts.engine.rules import cached_rules, default_rules_dir, load_rules
 from facts.values.numbers import parse_number, scale_of
 
@@ -94,3 +95,13 @@ def test_the_words_that_join_a_number_are_the_lexicons(tmp_path):
     assert (parse_number(english, copied), parse_number(other, copied)) == (None, Decimal("100.75"))
     assert (parse_number("a hundred", copied), parse_number("ein hundred", copied)) == (None, Decimal(100))
     assert parse_number("two komma five", copied) == Decimal("2.5") and parse_number("two point five", copied) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("in 2022 — 747 thousand tons were sold", [("2022", "date", "2022"), ("747 thousand tons", "quantity", "747000")]),
+    ("rates fell from 10 to 5 percent", [("10", "count", "10"), ("5 percent", "percent", "5")]),
+    ("rates rose from 5 to 10 percent", [("5 to 10 percent", "percent", "5")]),
+])
+def test_a_range_runs_from_its_smaller_end(text, expected):
+    found = [(m.text, m.kind, str(m.value)) for m in extract(text)]
+    assert found == expected

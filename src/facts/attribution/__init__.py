@@ -104,8 +104,8 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
     if _timeless(claim.metric, att, claim.outlook):
         # "the Mongolian section, work on which began in March 2024, will be 950 km":
         # a day or a month dates an event or a statement about the measure, not the measure.
-        return replace(claim, period=None, why={**claim.why, "period": "none"}) if claim.period and len(
-            claim.period) in (7, 10) else claim
+        dated = claim.period and len(claim.period) in (7, 10) and not _stock_dated(t, att, claim)
+        return replace(claim, period=None, why={**claim.why, "period": "none"}) if dated else claim
     future = att.future.search(t.text, max(claim.sentence_start, m.start - att.future_window), m.start)
     if future and any(future.end() <= v.start < m.start for v in t.values):
         future = None  # "will reach 90 Mt, up from 88 Mt": 88 Mt has been
@@ -132,6 +132,13 @@ def _past(period: str, frame: Frame) -> bool:
 
 
 _PART_OF_YEAR = regex.compile(r"(\d{4})-\d\d(?:-\d\d)?/\1-\d\d(?:-\d\d)?|\d{4}-(?:Q\d|H\d|\d\d)")
+
+
+def _stock_dated(t: _Text, att: Attribution, claim: Claim) -> bool:
+    """The figure's time is the day or month a stock stands at ("as of July 1"), not a statement's."""
+    _, sentence = t.sentence(claim.mention.start)
+    return any(t.time_value(c) == claim.period and att.stock_date.search(t.text, max(0, c.start - 30), c.start)
+               for c in t.times_within(sentence.start, sentence.end))
 
 
 def _timeless(metric: str | None, att: Attribution, outlook: str | None = None) -> bool:

@@ -84,6 +84,7 @@ class AttributionFile(RuleFileModel):
     conversion: str
     original: str
     stock_date: str
+    quote_close: str
     future: str
     future_window: int = 40
     inflow_metrics: list[str] = []
@@ -183,6 +184,7 @@ class Attribution:
     conversion: Pattern
     original: Pattern
     stock_date: Pattern
+    quote_close: Pattern
     future: Pattern
     future_window: int
     inflow_metrics: frozenset[str]
@@ -375,7 +377,7 @@ def _words(table_pattern: str) -> str:
 _SEARCHED = (
     "figure_joint", "locative", "comparison", "period_signal", "occasion", "source", "located", "located_part",
     "part_noun", "also_known_as", "proper_name", "share_of_whole", "population_of", "priced_before", "priced_after",
-    "respectively", "conversion", "original", "stock_date", "future", "receiver", "level_before", "change_before", "change_after",
+    "respectively", "conversion", "original", "stock_date", "quote_close", "future", "receiver", "level_before", "change_before", "change_after",
     "owned", "everywhere", "from_figure", "figure_time", "same_period", "range_from", "range_to", "range_opened",
     "share_of",
 )

@@ -75,14 +75,31 @@ def _antecedent(t: _Text, ctx: _Context, start: int, end: int, exclude: list[str
 
 
 def _home(t: _Text, ctx: _Context, exclude: set[str]) -> str | None:
-    """The entity the passage is about: the one named most in it, nearest first on a tie."""
+    """The entity the passage is about: the one named most in it, nearest first on a tie. A list of three
+    or more names ("markets include Afghanistan, China, Iran and Italy") counts as one naming shared among
+    them: what an article lists again and again is not what it is about."""
     s = ctx.sentence
-    hits = [h for h in t.within(t.entities, max(0, s.start - 4000), s.end) if h.value not in exclude]
-    counts = Counter(h.value for h in hits)
+    hits = t.within(t.entities, max(0, s.start - 4000), s.end)
+    counts: Counter = Counter()
+    for listed in _lists(t, hits):
+        for h in listed:
+            if h.value not in exclude:
+                counts[h.value] += 1 / len(listed) if len(listed) >= 3 else 1
     if not counts:
         return None
     last = {h.value: h.start for h in hits}
     return max(counts, key=lambda n: (counts[n], last[n]))
+
+
+def _lists(t: _Text, hits: list[_Hit]) -> list[list[_Hit]]:
+    """Names in runs joined by commas and `and` (`name_joint`), each name alone a run of one."""
+    runs: list[list[_Hit]] = []
+    for h in hits:
+        if runs and t.att.name_joint.fullmatch(t.text, runs[-1][-1].end, h.start):
+            runs[-1].append(h)
+        else:
+            runs.append([h])
+    return runs
 
 
 def _anaphora(t: _Text, start: int, end: int, names: list[str]) -> list[str]:

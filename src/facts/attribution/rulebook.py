@@ -203,6 +203,7 @@ class Attribution:
     range_opened: Pattern
     share_of: Pattern
     name_links: frozenset[str]
+    name_joint: Pattern
     name_articles: frozenset[str]
     plural_pronouns: frozenset[str]
     timeless_metrics: frozenset[str]
@@ -379,7 +380,7 @@ _SEARCHED = (
     "part_noun", "also_known_as", "proper_name", "share_of_whole", "population_of", "priced_before", "priced_after",
     "respectively", "conversion", "original", "stock_date", "quote_close", "future", "receiver", "level_before", "change_before", "change_after",
     "owned", "everywhere", "from_figure", "figure_time", "same_period", "range_from", "range_to", "range_opened",
-    "share_of",
+    "share_of", "name_joint",
 )
 
 

@@ -211,3 +211,9 @@ def test_the_same_period_last_year_is_last_years_months():
             "in the same period last year (2.4 billion cubic meters).")
     assert claim(text, "2.4 billion cubic meters", reference_date="2023-05-26").period == "2022-03"
     assert claim(text, "20.8 percent", reference_date="2023-05-26").period == "2023-03"
+
+
+def test_a_week_or_a_day_before_dates_an_announcement_not_the_figures_after():
+    text = (" date 2024-06-10 As announced last week, cargo between Kazakhstan and China grew by 22% in 2023"
+            " compared to 2022.\n\nThe total included 12.6 million tons of exports.")
+    assert claim(text, "12.6 million tons").period == "2023"

@@ -29,6 +29,8 @@ _HEADLINE_MAX = 160
 # An article's lead, for the year it is written in: its first characters, however its lines are wrapped.
 _LEAD_CHARS = 1500
 _SENTENCE_END = regex.compile(r"[.!?:;,]\s*\Z")
+# A day, a run of days (a week) or a week by number: times of events.
+_DAYS = regex.compile(r"\d{4}-\d\d-\d\d(?:/|\Z)|\d{4}-W")
 
 
 @dataclass
@@ -218,11 +220,11 @@ def inherited_period(t: _Text, frame: Frame, m: Mention, sentence_index: int, re
 
 
 def _in_force(t: _Text, start: int, end: int, *, months: bool = True) -> str | None:
-    """The one period a part of the text states ("" where it states several), or None. A day dates an
-    event, not a figure's period, and so does a month in a sentence of the paragraph (`months` False:
-    "In May 2017 the summit ..."); a comparison base is not the period in force."""
+    """The one period a part of the text states ("" where it states several), or None. A day or a week
+    dates an event ("announced last week"), not a figure's period, and so does a month in a sentence of the
+    paragraph (`months` False: "In May 2017 the summit ..."); a comparison base is not the period in force."""
     found = {value for c in t.times_within(start, end) for value in [t.time_value(c)]
-             if len(value) != 10 and (months or len(value) != 7) and "X" not in value and "P" not in value
+             if not _DAYS.match(value) and (months or len(value) != 7) and "X" not in value and "P" not in value
              and not is_base(t, c)}
     if len(found) > 1:
         return ""

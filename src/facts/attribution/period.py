@@ -41,8 +41,8 @@ def _bracket(t: _Text, at: int, lo: int, hi: int) -> tuple[int, int] | None:
 
 def _own_times(t: _Text, m: Mention, found: list[Mention], clause: tuple[int, int]) -> list[Mention]:
     """The times of a part of a sentence that can be the figure's: not the base of a comparison the figure
-    stands before, not one after the quotation the figure stands in, and not one in brackets the figure
-    is outside of."""
+    stands before, not one after the quotation the figure stands in or at the head of a later figure, and
+    not one in brackets the figure is outside of."""
     own = []
     for c in found:
         if is_base(t, c) and not (m.start > c.end and _BASE_FIGURE.fullmatch(t.text, c.end, m.start)):
@@ -51,13 +51,19 @@ def _own_times(t: _Text, m: Mention, found: list[Mention], clause: tuple[int, in
         if base is not None and base is not m and m.start < base.start:
             # "fell to $6.1 billion from $7.5 billion in 2022": 2022 is the time of the figure it came from.
             continue
-        if c.start >= m.end and t.att.quote_close.search(t.text, m.end, c.start):
-            continue  # the time of the statement that quotes the figure
+        if c.start >= m.end and (t.att.quote_close.search(t.text, m.end, c.start) or _heads_figure(t, c)):
+            continue  # the time of the statement that quotes the figure, or of the next figure
         bracket = _bracket(t, c.start, clause[0], clause[1])
         if bracket and not bracket[0] < m.start < bracket[1]:
             continue
         own.append(c)
     return own
+
+
+def _heads_figure(t: _Text, c: Mention) -> bool:
+    """Whether a time stands at the head of the figure after it ("in 2023 — over 2.2 million tons")."""
+    i = bisect_left(t.value_starts, c.end)
+    return i < len(t.values) and t.att.time_heads_figure.fullmatch(t.text, c.end, t.values[i].start) is not None
 
 
 def _from_figure(t: _Text, c: Mention) -> Mention | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import regex
+
 from ..models import Mention
 from .claim import Event
 from .context import (
@@ -88,10 +90,22 @@ def _occasioned(t: _Text, cues: list[_Hit]) -> list[_Hit]:
     return [before[0], *(c for c in cues if c is not before[0])] if before else cues
 
 
+def _dates_cue(t: _Text, cue: _Hit, m: Mention) -> bool:
+    """Whether a time can date an event cue: any can but where the cue is held on a date written right after
+    it ("a meeting on July 15"), which then alone does, with what restates it in brackets ("(8 years ago)")."""
+    after = t.times_within(cue.end, cue.end + 20)
+    if not after or not t.att.cue_own_time.fullmatch(t.text, cue.end, after[0].start) or after[0] is m:
+        return True
+    return m.start >= after[0].end and _RESTATED.fullmatch(t.text, after[0].end, m.start) is not None
+
+
+_RESTATED = regex.compile(r"\s*[(\[]\s*")
+
+
 def _event(t: _Text, ctx: _Context, m: Mention) -> tuple[Event | None, list[str]]:
     """The event a date dates, with its parties: from a structure around the cue, else from the cue's phrase,
     an earlier mention of the event, or the clause around it."""
-    cues = _occasioned(t, _cues(t, t.events, m, ctx))
+    cues = _occasioned(t, [c for c in _cues(t, t.events, m, ctx) if _dates_cue(t, c, m)])
     if not cues:
         names = _subject(t, ctx)
         home = _home(t, ctx, set()) if not names else None

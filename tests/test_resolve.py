@@ -29,6 +29,9 @@ def test_dateline_beats_reference():
     ("I'll be out last sept", "last sept", "2016-11-07", "2016-09"),
     ("I'll be out next june", "next june", "2016-11-07", "2017-06"),
     ("two months ago", "two months ago", "2018-10-17", "2018-08"),
+    # what may yet be, reported in the past, is still to come
+    ("He has said Islamabad could secure an agreement by early July.", "early July", "2024-04-29", "2024-07"),
+    ("The minister said Pakistan is seeking a loan by July.", "July", "2024-04-29", "2024-07"),
 ])
 def test_resolves_against_reference(text, span, reference, resolved):
     assert _one(text, span, reference).resolved == resolved

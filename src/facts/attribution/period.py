@@ -100,8 +100,10 @@ def _previous_times(t: _Text, ctx: _Context) -> str | None:
             return None
         s, e = t.spans[i]
         found = t.times_within(s, e)
-        if len(found) == 1:
-            return t.time_value(found[0])
+        periods = [c for c in found if c.kind == "period"]
+        if len(found) == 1 or len(periods) == 1:
+            # "Exports to Europe in 2024 ... from January to September this year": the period, not the year.
+            return t.time_value(periods[0] if periods else found[0])
         if found:
             first, last = t.time_value(found[0]).split("/")[0], t.time_value(found[-1]).split("/")[-1]
             return f"{first}/{last}"

@@ -118,6 +118,7 @@ class AttributionFile(RuleFileModel):
     change_metrics: list[str] = []
     bilateral_events: list[str] = []
     unclaimed_events: list[str] = []
+    reporting_events: list[str] = []
     implied_party_events: list[str] = []
     ending_events: list[str] = []
     conflict_events: list[str] = []
@@ -221,6 +222,7 @@ class Attribution:
     outlook_cue: _WordScan
     bilateral_events: frozenset[str]
     unclaimed_events: frozenset[str]
+    reporting_events: frozenset[str]
     implied_party_events: frozenset[str]
     ending_events: frozenset[str]
     conflict_events: frozenset[str]
@@ -461,6 +463,7 @@ def load_attribution(rules: RuleSet, path: Path | str | None = None) -> Attribut
         outlook_cue=_WordScan(rules, "outlook_cue", before=r"\w-", after=r"[\w-]"),
         bilateral_events=frozenset(spec.bilateral_events),
         unclaimed_events=frozenset(spec.unclaimed_events),
+        reporting_events=frozenset(spec.reporting_events),
         implied_party_events=frozenset(spec.implied_party_events),
         ending_events=frozenset(spec.ending_events),
         conflict_events=frozenset(spec.conflict_events),

@@ -92,8 +92,8 @@ def _occasioned(t: _Text, cues: list[_Hit]) -> list[_Hit]:
 
 def _dates_cue(t: _Text, cue: _Hit, m: Mention) -> bool:
     """Whether a time can date an event cue: not a period for a cue that reports figures ("according to the
-    statement"); any other can but where the cue is held on a date written right
-    after it ("a meeting on July 15"), which then alone does, with what restates it in brackets ("(8 years ago)")."""
+    statement"); any other can but where the cue is held on a date written right after it ("a meeting on
+    July 15"), which then alone does, with what restates it in brackets ("(8 years ago)")."""
     if cue.value in t.att.reporting_events and m.kind == "period":
         return False
     after = t.times_within(cue.end, cue.end + 20)

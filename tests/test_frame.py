@@ -30,6 +30,8 @@ def claim(text: str, written: str, **kwargs):
     ("BAKU, Azerbaijan, May 26. Gas supplies reached 2.9 bcm in March 2023.", "2023-05-26", "dateline"),
     ("DUSHANBE, January 4, 2014, Asia-Plus -- Remittances rose.", "2014-01-04", "dateline"),
     ("MOSCOW, May 23 (Reuters) - Kazakhstan will exceed its plans for 2024.", "2024-05-23", "dateline"),
+    ("Islamabad, May 6 (PTI) At least seven soldiers were killed, the army said of the 2025 attack.", "2025-05-06",
+     "dateline"),
 ])
 def test_the_article_date_is_read_from_metadata_and_datelines(text, expected, source):
     found = article_date(text, extract(text))
@@ -39,6 +41,14 @@ def test_the_article_date_is_read_from_metadata_and_datelines(text, expected, so
 def test_a_date_in_running_text_is_no_dateline():
     text = "The ambassador told Trend on May 26, 2023, that the pipeline is ready."
     assert article_date(text, extract(text)) is None
+    text = "Kazakhstan, May 6 (a Monday) was calm."
+    assert article_date(text, extract(text)) is None
+
+
+def test_a_dateline_dates_the_article_and_no_event_of_its_lead():
+    text = " date 2025-05-06 Islamabad, May 6 (PTI) At least seven soldiers were killed in an attack in Balochistan."
+    dateline = claim(text, "May 6")
+    assert dateline.mention.resolved == "2025-05-06" and dateline.event is None
 
 
 def test_the_stored_date_line_is_no_mention_but_anchors_relative_dates():

@@ -367,6 +367,13 @@ def test_an_article_is_dated_by_its_wire_dateline_in_the_first_line():
     assert article.date == "2025-01-21"
 
 
+def test_a_dateline_without_a_year_takes_the_stored_pages_year():
+    text = (" date 2024-07-02 ASTANA, Kazakhstan, July 2. Kazakhstan produced 90 million tons of oil in 2023, "
+            "the ministry said.\n")
+    (article,) = process_document(Document(doc="a.txt", path="a.txt", text=text, encoding="utf-8")).articles
+    assert article.date == "2024-07-02"
+
+
 def test_an_article_without_a_dateline_stays_undated():
     text = "Uzbekistan's foreign trade turnover amounted to $65.9 billion in 2024, the statistics agency said.\n"
     (article,) = process_document(Document(doc="a.txt", path="a.txt", text=text, encoding="utf-8")).articles

@@ -183,7 +183,7 @@ def _date_articles(text: str, articles: list[Article], mentions: list[Mention]) 
     page = stored_date(text)
     for a in articles:
         if a.date is None:
-            written = dateline_date(text, [m for m in mentions if a.start <= m.start and m.end <= a.end])
+            written = dateline_date(text, [m for m in mentions if a.start <= m.start and m.end <= a.end], page)
             day = written[0] if written else page
             a.date = day.isoformat() if day else None
 

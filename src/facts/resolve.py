@@ -67,12 +67,17 @@ def find_datelines(text: str, mentions: list[Mention], lex: Lexicon) -> list[tup
 
 # A stored page's metadata line (` date 2024-11-25`), first in the text.
 _METADATA_DATE = regex.compile(r"\A\s*date[\x20\t]+(\d{4}-\d\d-\d\d)(?![\w-])")
-# A wire dateline before its date: a place in capitals at the start of a line, then maybe a country or
-# region ("BAKU, Azerbaijan, May 26.", "DUSHANBE, January 4, 2014, Asia-Plus --", "MOSCOW, May 23 (Reuters)").
-_WIRE_PLACE = regex.compile(r"(?:\A|\n)[^\S\n]*\p{Lu}[\p{Lu}\x20.'’-]{2,30}(?:,[^\S\n]*\p{Lu}[\w\x20.'’-]{1,30}){0,2}"
-                            r"[^\S\n]*[,(]?[^\S\n]*\Z")
+# A wire dateline before its date: a place in capitals at the start of a line (or after a stored page's
+# metadata date), then maybe a country or region ("BAKU, Azerbaijan, May 26.", "DUSHANBE, January 4, 2014,
+# Asia-Plus --", "MOSCOW, May 23 (Reuters)"); a place in title case only before the agency in brackets
+# ("Islamabad, May 6 (PTI)").
+_LINE_START = r"(?:\A|\n)[^\S\n]*(?:date[\x20\t]+\d{4}-\d\d-\d\d[\x20\t]+)?"
+_REGION = r"(?:,[^\S\n]*\p{Lu}[\w\x20.'’-]{1,30}){0,2}"
+_WIRE_PLACE = regex.compile(_LINE_START + r"\p{Lu}[\p{Lu}\x20.'’-]{2,30}" + _REGION + r"[^\S\n]*[,(]?[^\S\n]*\Z")
+_TITLED_PLACE = regex.compile(_LINE_START + r"\p{Lu}[\p{L}\x20.'’-]{2,30}" + _REGION + r"[^\S\n]*,[^\S\n]*\Z")
 # What follows a wire dateline's date: a full stop, a comma and the agency, a bracket or a dash.
 _WIRE_AFTER = regex.compile(r"[^\S\n]*(?:[.,(]|[—–-]{1,2}\s)")
+_AGENCY_AFTER = regex.compile(r"[^\S\n]*\(\p{Lu}[\p{L}\x20-]{1,20}\)")
 _YEAR = regex.compile(r"\A\d{4}")
 
 
@@ -87,8 +92,12 @@ def stored_date(text: str) -> date | None:
 
 def is_dateline(text: str, m: Mention) -> bool:
     """Whether a full date is a wire dateline's: it dates the article, not what the article says."""
-    return m.kind == "date" and len(m.value) == 10 and _WIRE_PLACE.search(text, max(0, m.start - 80), m.start) is not None \
-        and _WIRE_AFTER.match(text, m.end) is not None
+    if m.kind != "date" or len(m.value) != 10:
+        return False
+    lo = max(0, m.start - 80)
+    if _WIRE_PLACE.search(text, lo, m.start) is not None and _WIRE_AFTER.match(text, m.end) is not None:
+        return True
+    return _TITLED_PLACE.search(text, lo, m.start) is not None and _AGENCY_AFTER.match(text, m.end) is not None
 
 
 def article_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None:
@@ -101,13 +110,15 @@ def article_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None:
     return dateline_date(text, mentions)
 
 
-def dateline_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None:
-    """The date of the first wire dateline among `mentions` (offsets into `text`), its year from the first
-    year stated after it where it gives none."""
+def dateline_date(text: str, mentions: list[Mention], stored: date | None = None) -> tuple[date, str] | None:
+    """The date of the first wire dateline among `mentions` (offsets into `text`), its year, where it gives
+    none, the stored page's date's, else the first year stated after it."""
     for i, m in enumerate(mentions):
         if not is_dateline(text, m):
             continue
         year = m.value[:4]
+        if year == "XXXX" and stored is not None:
+            year = f"{stored.year:04d}"
         if year == "XXXX":
             year = next((str(n.value)[:4] for n in mentions[i + 1:] if n.kind in TIME_KINDS
                          and _YEAR.match(str(n.value))), None)

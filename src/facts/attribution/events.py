@@ -5,6 +5,7 @@ from __future__ import annotations
 import regex
 
 from ..models import Mention
+from ..resolve import is_dateline
 from .claim import Event
 from .context import (
     _PHRASE_END,
@@ -108,7 +109,10 @@ _RESTATED = regex.compile(r"\s*[(\[]\s*")
 def _event(t: _Text, ctx: _Context, m: Mention) -> tuple[Event | None, list[str]]:
     """The event a date dates, with its parties: from a structure around the cue, else from the cue's phrase,
     an earlier mention of the event, or the clause around it."""
-    cues = _occasioned(t, [c for c in _cues(t, t.events, m, ctx) if _dates_cue(t, c, m)])
+    # A wire dateline dates the article, not an event its lead tells of ("Islamabad, May 6 (PTI) ... killed on
+    # Tuesday in a terrorist attack").
+    cues = [] if is_dateline(t.text, m) else _occasioned(t, [c for c in _cues(t, t.events, m, ctx)
+                                                              if _dates_cue(t, c, m)])
     if not cues:
         names = _subject(t, ctx)
         home = _home(t, ctx, set()) if not names else None

@@ -559,8 +559,8 @@ def rules_with_von(tmp_path_factory):
     shutil.copytree(default_rules_dir(), root)
     path = root / "attribution" / "attribution.yaml"
     text = path.read_text(encoding="utf-8")
-    assert r"from_figure: '(?i:\bfrom\s+" in text
-    path.write_text(text.replace(r"from_figure: '(?i:\bfrom\s+", r"from_figure: '(?i:\bvon\s+", 1), encoding="utf-8")
+    assert r"from_figure: '(?i:\b(?:from|" in text
+    path.write_text(text.replace(r"from_figure: '(?i:\b(?:from|", r"from_figure: '(?i:\b(?:von|", 1), encoding="utf-8")
     return load_rules(root)
 
 

@@ -272,9 +272,10 @@ def _has_top_alternative(pattern: str) -> bool:
     return depth != 0 or inside  # the last piece ends the pattern: inside, a set is left open
 
 
-def _as_list(value: str | list[str]) -> list[str]:
-    """A lexicon value as a list: an entity entry may name several parties (a project, a conflict)."""
-    return value if isinstance(value, list) else [value]
+def _as_list(value: str | list[str] | None) -> list[str]:
+    """A lexicon value as a list: an entity entry may name several parties (a project, a conflict), and a null
+    one none (`took place` is no cue of `took`, a takeover)."""
+    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 class _Hit(NamedTuple):

@@ -79,10 +79,17 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _inside_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether [start, end) lies inside one of disjoint sorted spans."""
-    i = bisect_right(spans, (start, float("inf"))) - 1
-    return i >= 0 and end <= spans[i][1]
+def _outside(hits: list[_Hit], spans: list[tuple[int, int]]) -> list[_Hit]:
+    """The hits (sorted by start) that lie inside no span of a list sorted by start: each is tried against the
+    last span starting at or before it, found in one walk over both lists rather than a bisect per hit."""
+    out, i, reach = [], 0, -1
+    for h in hits:
+        while i < len(spans) and spans[i][0] <= h.start:
+            reach = spans[i][1]
+            i += 1
+        if h.end > reach:
+            out.append(h)
+    return out
 
 
 class _Text:
@@ -102,8 +109,7 @@ class _Text:
         sources = [m.span() for m in att.source.finditer(text)]
         # "the poor Central Asian country" describes the country the text is about: its adjective names no one.
         sources = _union(sources + [m.span() for m in att.anaphor["description"].finditer(text)])
-        named = [h for h in att.entity.hits(padded)
-                 if not self._inside_value(h.start, h.end) and not _inside_any(sources, h.start, h.end)]
+        named = _outside(_outside(att.entity.hits(padded), [(m.start, m.end) for m in self.values]), sources)
         defined, self.defined_types = defined_names(text, att)
         self.entities = merge_names(named, defined)
         # The structures read these names, marked (`rulebook.marked`), as a structure's names are these.
@@ -117,8 +123,7 @@ class _Text:
         figured = sorted({self.sentence_index(m.start) for m in mentions} if self.spans else ())
         # A cue inside a name ("Aviation Industry Corporation") names no measure.
         names = _union([(h.start, h.end) for h in self.entities])
-        self.metrics = [h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])
-                        if not _inside_any(names, h.start, h.end)]
+        self.metrics = _outside([h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])], names)
         self.events = [h for i in figured for h in self.all_events.sentence(i)]
         # A dateline dates the article (`frame`), not a figure of its first sentence.
         self.times = sorted((m for m in mentions if m.kind in TIME_KINDS and not is_dateline(text, m)),
@@ -188,10 +193,6 @@ class _Text:
                         found.add(at)
                     at += 1
         return sorted(found)
-
-    def _inside_value(self, start: int, end: int) -> bool:
-        i = bisect_right(self.value_starts, start) - 1
-        return i >= 0 and end <= self.values[i].end
 
     def sentence_index(self, offset: int) -> int:
         return _sentence_index(self.starts, offset)

@@ -94,7 +94,7 @@ def level_of(t: _Text, m: Mention, metric: str | None) -> str | None:
 def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) -> _Figure:
     own = _conjunct(t, ctx.clause, m)
     counted = _counted(t, m) if m.kind == "count" else None
-    cues = [c for c in _cues(t, t.metrics, m, ctx._replace(clause=own))
+    cues = [c for c in _cues(t, t.metrics, m, _Context(ctx.sentence, ctx.index, own, ctx.segment))
             if not (counted and m.end <= c.start < counted[0])]
     if cues and cues[0].value in t.att.change_metrics and not is_change(t, m):
         # "grew from $1 million to $10 million": the figures are levels of what grew, not the change; in

@@ -194,6 +194,11 @@ class _Text:
                     at += 1
         return sorted(found)
 
+    def figure_between(self, start: int, end: int) -> bool:
+        """Whether a figure (not a time) starts in [start, end)."""
+        i = bisect_left(self.value_starts, start)
+        return i < len(self.values) and self.values[i].start < end
+
     def sentence_index(self, offset: int) -> int:
         return _sentence_index(self.starts, offset)
 

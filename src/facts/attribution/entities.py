@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 import regex
 
 from ..engine.rules import Pattern
-from .rulebook import Attribution, _Hit
+from .rulebook import Attribution, _Hit, _new_tuple
 
 _PART = regex.compile(r"[\s\u00a0]+|[-–]")
 _SPACES = regex.compile(r"[\s\u00a0]+")
@@ -83,7 +83,10 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
     pattern = regex.compile(r"(?<![\w-])(?:" + "|".join(_SPACES.sub(r"\\s+", regex.escape(a, literal_spaces=True))
                                                           for a in sorted(written, key=len, reverse=True)) + r")(?![\w-])")
     for m in pattern.finditer(text):
-        spans.append(_Hit(m.start(), m.end(), written[_SPACES.sub(" ", m.group())]))
+        # A name is mostly written as it was defined, single-spaced: only another spacing needs collapsing.
+        found = m.group()
+        value = written[found] if found in written else written[_SPACES.sub(" ", found)]
+        spans.append(_new_tuple(_Hit, (m.start(), m.end(), value)))
     return spans, types
 
 

@@ -111,6 +111,7 @@ class _Text:
         sources = _union(sources + [m.span() for m in att.anaphor["description"].finditer(text)])
         named = _outside(_outside(att.entity.hits(padded), [(m.start, m.end) for m in self.values]), sources)
         defined, self.defined_types = defined_names(text, att)
+        self._kinds: dict[str, str] = {}
         self.entities = merge_names(named, defined)
         # The structures read these names, marked (`rulebook.marked`), as a structure's names are these.
         self.structure_text = marked(text, self.entities)
@@ -243,7 +244,11 @@ class _Text:
             if self.kind_of(h.value) != "region" or not self.att.locative.search(self.text, max(0, h.start - 20), h.start)))
 
     def kind_of(self, name: str) -> str:
-        return self.defined_types.get(name) or self.att.lookup("entity_type", name, "country")
+        """An entity's type, remembered per name: a text asks it of its few entities thousands of times."""
+        kind = self._kinds.get(name)
+        if kind is None:
+            kind = self._kinds[name] = self.defined_types.get(name) or self.att.lookup("entity_type", name, "country")
+        return kind
 
 
 def _part(parts: list[tuple[int, int]], offset: int) -> tuple[int, int]:

@@ -37,6 +37,8 @@ def _split(start: int, end: int, text: str, pattern: Pattern) -> list[tuple[int,
 
 
 _NON_WORD = re.compile(r"\W")
+# A structure's match not yet tried at a position (a match tried and failed is None).
+_UNTRIED = object()
 
 
 def _sentence_index(starts: list[int], offset: int) -> int:
@@ -164,10 +166,12 @@ class _Text:
             for p in starts[st.opening]:
                 if p >= before:
                     break
-                if (k, p, e) not in match_at:
-                    match_at[k, p, e] = st.match(text, p, e)
-                if match_at[k, p, e] is not None:
-                    found.append(match_at[k, p, e])
+                at = (k, p, e)
+                m = match_at.get(at, _UNTRIED)
+                if m is _UNTRIED:
+                    m = match_at[at] = st.match(text, p, e)
+                if m is not None:
+                    found.append(m)
         return found
 
     def _cue_openings(self, s: int, e: int, last: int) -> list[int]:
@@ -239,9 +243,12 @@ class _Text:
 
     def names(self, start: int, end: int) -> list[str]:
         """Entities named in a span, but not regions named as a place ("in the South Caucasus")."""
-        return list(dict.fromkeys(
-            h.value for h in self.within(self.entities, start, end)
-            if self.kind_of(h.value) != "region" or not self.att.locative.search(self.text, max(0, h.start - 20), h.start)))
+        found: dict[str, None] = {}
+        for h in self.within(self.entities, start, end):
+            if h.value not in found and (self.kind_of(h.value) != "region" or not self.att.locative.search(
+                    self.text, max(0, h.start - 20), h.start)):
+                found[h.value] = None
+        return list(found)
 
     def kind_of(self, name: str) -> str:
         """An entity's type, remembered per name: a text asks it of its few entities thousands of times."""

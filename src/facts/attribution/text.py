@@ -37,6 +37,8 @@ def _split(start: int, end: int, text: str, pattern: Pattern) -> list[tuple[int,
 
 
 _NON_WORD = re.compile(r"\W")
+# Greater than any offset: `(offset, _AFTER_ALL)` sorts after every span starting at the offset.
+_AFTER_ALL = float("inf")
 # A structure's match not yet tried at a position (a match tried and failed is None).
 _UNTRIED = object()
 
@@ -259,6 +261,9 @@ class _Text:
 
 
 def _part(parts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    return next((p for p in parts if p[0] <= offset < p[1]), parts[-1])
+    """The part holding an offset, else the last: parts are sorted and apart, so only the last starting at or
+    before the offset can hold it."""
+    i = bisect_right(parts, (offset, _AFTER_ALL)) - 1
+    return parts[i] if i >= 0 and offset < parts[i][1] else parts[-1]
 
 

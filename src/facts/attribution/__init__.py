@@ -107,7 +107,7 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
         dated = claim.period and len(claim.period) in (7, 10) and not _stock_dated(t, att, claim)
         return replace(claim, period=None, why={**claim.why, "period": "none"}) if dated else claim
     future = att.future.search(t.text, max(claim.sentence_start, m.start - att.future_window), m.start)
-    if future and any(future.end() <= v.start < m.start for v in t.values):
+    if future and t.figure_between(future.end(), m.start):
         future = None  # "will reach 90 Mt, up from 88 Mt": 88 Mt has been
     if claim.period is not None:
         if future and claim.why.get("period") == "event" and _past(claim.period, frame):

@@ -27,8 +27,9 @@ def _by_distance(hits: list[_Hit], m: Mention) -> list[_Hit]:
 
 
 def _cues(t: _Text, hits: list[_Hit], m: Mention, ctx: _Context) -> list[_Hit]:
-    """The cues of the figure's clause, nearest first, else those of its part of the sentence."""
-    for start, end in (ctx.clause, ctx.segment):
+    """The cues of the figure's clause, nearest first, else those of its part of the sentence (unless that is
+    the clause: it has none either)."""
+    for start, end in (ctx.clause, ctx.segment) if ctx.segment != ctx.clause else (ctx.clause,):
         found = _by_distance(t.within(hits, start, end), m)
         if found:
             return found
@@ -141,8 +142,9 @@ def _named_with(t: _Text, before: int, head: str, exclude: set[str], kinds: froz
 
 def _subject(t: _Text, ctx: _Context, *first: tuple[int, int]) -> list[str]:
     """The entities of the narrowest part around a figure that names any: the parts given `first`, then its
-    clause, its part of the sentence, the sentence."""
-    for start, end in (*first, ctx.clause, ctx.segment, (ctx.sentence.start, ctx.sentence.end)):
+    clause, its part of the sentence, the sentence; a part that is one tried before (a clause that is all
+    of its sentence) names none again."""
+    for start, end in dict.fromkeys((*first, ctx.clause, ctx.segment, (ctx.sentence.start, ctx.sentence.end))):
         names = _anaphora(t, start, end, t.names(start, end))
         if names:
             return names

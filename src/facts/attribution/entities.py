@@ -14,13 +14,12 @@ Lexicon names inside such a name are dropped ("China" in "China-Pakistan Economi
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 import regex
 
 from ..engine.rules import Pattern
-from .rulebook import Attribution, _Hit
+from .rulebook import Attribution, _Hit, _new_tuple
 
 _PART = regex.compile(r"[\s\u00a0]+|[-–]")
 _SPACES = regex.compile(r"[\s\u00a0]+")
@@ -84,7 +83,10 @@ def defined_names(text: str, att: Attribution) -> tuple[list[_Hit], dict[str, st
     pattern = regex.compile(r"(?<![\w-])(?:" + "|".join(_SPACES.sub(r"\\s+", regex.escape(a, literal_spaces=True))
                                                           for a in sorted(written, key=len, reverse=True)) + r")(?![\w-])")
     for m in pattern.finditer(text):
-        spans.append(_Hit(m.start(), m.end(), written[_SPACES.sub(" ", m.group())]))
+        # A name is mostly written as it was defined, single-spaced: only another spacing needs collapsing.
+        found = m.group()
+        value = written[found] if found in written else written[_SPACES.sub(" ", found)]
+        spans.append(_new_tuple(_Hit, (m.start(), m.end(), value)))
     return spans, types
 
 
@@ -110,26 +112,27 @@ def _ending_at(reversed_pattern: Pattern, text: str, ends: Iterable[int]) -> Ite
 def merge_names(lexicon_hits: list[_Hit], defined: list[_Hit]) -> list[_Hit]:
     """The lexicon's hits with the defined names put in: a defined name inside a longer lexicon name
     ("National Bank" in "National Bank of Kazakhstan") yields to it; any other lexicon hit that overlaps a
-    defined name goes."""
+    defined name goes. Both lists are sorted and their spans do not overlap (a phrase with several values
+    gives hits of one span), so one walk over both settles each hit."""
     if not defined:
         return lexicon_hits
-    defined = [d for d in defined if not any(h.start <= d.start and d.end <= h.end and h.end - h.start > d.end - d.start
-                                             for h in _near(lexicon_hits, d))]
-    kept = [h for h in lexicon_hits if not _near(defined, h)]
-    return sorted(kept + defined)
-
-
-def _near(hits: list[_Hit], h: _Hit) -> list[_Hit]:
-    """The hits of a sorted, non-overlapping list that overlap `h`."""
-    i = bisect_left(hits, (h.start,))
-    while i and hits[i - 1].end > h.start:
-        i -= 1
-    out = []
-    while i < len(hits) and hits[i].start < h.end:
-        if hits[i].end > h.start:
-            out.append(hits[i])
-        i += 1
-    return out
+    standing, i = [], 0
+    for d in defined:
+        # Only the last lexicon hit starting at or before a defined name can hold it: those before end earlier.
+        while i < len(lexicon_hits) and lexicon_hits[i].start <= d.start:
+            i += 1
+        h = lexicon_hits[i - 1] if i else None
+        if h is None or not (d.end <= h.end and h.end - h.start > d.end - d.start):
+            standing.append(d)
+    kept, j = [], 0
+    for h in lexicon_hits:
+        # A defined name ending before a hit starts ends before every later hit starts; where the first of
+        # the rest starts after the hit ends, so do the others.
+        while j < len(standing) and standing[j].end <= h.start:
+            j += 1
+        if j == len(standing) or standing[j].start >= h.end:
+            kept.append(h)
+    return sorted(kept + standing)
 
 
 def _without_article(name: str, att: Attribution) -> str:

@@ -94,7 +94,7 @@ def level_of(t: _Text, m: Mention, metric: str | None) -> str | None:
 def _value_claim(t: _Text, ctx: _Context, m: Mention, previous: _Figure | None) -> _Figure:
     own = _conjunct(t, ctx.clause, m)
     counted = _counted(t, m) if m.kind == "count" else None
-    cues = [c for c in _cues(t, t.metrics, m, ctx._replace(clause=own))
+    cues = [c for c in _cues(t, t.metrics, m, _Context(ctx.sentence, ctx.index, own, ctx.segment))
             if not (counted and m.end <= c.start < counted[0])]
     if cues and cues[0].value in t.att.change_metrics and not is_change(t, m):
         # "grew from $1 million to $10 million": the figures are levels of what grew, not the change; in
@@ -277,13 +277,16 @@ def _of_project(t: _Text, ctx: _Context, m: Mention, subject: list[str]) -> list
     will run through Russia") in a sentence about a project ("the pipeline") is of the project's part
     there: the project is its subject too."""
     s = ctx.sentence
-    located = {h.value for h in t.within(t.entities, s.start, s.end) if _located(t, s, h)}
-    if subject and not any(t.kind_of(n) == "project" for n in subject) and all(
-            t.kind_of(n) == "country" and n in located for n in subject):
+    of_project = any(t.kind_of(n) == "project" for n in subject)
+    if not subject or not of_project and not all(t.kind_of(n) == "country" for n in subject):
+        return subject
+    # Where the subject's own names stand is all that is asked: the sentence's other names are not looked at.
+    located = {h.value for h in t.within(t.entities, s.start, s.end) if h.value in subject and _located(t, s, h)}
+    if not of_project and all(n in located for n in subject):
         projects = [n for n in t.names(s.start, s.end) if t.kind_of(n) == "project"] or [
             n for n in _anaphora(t, s.start, s.end, []) if t.kind_of(n) == "project"]
         return [*subject, *projects[:1]]
-    if len(subject) < 2 or not any(t.kind_of(n) == "project" for n in subject):
+    if len(subject) < 2 or not of_project:
         return subject
     # Regions named after a project's figure are where it leads ("a $30 billion project to connect
     # Asia and Europe"); one named before may be a party ("the EU–Central Asia summit, where the Union
@@ -337,8 +340,7 @@ def _outlook(t: _Text, m: Mention, own: tuple[int, int]) -> str | None:
     if not hits:
         return None
     # "plans to produce 90 Mt in 2025, up from 88 Mt in 2023": the plan is the first figure's only.
-    i = bisect_left(t.value_starts, hits[-1].end)
-    return hits[-1].value if i >= len(t.values) or t.values[i].start >= m.start else None
+    return None if t.figure_between(hits[-1].end, m.start) else hits[-1].value
 
 
 _WORD = regex.compile(r"\s*\w+")

@@ -141,7 +141,11 @@ def _period(t: _Text, ctx: _Context, m: Mention, dated: dict[str, tuple[int, str
         # "Initially valued at $5 billion, the project is worth $8 billion as of 2023": 2023 is the new value's.
         comma = t.text.find(",", m.end, ctx.clause[1])
         scopes = (((max(ctx.clause[0], m.start - 40), comma if comma >= 0 else ctx.clause[1]), "clause"),)
+    tried = set()
     for (start, end), step in scopes:
+        if (start, end) in tried:
+            continue  # a part of the sentence that is its clause holds no time the clause did not
+        tried.add((start, end))
         found = _own_times(t, m, t.times_within(start, end, exclude=m), ctx.clause)
         if found:
             chosen = min(found, key=lambda c: _time_score(t, m, c))

@@ -19,7 +19,7 @@ def read_sentences(t: _Text, mentions: list[Mention]) -> list[tuple[Claim, int]]
         # A figure reads its sentence no further than a window around it: a run-on "sentence" of a scraped
         # table or list then costs what a sentence does, and attribution stays linear in the text's length.
         lo, hi = _window(t.text, whole, m, t.att.figure_window)
-        sentence = whole._replace(start=lo, end=hi)
+        sentence = _Sentence(lo, hi, whole.segments, whole.clauses)
         ctx = _Context(sentence, index, _clamp(_part(whole.clauses, m.start), lo, hi),
                        _clamp(_part(whole.segments, m.start), lo, hi))
         period, period_step = _period(t, ctx, m, dated)

@@ -37,6 +37,10 @@ def _split(start: int, end: int, text: str, pattern: Pattern) -> list[tuple[int,
 
 
 _NON_WORD = re.compile(r"\W")
+# Greater than any offset: `(offset, _AFTER_ALL)` sorts after every span starting at the offset.
+_AFTER_ALL = float("inf")
+# A structure's match not yet tried at a position (a match tried and failed is None).
+_UNTRIED = object()
 
 
 def _sentence_index(starts: list[int], offset: int) -> int:
@@ -79,10 +83,17 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _inside_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether [start, end) lies inside one of disjoint sorted spans."""
-    i = bisect_right(spans, (start, float("inf"))) - 1
-    return i >= 0 and end <= spans[i][1]
+def _outside(hits: list[_Hit], spans: list[tuple[int, int]]) -> list[_Hit]:
+    """The hits (sorted by start) that lie inside no span of a list sorted by start: each is tried against the
+    last span starting at or before it, found in one walk over both lists rather than a bisect per hit."""
+    out, i, reach = [], 0, -1
+    for h in hits:
+        while i < len(spans) and spans[i][0] <= h.start:
+            reach = spans[i][1]
+            i += 1
+        if h.end > reach:
+            out.append(h)
+    return out
 
 
 class _Text:
@@ -102,9 +113,9 @@ class _Text:
         sources = [m.span() for m in att.source.finditer(text)]
         # "the poor Central Asian country" describes the country the text is about: its adjective names no one.
         sources = _union(sources + [m.span() for m in att.anaphor["description"].finditer(text)])
-        named = [h for h in att.entity.hits(padded)
-                 if not self._inside_value(h.start, h.end) and not _inside_any(sources, h.start, h.end)]
+        named = _outside(_outside(att.entity.hits(padded), [(m.start, m.end) for m in self.values]), sources)
         defined, self.defined_types = defined_names(text, att)
+        self._kinds: dict[str, str] = {}
         self.entities = merge_names(named, defined)
         # The structures read these names, marked (`rulebook.marked`), as a structure's names are these.
         self.structure_text = marked(text, self.entities)
@@ -117,8 +128,7 @@ class _Text:
         figured = sorted({self.sentence_index(m.start) for m in mentions} if self.spans else ())
         # A cue inside a name ("Aviation Industry Corporation") names no measure.
         names = _union([(h.start, h.end) for h in self.entities])
-        self.metrics = [h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])
-                        if not _inside_any(names, h.start, h.end)]
+        self.metrics = _outside([h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])], names)
         self.events = [h for i in figured for h in self.all_events.sentence(i)]
         # A dateline dates the article (`frame`), not a figure of its first sentence.
         self.times = sorted((m for m in mentions if m.kind in TIME_KINDS and not is_dateline(text, m)),
@@ -158,10 +168,12 @@ class _Text:
             for p in starts[st.opening]:
                 if p >= before:
                     break
-                if (k, p, e) not in match_at:
-                    match_at[k, p, e] = st.match(text, p, e)
-                if match_at[k, p, e] is not None:
-                    found.append(match_at[k, p, e])
+                at = (k, p, e)
+                m = match_at.get(at, _UNTRIED)
+                if m is _UNTRIED:
+                    m = match_at[at] = st.match(text, p, e)
+                if m is not None:
+                    found.append(m)
         return found
 
     def _cue_openings(self, s: int, e: int, last: int) -> list[int]:
@@ -189,9 +201,10 @@ class _Text:
                     at += 1
         return sorted(found)
 
-    def _inside_value(self, start: int, end: int) -> bool:
-        i = bisect_right(self.value_starts, start) - 1
-        return i >= 0 and end <= self.values[i].end
+    def figure_between(self, start: int, end: int) -> bool:
+        """Whether a figure (not a time) starts in [start, end)."""
+        i = bisect_left(self.value_starts, start)
+        return i < len(self.values) and self.values[i].start < end
 
     def sentence_index(self, offset: int) -> int:
         return _sentence_index(self.starts, offset)
@@ -232,15 +245,25 @@ class _Text:
 
     def names(self, start: int, end: int) -> list[str]:
         """Entities named in a span, but not regions named as a place ("in the South Caucasus")."""
-        return list(dict.fromkeys(
-            h.value for h in self.within(self.entities, start, end)
-            if self.kind_of(h.value) != "region" or not self.att.locative.search(self.text, max(0, h.start - 20), h.start)))
+        found: dict[str, None] = {}
+        for h in self.within(self.entities, start, end):
+            if h.value not in found and (self.kind_of(h.value) != "region" or not self.att.locative.search(
+                    self.text, max(0, h.start - 20), h.start)):
+                found[h.value] = None
+        return list(found)
 
     def kind_of(self, name: str) -> str:
-        return self.defined_types.get(name) or self.att.lookup("entity_type", name, "country")
+        """An entity's type, remembered per name: a text asks it of its few entities thousands of times."""
+        kind = self._kinds.get(name)
+        if kind is None:
+            kind = self._kinds[name] = self.defined_types.get(name) or self.att.lookup("entity_type", name, "country")
+        return kind
 
 
 def _part(parts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    return next((p for p in parts if p[0] <= offset < p[1]), parts[-1])
+    """The part holding an offset, else the last: parts are sorted and apart, so only the last starting at or
+    before the offset can hold it."""
+    i = bisect_right(parts, (offset, _AFTER_ALL)) - 1
+    return parts[i] if i >= 0 and offset < parts[i][1] else parts[-1]
 
 

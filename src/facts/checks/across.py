@@ -55,7 +55,7 @@ def value_conflict(corpus: Corpus, check: Check) -> Iterator[Finding]:
         if len({f.claim.story for f in group}) < 2:
             continue
         by_subject: dict[frozenset[str], list[Fact]] = defaultdict(list)
-        for f in group:
+        for f in _one_value_each(group):
             by_subject[f.subject].append(f)
         for larger, partners in subject_partners(by_subject).items():
             for smaller in partners:
@@ -66,6 +66,21 @@ def value_conflict(corpus: Corpus, check: Check) -> Iterator[Finding]:
                     p_conf, notes = part_confidence(key, a.claim, b.claim, (a.value, b.value), vocab)
                     yield Finding(a, b, _why_values(a, b, key, [*notes, *([s_note] if s_note else [])]),
                                   s_conf * p_conf)
+
+
+# Values of one fact in one story, none compatible with another, from which on they are a breakdown.
+_BREAKDOWN = 3
+
+
+def _one_value_each(group: list[Fact]) -> list[Fact]:
+    """The figures of a fact but those of a story that gives its subject three or more values that cannot
+    hold together (the vote shares of an election's parties, the growth of each sector, all read as the
+    country's): such a story speaks of several things under one name, and which of them another story's
+    figure is, is not known. Two values may be a revision or a contradiction, and stay compared."""
+    by_story: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in group:
+        by_story[(f.claim.story, f.subject)].append(f)
+    return [f for figures in by_story.values() if len(compatible_clusters(figures)) < _BREAKDOWN for f in figures]
 
 
 def _gap_pairs(pool: list[Fact], cross: frozenset[str] | None) -> Iterator[tuple[Fact, Fact]]:

@@ -125,7 +125,7 @@ def source_discrepancy(corpus: Corpus, check: Check) -> Iterator[Finding]:
     """Inside one article, two figures of one fact that disagree, each given on the word of another
     source ("customs data show X ... while the statistics agency reports Y"). Figures of one fact in one
     article without two sources are left alone: there the likelier reading is two facts."""
-    cues = [regex.compile(p, regex.IGNORECASE) for p in check.params.get("sources", [])]
+    cues = [regex.compile(p) for p in check.params.get("sources", [])]
     for key, group in corpus.amount_groups(check.params.get("kinds", COMPARED_KINDS)).items():
         by_story: dict[tuple, list[Fact]] = defaultdict(list)
         for f in group:

@@ -100,8 +100,19 @@ def test_the_words_that_join_a_number_are_the_lexicons(tmp_path):
 @pytest.mark.parametrize(("text", "expected"), [
     ("in 2022 — 747 thousand tons were sold", [("2022", "date", "2022"), ("747 thousand tons", "quantity", "747000")]),
     ("rates fell from 10 to 5 percent", [("10", "count", "10"), ("5 percent", "percent", "5")]),
-    ("rates rose from 5 to 10 percent", [("5 to 10 percent", "percent", "5")]),
+    ("rates rose from 5 to 10 percent", [("5", "percent", "5"), ("10 percent", "percent", "10")]),
 ])
 def test_a_range_runs_from_its_smaller_end(text, expected):
     found = [(m.text, m.kind, str(m.value)) for m in extract(text)]
     assert found == expected
+
+
+def test_a_range_is_its_two_ends_each_holding_the_whole_range():
+    text = "remittances will grow by about 10-15%, to $12-$12.5 billion, and 2–3 million tonnes were shipped"
+    found = [(m.text, m.value, m.low, m.high, m.qualifier, m.si_value) for m in extract(text)]
+    d = Decimal
+    assert [row[:5] for row in found] == [
+        ("10", d(10), d(10), d(15), "approx"), ("15%", d(15), d(10), d(15), None),
+        ("$12", d(12e9), d(12e9), d(12.5e9), None), ("$12.5 billion", d(12.5e9), d(12e9), d(12.5e9), None),
+        ("2", d(2e6), d(2e6), d(3e6), None), ("3 million tonnes", d(3e6), d(2e6), d(3e6), None)]
+    assert [si for *_, si in found[4:]] == [d(2e9), d(3e9)]

@@ -19,7 +19,7 @@ from .text.documents import Document
 from .text.layout import layout_of
 from .text.segment import Article, is_claimable, segment
 from .values.intervals import value_interval
-from .values.normalize import normalize
+from .values.normalize import normalize, range_ends
 
 
 def extract(text: str, *, reference_date: str | date | None = None, rules: RuleSet | None = None,
@@ -66,12 +66,13 @@ def match_mentions(text: str, *, reference_date: str | date | None = None, rules
     chosen, valued = _select_valid(candidates, vetoes, rules)
     mentions = []
     for c in chosen:
-        fields = valued[id(c)]
-        if c.kind in AMOUNT_KINDS:
-            # A word beside the figure (`nearly`) says more than the figure's own form (`tens of thousands`).
-            fields["qualifier"] = qualifier(matched, c.start, c.end, rules) or fields.get("qualifier")
-        mentions.append(Mention(doc=doc, start=c.start, end=c.end, text=matched[c.start:c.end], kind=c.kind,
-                                rule=c.rule.id, **fields))
+        for start, end, fields in range_ends(c, valued[id(c)], rules.lexicon) if c.kind in AMOUNT_KINDS else (
+                (c.start, c.end, valued[id(c)]),):
+            if c.kind in AMOUNT_KINDS:
+                # A word beside the figure (`nearly`) says more than the figure's own form (`tens of thousands`).
+                fields = fields | {"qualifier": qualifier(matched, start, end, rules) or fields.get("qualifier")}
+            mentions.append(Mention(doc=doc, start=start, end=end, text=matched[start:end], kind=c.kind,
+                                    rule=c.rule.id, **fields))
     mentions = resolve(matched, mentions, rules.lexicon, reference)
     if kept is None:
         return mentions

@@ -201,3 +201,27 @@ def normalize(c: Candidate, lex: Lexicon) -> Fields | None:
         if digits > context.prec:
             context.prec += digits  # the digits written, and as many again for a scale or a unit's factor
         return NORMALIZERS[c.kind](c, lex)
+
+
+# Between the two ends of a written range of amounts: a dash, `to`, `and`, `or`, with the spaces around.
+_RANGE_JOINT = regex.compile(r"[^\S\n]*(?:[\-\u2010-\u2015\u2212]|\b(?i:to|and|or|through)\b)[^\S\n]*")
+
+
+def range_ends(c: Candidate, fields: Fields, lex: Lexicon) -> list[tuple[int, int, Fields]]:
+    """A written range of amounts as its two ends, each with its own span and value (`10-15%` is `10` and
+    `15%`, `$12-$12.5 billion` is `$12` and `$12.5 billion`, as the guidelines write ranges), both holding the
+    range's low and high, so a check reads either end as the whole range. Anything else as it is."""
+    whole = [(c.start, c.end, fields)]
+    if fields.get("low") is None or c.has("vague") or not (c.has("low") and c.has("high")):
+        return whole
+    text = c.text or c.match.string
+    low_end, high_start = c.match.end("low"), c.match.start("high")
+    joint = _RANGE_JOINT.search(text, low_end, high_start) if c.start <= low_end <= high_start <= c.end else None
+    if joint is None:
+        return whole
+    high = fields | {"value": fields["high"]}
+    if "si_value" in fields:
+        factor, offset, _ = si_of(fields["unit"], lex)
+        high["si_value"] = _to_registry_precision(fields["high"] * factor + offset)
+    return [(c.start, joint.start(), fields), (joint.end(), c.end, high)]
+

@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -26,6 +26,7 @@ import yaml
 from ..models import KINDS
 from .compiled import compile_re, compile_regex, pattern_cache
 from .lexicon import Lexicon
+from .pattern_text import PROPERTY, pattern_pieces
 from .prefilter import StartingChars, guard, starting_chars
 from .rulefiles import (
     NEGATIVE,
@@ -145,31 +146,6 @@ def fast_compile(pattern: str, flags: int = 0) -> Pattern:
 
 # Flags both engines read alike (same values in both).
 _SHARED_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.VERBOSE
-_PROPERTY = re.compile(r"\\([pP])\{(\w+)\}")
-
-
-def pattern_pieces(pattern: str) -> Iterator[tuple[str, bool]]:
-    """A pattern's pieces (an escape like `\\p{Lu}` or `\\[` whole, else one character), each with whether
-    it stands inside a set, then an empty piece for the end. A `]` right after a set's `[` or `[^` is a
-    member, not its end; a set inside a set (`regex` VERSION1) is counted so its `]` does not end the
-    outer one."""
-    sets = first = i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            prop = _PROPERTY.match(pattern, i)
-            piece = prop.group() if prop else pattern[i:i + 2]
-        else:
-            piece = ch
-        yield piece, bool(sets)
-        if ch == "[" and not sets:
-            sets, first = 1, i + 1
-        elif ch == "[":
-            sets += 1
-        elif ch == "]" and sets and not (i == first or (i == first + 1 and pattern[first] == "^")):
-            sets -= 1
-        i += len(piece)
-    yield "", bool(sets)  # the end: inside a set if one is left open
 
 
 def _spelled_out(pattern: str) -> str:
@@ -180,7 +156,7 @@ def _spelled_out(pattern: str) -> str:
         return pattern
     out = []
     for piece, inside in pattern_pieces(pattern):
-        prop = _PROPERTY.fullmatch(piece) if piece.startswith("\\") else None
+        prop = PROPERTY.fullmatch(piece) if piece.startswith("\\") else None
         if prop is None or (inside and prop.group(1) == "P"):
             out.append(piece)
             continue

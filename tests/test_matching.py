@@ -125,6 +125,20 @@ def test_a_pattern_that_can_start_anywhere_has_no_first_characters():
     assert first_chars(r"a?") is None
 
 
+@pytest.mark.parametrize("pattern, ahead", [
+    (r"\b(?!Q[1-4]\b)[A-Z]+\d", r"\b(?=[A-Z]+\d)(?!Q[1-4]\b)[A-Z]+\d"),
+    (r"(?!x)a(?:b|c)[|(]", r"(?=a(?:b|c)[|(])(?!x)a(?:b|c)[|(]"),
+    (r"(?!x)ab|c", None),  # the exclusion holds for the first alternative only
+    (r"(?!x)(?P<n>a)", None),  # a group matched twice
+    (r"(?!x)(a)\1", None),
+    (r"(?!x)a(?i)b", None),
+])
+def test_an_exclusion_is_tried_after_a_look_ahead_on_what_follows_it(pattern, ahead):
+    from facts.engine.prefilter import ahead_of_exclusion
+
+    assert ahead_of_exclusion(pattern) == (pattern if ahead is None else ahead)
+
+
 def test_every_kind_of_the_shipped_rules_has_a_start_guard_on_this_python():
     # Without the private parser the guards go and only speed is lost; this says when that happens.
     guarded = {kind for kind, chars in RULES.first_chars.items() if chars is not None}

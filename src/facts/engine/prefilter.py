@@ -21,6 +21,7 @@ import re
 import regex
 
 from .compiled import remembered
+from .pattern_text import pattern_pieces
 from .tokens import FIRST_MARKS as _FIRST_MARKS
 
 try:
@@ -151,6 +152,49 @@ def finds_own_start(pattern: str, flags: int = 0) -> bool:
         except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError, IndexError):
             return False
     return remembered(__file__, f"own\0{flags}\0{pattern}", work_out)
+
+
+# A group that captures nothing and sets no flag for the rest of the pattern: `(?:`, a look-around, an
+# atomic group, flags scoped to the group (`(?i:`).
+_PLAIN_GROUP = regex.compile(r"\?(?:[:=!>]|<[=!]|[a-zA-Z]*(?:-[a-zA-Z]+)?:)")
+
+
+def ahead_of_exclusion(pattern: str) -> str:
+    """`\\b(?!X)Y` as `\\b(?=Y)(?!X)Y`, the same matches: where an exclusion is a long alternation of words
+    and what follows it fails at most starts (`negative.designator`), the engine tries the exclusion at
+    every start; the look-ahead fails first. Only where Y is a plain sequence (no `|` outside its groups,
+    no group that captures or is referred to, no comment), so that matching it twice changes nothing."""
+    body = pattern[2:] if pattern.startswith("\\b") else pattern
+    if not body.startswith("(?!"):
+        return pattern
+    pieces = list(pattern_pieces(body))
+    depth, end = 0, None
+    for i, (piece, inside) in enumerate(pieces):
+        if inside:
+            continue
+        if piece == "(":
+            depth += 1
+        elif piece == ")":
+            depth -= 1
+            if depth == 0:
+                end = i + 1
+                break
+    if end is None:
+        return pattern
+    rest = pieces[end:]
+    depth = 0
+    for i, (piece, inside) in enumerate(rest):
+        if inside:
+            continue
+        opens_group = piece == "(" and not _PLAIN_GROUP.match("".join(p for p, _ in rest[i + 1:i + 12]))
+        refers = piece.startswith("\\") and len(piece) == 2 and (piece[1].isdigit() or piece[1] == "g")
+        if opens_group or refers or piece == "#" or (piece == "|" and depth == 0):
+            return pattern
+        depth += {"(": 1, ")": -1}.get(piece, 0)
+    follows = "".join(p for p, _ in rest)
+    if not follows or depth:
+        return pattern
+    return pattern[:len(pattern) - len(body)] + f"(?={follows})" + body
 
 
 def _with_case(chars: set[str], ignore_case: bool) -> set[str]:

@@ -27,7 +27,7 @@ from ..models import KINDS
 from .compiled import compile_re, compile_regex, pattern_cache
 from .lexicon import Lexicon
 from .pattern_text import PROPERTY, pattern_pieces
-from .prefilter import StartingChars, guard, starting_chars
+from .prefilter import StartingChars, ahead_of_exclusion, guard, starting_chars
 from .rulefiles import (
     NEGATIVE,
     LexiconFile,
@@ -414,7 +414,7 @@ def _compile_kinds(ruleset: RuleSet) -> None:
         rules = sorted(ruleset.by_kind(kind), key=lambda r: -r.priority)
         if not rules:
             continue
-        bodies = [expand(r.pattern, ruleset.subpatterns, (Path(r.path), r.line)) for r in rules]
+        bodies = [ahead_of_exclusion(expand(r.pattern, ruleset.subpatterns, (Path(r.path), r.line))) for r in rules]
         markers = [(f"_r{i}", rule.id) for i, rule in enumerate(rules)]
         ruleset.markers[kind] = markers
         ruleset.first_chars[kind] = starting_chars(bodies)

@@ -18,6 +18,7 @@ from pathlib import Path
 import regex
 
 from ..text.documents import InputError
+from .negatives import negative_scan
 from .rulefiles import NEGATIVE, Rule
 from .rules import RULE_FLAGS, RuleSet, at_number, expand
 from .tokens import OWN_MARKS
@@ -302,14 +303,17 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
                         best[position] = (index, Candidate(start, end, rules.rules[rule_ids[index]], m, original))
         candidates.extend(c for _, c in best.values())
     vetoes: list[tuple[int, int]] = []
-    negative = rules.combined.get(NEGATIVE)
-    if negative is not None and candidates:
+    negative = negative_scan(rules) if candidates else None
+    if negative is not None:
         for lo, hi in windows(text, [(c.start, c.end) for c in candidates]):
+            pattern = negative.pattern(text, lo, hi)
+            if pattern is None:
+                continue
             try:
                 if dog is not None:
                     dog.at = (lo, hi)
-                found = negative.finditer(text, lo, hi, timeout=timeout) if timeout and dog is None else \
-                    negative.finditer(text, lo, hi)
+                found = pattern.finditer(text, lo, hi, timeout=timeout) if timeout and dog is None else \
+                    pattern.finditer(text, lo, hi)
                 vetoes.extend(m.span() for m in found)
             except TimeoutError:
                 if dog is not None:

@@ -54,6 +54,22 @@ def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
     return frozenset(chars)
 
 
+def needed_before(pattern: str, flags: int = re.VERBOSE) -> str | None:
+    """The one character a match of `pattern` needs just before its start, where the pattern opens with a
+    look-behind on it (`(?<==)`); else None."""
+    if sre_parse is None:
+        return None
+    try:
+        op, av = list(sre_parse.parse(_unique_group_names(pattern), flags))[0]
+        if op is not sre.ASSERT or av[0] != -1:
+            return None
+        (inner_op, code), = list(av[1])
+    except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError, IndexError):
+        return None
+    char = chr(code) if inner_op is sre.LITERAL else None
+    return char if char is not None and char.lower() == char.upper() else None
+
+
 def _union(patterns: list[str], flags: int = re.VERBOSE) -> set[str] | None:
     """The first characters of any of the patterns; worked out once and kept (`compiled.remembered`):
     parsing the rules again for them costs a start as much as compiling them."""

@@ -101,6 +101,11 @@ class RuleSet:
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules.values() if r.kind == kind]
 
+    def bodies(self, kind: str) -> list[str]:
+        """The kind's patterns as compiled, higher priority first (the order of its `markers`)."""
+        return [ahead_of_exclusion(expand(r.pattern, self.subpatterns, (Path(r.path), r.line)))
+                for r in sorted(self.by_kind(kind), key=lambda r: -r.priority)]
+
     def start_scans(self, text: str) -> tuple[Pattern, Pattern]:
         """The anchor and lead scans for `text`. The standard library's engine reads `\\w` otherwise than
         `regex`, which runs the rules, on other numbers (`²`, `½`): `x²Q1` has no word boundary before `Q`
@@ -414,7 +419,7 @@ def _compile_kinds(ruleset: RuleSet) -> None:
         rules = sorted(ruleset.by_kind(kind), key=lambda r: -r.priority)
         if not rules:
             continue
-        bodies = [ahead_of_exclusion(expand(r.pattern, ruleset.subpatterns, (Path(r.path), r.line))) for r in rules]
+        bodies = ruleset.bodies(kind)
         markers = [(f"_r{i}", rule.id) for i, rule in enumerate(rules)]
         ruleset.markers[kind] = markers
         ruleset.first_chars[kind] = starting_chars(bodies)

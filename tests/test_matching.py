@@ -139,21 +139,24 @@ def test_an_exclusion_is_tried_after_a_look_ahead_on_what_follows_it(pattern, ah
     assert ahead_of_exclusion(pattern) == (pattern if ahead is None else ahead)
 
 
-@pytest.mark.parametrize("pattern, char", [(r"(?<==)\d+", "="), (r"(?<=[=:])\d", None), (r"(?<=ab)c", None),
-                                           (r"\d(?<==\d)", None), (r"(?<!=)\d", None)])
-def test_a_rule_that_opens_with_a_look_behind_on_one_character_needs_it(pattern, char):
-    from facts.engine.prefilter import needed_before
+@pytest.mark.parametrize("pattern, chars, or_start", [
+    (r"(?<==)\d+", "=", False), (r"(?<=[=:])\d", "=:", False), (r"(?<![^\n])date", "\n", True),
+    (r"(?<=ab)c", None, None), (r"\d(?<==\d)", None, None), (r"(?<!=)\d", None, None),
+    (r"(?<=[^=])\d", None, None), (r"(?<=a)\d", None, None),  # `A` too, where a flag says so
+])
+def test_a_rule_that_opens_with_a_look_behind_on_a_few_characters_needs_one(pattern, chars, or_start):
+    from facts.engine.prefilter import NeededBefore, needed_before
 
-    assert needed_before(pattern) == char
+    assert needed_before(pattern) == (None if chars is None else NeededBefore(frozenset(chars), or_start))
 
 
 def test_a_window_without_the_character_a_negative_rule_needs_is_scanned_without_it():
     from facts.engine.negatives import negative_scan
 
     scan_of = negative_scan(RULES)
-    text = '[vc_column width="1/6"] and 2024'
+    text = 'On\n[vc_column width="1/6"] and 2024'
     assert scan_of.pattern(text, 0, len(text)) is RULES.combined[NEGATIVE]
-    assert scan_of.pattern(text, 24, len(text)) is not RULES.combined[NEGATIVE]
+    assert scan_of.pattern(text, 27, len(text)) is not RULES.combined[NEGATIVE]
 
 
 def test_every_kind_of_the_shipped_rules_has_a_start_guard_on_this_python():

@@ -17,6 +17,7 @@ in CI).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import regex
 
@@ -34,6 +35,7 @@ _DIGIT = "\\d"
 # The markers of number tokens (engine/tokens.py), counted as one member like `\d`: a set of many.
 _MARKER = "".join(f"\\u{ord(c):04X}" for c in sorted(_FIRST_MARKS))
 _MAX_CHARS = 120
+_MAX_NEEDED = 8
 _GROUP_NAME = regex.compile(r"\(\?P<([^>]+)>|\(\?\(([A-Za-z_]\w*)\)|\(\?P=([A-Za-z_]\w*)\)")
 _UNBOUNDED = None
 
@@ -54,20 +56,38 @@ def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
     return frozenset(chars)
 
 
-def needed_before(pattern: str, flags: int = re.VERBOSE) -> str | None:
-    """The one character a match of `pattern` needs just before its start, where the pattern opens with a
-    look-behind on it (`(?<==)`); else None."""
+class NeededBefore(NamedTuple):
+    """What must stand just before a match: one of `chars`, or the text's start where `or_start`."""
+
+    chars: frozenset[str]
+    or_start: bool
+
+
+def needed_before(pattern: str, flags: int = re.VERBOSE) -> NeededBefore | None:
+    """What a match of `pattern` needs just before its start, where the pattern opens with a look-behind
+    on one character of a few (`(?<==)`), or a negative one on all but a few (`(?<![^\\n])`, which
+    the text's start passes too); else None."""
     if sre_parse is None:
         return None
     try:
-        op, av = list(sre_parse.parse(_unique_group_names(pattern), flags))[0]
-        if op is not sre.ASSERT or av[0] != -1:
+        op, (direction, inner) = list(sre_parse.parse(_unique_group_names(pattern), flags))[0]
+        (inner_op, inner_av), = list(inner)
+        if direction != -1 or op not in (sre.ASSERT, sre.ASSERT_NOT):
             return None
-        (inner_op, code), = list(av[1])
+        if inner_op in (sre.LITERAL, sre.NOT_LITERAL):
+            members, negated = [(sre.LITERAL, inner_av)], inner_op is sre.NOT_LITERAL
+        else:
+            members = list(inner_av) if inner_op is sre.IN else []
+            negated = bool(members) and members[0][0] is sre.NEGATE
+            members = members[1:] if negated else members
     except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError, IndexError):
         return None
-    char = chr(code) if inner_op is sre.LITERAL else None
-    return char if char is not None and char.lower() == char.upper() else None
+    chars = frozenset(chr(av) for member, av in members if member is sre.LITERAL)
+    if not members or len(chars) < len(members) or len(chars) > _MAX_NEEDED or negated is (op is sre.ASSERT):
+        return None
+    if any(c.lower() != c.upper() for c in chars):  # a letter the engine may read in either case
+        return None
+    return NeededBefore(chars, op is sre.ASSERT_NOT)
 
 
 def _union(patterns: list[str], flags: int = re.VERBOSE) -> set[str] | None:

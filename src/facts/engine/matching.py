@@ -306,6 +306,8 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
     negative = negative_scan(rules) if candidates else None
     if negative is not None:
         for lo, hi in windows(text, [(c.start, c.end) for c in candidates]):
+            if dog is not None:
+                dog.at = None  # choosing the window's pattern may compile one: no rule is running
             pattern = negative.pattern(text, lo, hi)
             if pattern is None:
                 continue

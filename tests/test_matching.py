@@ -159,6 +159,21 @@ def test_a_window_without_the_character_a_negative_rule_needs_is_scanned_without
     assert scan_of.pattern(text, 27, len(text)) is not RULES.combined[NEGATIVE]
 
 
+def test_a_plain_pattern_is_read_as_the_strings_it_matches():
+    from facts.engine.prefilter import finite_strings
+
+    assert finite_strings(r"(?:year|day)long") == {"yearlong", "daylong"}
+    assert finite_strings(r"Q[1-2]") == {"Q1", "Q2"}
+    assert finite_strings(r"a+") is None and finite_strings(r"(a)") is None and finite_strings(r"(?i:a)") is None
+
+
+def test_a_trie_by_first_character_holds_the_rests_of_the_phrases():
+    from facts.engine.lexicon import trie_rests
+
+    assert trie_rests({"may", "march", "a quarter"}) == {"a": r"[\s\u00a0]+quarter", "m": "a(?:rch|y)"}
+    assert trie_rests({"-x"}) is None  # a dash is an atom of several characters
+
+
 def test_every_kind_of_the_shipped_rules_has_a_start_guard_on_this_python():
     # Without the private parser the guards go and only speed is lost; this says when that happens.
     guarded = {kind for kind, chars in RULES.first_chars.items() if chars is not None}
@@ -176,9 +191,13 @@ def _unguarded_anchor():
 _PLAIN_ANCHOR = _unguarded_anchor()
 
 
+_ANCHOR_WORDS = ["twenty", "twenty-first", "one", "a", "quarter", "quarters", "half", "half-year", "yearlong", "year",
+                 "Q1", "H2", "March", "May", "mid", "first", "hundreds", "-", " ", "s", "2", ",", "x"]
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("0123456789 ,.-$%½aAbBdDeFfHhQqsSTtyYJjMmn\n\u00a0’'")), max_size=300)
-       | st.text(max_size=300))
+       | st.text(max_size=300) | st.lists(st.sampled_from(_ANCHOR_WORDS), max_size=40).map("".join))
 def test_the_guarded_anchor_finds_what_the_anchor_as_written_finds(text):
     assert RULES.anchor.pattern != _PLAIN_ANCHOR.pattern
     assert [m.span() for m in RULES.anchor.finditer(text)] == [m.span() for m in _PLAIN_ANCHOR.finditer(text)]

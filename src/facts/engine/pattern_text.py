@@ -30,3 +30,46 @@ def pattern_pieces(pattern: str) -> Iterator[tuple[str, bool]]:
             sets -= 1
         i += len(piece)
     yield "", bool(sets)  # the end: inside a set if one is left open
+
+
+def top_level_alternatives(pattern: str) -> list[str] | None:
+    """The alternatives of a pattern written as one group `(?:a|b|...)`, or None when it is not."""
+    if not pattern.startswith("(?:"):
+        return None
+    pieces = list(pattern_pieces(pattern))[3:]
+    alternatives: list[str] = []
+    current: list[str] = []
+    depth = 1
+    for i, (piece, inside) in enumerate(pieces):
+        if not inside and piece == "#":  # a comment (verbose) may hold anything
+            return None
+        if not inside and piece == "(":
+            depth += 1
+        elif not inside and piece == ")":
+            depth -= 1
+            if depth == 0:
+                if any(rest for rest, _ in pieces[i + 1:]):
+                    return None
+                return alternatives + ["".join(current)]
+        elif not inside and piece == "|" and depth == 1:
+            alternatives.append("".join(current))
+            current = []
+            continue
+        current.append(piece)
+    return None
+
+
+def group_end(pattern: str, start: int) -> int | None:
+    """Where the group that opens at `start` ends (just after its `)`), or None when it is not closed."""
+    depth, at = 0, start
+    for piece, inside in pattern_pieces(pattern[start:]):
+        at += len(piece)
+        if inside:
+            continue
+        if piece == "(":
+            depth += 1
+        elif piece == ")":
+            depth -= 1
+            if depth == 0:
+                return at
+    return None

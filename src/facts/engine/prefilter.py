@@ -22,7 +22,7 @@ from typing import NamedTuple
 import regex
 
 from .compiled import remembered
-from .pattern_text import pattern_pieces
+from .pattern_text import group_end, pattern_pieces
 from .tokens import FIRST_MARKS as _FIRST_MARKS
 
 try:
@@ -88,6 +88,48 @@ def needed_before(pattern: str, flags: int = re.VERBOSE) -> NeededBefore | None:
     if any(c.lower() != c.upper() for c in chars):  # a letter the engine may read in either case
         return None
     return NeededBefore(chars, op is sre.ASSERT_NOT)
+
+
+def finite_strings(pattern: str, flags: int = re.VERBOSE) -> set[str] | None:
+    """Every string `pattern` matches, where it is plain (characters, sets of a few, alternations, groups
+    that capture nothing and set no flag) and they are few (`H[12]`: H1, H2); else None."""
+    if sre_parse is None:
+        return None
+    try:
+        parsed = sre_parse.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        return _strings(list(parsed))
+    except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError):
+        return None
+
+
+def _strings(items: list) -> set[str] | None:
+    found = {""}
+    for op, av in items:
+        if op is sre.LITERAL:
+            options = {chr(av)}
+        elif op is sre.IN:
+            options = _charset(av, False)
+            if options is None or _DIGIT in options or _MARKER in options:
+                return None
+        elif op is sre.BRANCH:
+            options = set()
+            for branch in av[1]:
+                strings = _strings(list(branch))
+                if strings is None:
+                    return None
+                options |= strings
+        elif op is sre.SUBPATTERN and av[0] is None and not av[1] and not av[2]:
+            options = _strings(list(av[3]))
+            if options is None:
+                return None
+        else:
+            return None
+        found = {start + option for start in found for option in options}
+        if len(found) > _MAX_CHARS:
+            return None
+    return found
 
 
 def _union(patterns: list[str], flags: int = re.VERBOSE) -> set[str] | None:
@@ -203,21 +245,10 @@ def ahead_of_exclusion(pattern: str) -> str:
     body = pattern[2:] if pattern.startswith("\\b") else pattern
     if not body.startswith("(?!"):
         return pattern
-    pieces = list(pattern_pieces(body))
-    depth, end = 0, None
-    for i, (piece, inside) in enumerate(pieces):
-        if inside:
-            continue
-        if piece == "(":
-            depth += 1
-        elif piece == ")":
-            depth -= 1
-            if depth == 0:
-                end = i + 1
-                break
+    end = group_end(body, 0)
     if end is None:
         return pattern
-    rest = pieces[end:]
+    rest = list(pattern_pieces(body[end:]))
     depth = 0
     for i, (piece, inside) in enumerate(rest):
         if inside:

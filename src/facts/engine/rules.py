@@ -15,7 +15,7 @@ import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,10 @@ import regex
 import yaml
 
 from ..models import KINDS
+from .anchor_words import factored_anchor
 from .compiled import compile_re, compile_regex, pattern_cache
 from .lexicon import Lexicon
-from .pattern_text import PROPERTY, pattern_pieces
+from .pattern_text import PROPERTY, pattern_pieces, top_level_alternatives
 from .prefilter import StartingChars, ahead_of_exclusion, guard, starting_chars
 from .rulefiles import (
     NEGATIVE,
@@ -260,9 +261,11 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
             raise RuleError(patterns_path, shared.line, f"no `{needed}` sub-pattern (see docs/rules.md)")
     written = subpatterns | lexicon.written
     anchor = expand("{anchor}", written, (patterns_path, shared.line))
+    words = partial(expand, subpatterns=written, where=(patterns_path, shared.line))
     lead = _NOT_IN_A_WORD + "(?:" + expand("{lead}", written, (patterns_path, shared.line)) + ")"
     ruleset = RuleSet(root=root, rules=rules, lexicon=lexicon, subpatterns=subpatterns, fingerprint=_fingerprint(root),
-                      anchor=_compile_anchor(anchor), lead=_compile_anchor(lead),
+                      anchor=_compile_anchor(factored_anchor(shared.patterns["anchor"], lexicon, words) or anchor),
+                      lead=_compile_anchor(lead),
                       anchor_written=anchor, lead_written=lead,
                       anchored_kinds=anchored, token_kinds=on_tokens,
                       number_pass=_number_pass(token_spec, class_names, subpatterns, patterns_path, shared.line))
@@ -349,33 +352,6 @@ def _compile_anchor(pattern: str) -> re.Pattern | regex.Pattern:
         return compile_regex(pattern, RULE_FLAGS)
 
 
-def _top_level_alternatives(pattern: str) -> list[str] | None:
-    """The alternatives of a pattern written as one group `(?:a|b|...)`, or None when it is not."""
-    if not pattern.startswith("(?:"):
-        return None
-    pieces = list(pattern_pieces(pattern))[3:]
-    alternatives: list[str] = []
-    current: list[str] = []
-    depth = 1
-    for i, (piece, inside) in enumerate(pieces):
-        if not inside and piece == "#":  # a comment (verbose) may hold anything
-            return None
-        if not inside and piece == "(":
-            depth += 1
-        elif not inside and piece == ")":
-            depth -= 1
-            if depth == 0:
-                if any(rest for rest, _ in pieces[i + 1:]):
-                    return None
-                return alternatives + ["".join(current)]
-        elif not inside and piece == "|" and depth == 1:
-            alternatives.append("".join(current))
-            current = []
-            continue
-        current.append(piece)
-    return None
-
-
 def _guarded_word_starts(pattern: str) -> str:
     """The anchor with a look-ahead on its first characters after each alternative's leading `\\b`.
 
@@ -383,7 +359,7 @@ def _guarded_word_starts(pattern: str) -> str:
     word alternative is itself an alternation of lexicon tables, each behind its own look-ahead, so at
     a boundary before a space or a word no table starts with, one look-ahead now fails for all of them.
     The look-ahead is what the alternative needs anyway: the positions found are the same."""
-    alternatives = _top_level_alternatives(pattern)
+    alternatives = top_level_alternatives(pattern)
     if alternatives is None:
         return pattern
     guarded = []

@@ -150,13 +150,26 @@ def test_a_rule_that_opens_with_a_look_behind_on_a_few_characters_needs_one(patt
     assert needed_before(pattern) == (None if chars is None else NeededBefore(frozenset(chars), or_start))
 
 
-def test_a_window_without_the_character_a_negative_rule_needs_is_scanned_without_it():
+@pytest.mark.parametrize("pattern, chars, length", [
+    (r"\b[0-9a-f]{8}-[0-9a-f]{12}|\b(?=[0-9a-f]*\d)[0-9a-f]{7,}\b", set("0123456789abcdef"), 7),
+    (r"x(?:\d{5}|[ab]{4})", {"\\d", "a", "b"}, 4),
+    (r"a(?:b|\d{5})", None, None), (r"(?=\d{9})x", None, None),
+    (r"\d{3}", None, None),  # too short to tell a window apart
+])
+def test_a_rule_that_consumes_a_run_of_characters_of_a_set_needs_it(pattern, chars, length):
+    from facts.engine.prefilter import NeededRun, needed_run
+
+    assert needed_run(pattern) == (None if chars is None else NeededRun(frozenset(chars), length))
+
+
+def test_a_window_without_what_a_negative_rule_needs_is_scanned_without_it():
     from facts.engine.negatives import negative_scan
 
     scan_of = negative_scan(RULES)
-    text = 'On\n[vc_column width="1/6"] and 2024'
+    text = 'On\n[vc_column width="1/6"] and 2024, 4ec42424f5'
     assert scan_of.pattern(text, 0, len(text)) is RULES.combined[NEGATIVE]
     assert scan_of.pattern(text, 27, len(text)) is not RULES.combined[NEGATIVE]
+    assert scan_of.pattern(text, 0, 36) is not RULES.combined[NEGATIVE]  # no hash
 
 
 def test_a_plain_pattern_is_read_as_the_strings_it_matches():

@@ -36,6 +36,7 @@ _DIGIT = "\\d"
 _MARKER = "".join(f"\\u{ord(c):04X}" for c in sorted(_FIRST_MARKS))
 _MAX_CHARS = 120
 _MAX_NEEDED = 8
+_MIN_RUN = 4
 _GROUP_NAME = regex.compile(r"\(\?P<([^>]+)>|\(\?\(([A-Za-z_]\w*)\)|\(\?P=([A-Za-z_]\w*)\)")
 _UNBOUNDED = None
 
@@ -88,6 +89,51 @@ def needed_before(pattern: str, flags: int = re.VERBOSE) -> NeededBefore | None:
     if any(c.lower() != c.upper() for c in chars):  # a letter the engine may read in either case
         return None
     return NeededBefore(chars, op is sre.ASSERT_NOT)
+
+
+class NeededRun(NamedTuple):
+    """A run every match consumes: `length` characters in a row of `chars` (`\\d` for any digit)."""
+
+    chars: frozenset[str]
+    length: int
+
+
+def needed_run(pattern: str, flags: int = re.VERBOSE) -> NeededRun | None:
+    """The longest run of characters of one set that every match of `pattern` consumes (`[0-9a-f]{7,}`),
+    where it is at least _MIN_RUN long; else None."""
+    if sre_parse is None:
+        return None
+    try:
+        parsed = sre_parse.parse(_unique_group_names(pattern), flags)
+        run = _run(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
+    except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError, IndexError):
+        return None
+    return run if run is not None and run.length >= _MIN_RUN and _MARKER not in run.chars else None
+
+
+def _run(items: list, ignore_case: bool) -> NeededRun | None:
+    best = None
+    for op, av in items:
+        found = None
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = list(av[2])
+            if len(sub) == 1 and sub[0][0] is sre.IN:
+                chars = _charset(sub[0][1], ignore_case)
+                found = None if chars is _UNBOUNDED else NeededRun(frozenset(chars), av[0])
+            else:
+                found = _run(sub, ignore_case)
+        elif op is sre.SUBPATTERN:
+            _group, added, removed, sub = av
+            found = _run(list(sub), (ignore_case or bool(added & re.IGNORECASE)) and not removed & re.IGNORECASE)
+        elif op is sre.ATOMIC_GROUP:
+            found = _run(list(av), ignore_case)
+        elif op is sre.BRANCH:
+            runs = [_run(list(branch), ignore_case) for branch in av[1]]
+            if all(runs):
+                found = NeededRun(frozenset().union(*(r.chars for r in runs)), min(r.length for r in runs))
+        if found is not None and (best is None or found.length > best.length):
+            best = found
+    return best
 
 
 def finite_strings(pattern: str, flags: int = re.VERBOSE) -> set[str] | None:
@@ -199,9 +245,14 @@ def guard(patterns: list[str], flags: int = re.VERBOSE) -> str:
     union = _union(patterns, flags)
     if union is _UNBOUNDED:
         return ""
+    return f"(?={char_set(union)})"
+
+
+def char_set(chars: set[str] | frozenset[str]) -> str:
+    """A set of the characters (`\\d` for any digit, the markers of number tokens) as a pattern."""
     body = "".join(c if c in (_DIGIT, _MARKER) else regex.escape(c, special_only=False, literal_spaces=True)
-                   for c in sorted(union))
-    return f"(?=[{body}])"
+                   for c in sorted(chars))
+    return f"[{body}]"
 
 
 def finds_own_start(pattern: str, flags: int = 0) -> bool:

@@ -277,6 +277,8 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
                     if side is None or not tried:
                         continue
                     side_pattern, side_markers = side
+                    # by number: `group` finds a group by name in a time that grows with the pattern's groups
+                    numbered = [(index, side_pattern.groupindex[name]) for index, name in side_markers]
                     if kind in rules.anchored_kinds:
                         tried = [p for p in tried if p in anchor_set]
                     if best:
@@ -289,13 +291,13 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
                         matches = _watched(match, subject, tried, dog, rules, kind, doc)
                     else:
                         matches = _timed(match, subject, tried, timeout, rules, kind, doc)
-                    found.extend((position, m, side_markers) for position, m in matches)
+                    found.extend((position, m, numbered) for position, m in matches)
                 if len(jobs) > 1:
                     found.sort(key=lambda f: f[0])  # positions in order, as one pattern tried at each would give
-                for position, m, side_markers in found:
-                    names = [name for _, name in side_markers]
-                    markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
-                    index = side_markers[next(i for i, v in enumerate(markers) if v is not None)][0]
+                for position, m, numbered in found:
+                    groups = [group for _, group in numbered]
+                    markers = m.group(*groups) if len(groups) > 1 else (m.group(groups[0]),)
+                    index = numbered[next(i for i, v in enumerate(markers) if v is not None)][0]
                     if position in best and best[position][0] <= index:
                         continue
                     start, end = _span(m)

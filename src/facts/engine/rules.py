@@ -261,10 +261,10 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
             raise RuleError(patterns_path, shared.line, f"no `{needed}` sub-pattern (see docs/rules.md)")
     written = subpatterns | lexicon.written
     anchor = expand("{anchor}", written, (patterns_path, shared.line))
-    words = partial(expand, subpatterns=written, where=(patterns_path, shared.line))
+    expanded = partial(expand, subpatterns=written, where=(patterns_path, shared.line))
     lead = _NOT_IN_A_WORD + "(?:" + expand("{lead}", written, (patterns_path, shared.line)) + ")"
     ruleset = RuleSet(root=root, rules=rules, lexicon=lexicon, subpatterns=subpatterns, fingerprint=_fingerprint(root),
-                      anchor=_compile_anchor(factored_anchor(shared.patterns["anchor"], lexicon, words) or anchor),
+                      anchor=_compile_anchor(factored_anchor(shared.patterns["anchor"], lexicon, expanded) or anchor),
                       lead=_compile_anchor(lead),
                       anchor_written=anchor, lead_written=lead,
                       anchored_kinds=anchored, token_kinds=on_tokens,

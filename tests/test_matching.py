@@ -125,6 +125,68 @@ def test_a_pattern_that_can_start_anywhere_has_no_first_characters():
     assert first_chars(r"a?") is None
 
 
+@pytest.mark.parametrize("pattern, ahead", [
+    (r"\b(?!Q[1-4]\b)[A-Z]+\d", r"\b(?=[A-Z]+\d)(?!Q[1-4]\b)[A-Z]+\d"),
+    (r"(?!x)a(?:b|c)[|(]", r"(?=a(?:b|c)[|(])(?!x)a(?:b|c)[|(]"),
+    (r"(?!x)ab|c", None),  # the exclusion holds for the first alternative only
+    (r"(?!x)(?P<n>a)", None),  # a group matched twice
+    (r"(?!x)(a)\1", None),
+    (r"(?!x)a(?i)b", None),
+])
+def test_an_exclusion_is_tried_after_a_look_ahead_on_what_follows_it(pattern, ahead):
+    from facts.engine.prefilter import ahead_of_exclusion
+
+    assert ahead_of_exclusion(pattern) == (pattern if ahead is None else ahead)
+
+
+@pytest.mark.parametrize("pattern, chars, or_start", [
+    (r"(?<==)\d+", "=", False), (r"(?<=[=:])\d", "=:", False), (r"(?<![^\n])date", "\n", True),
+    (r"(?<=ab)c", None, None), (r"\d(?<==\d)", None, None), (r"(?<!=)\d", None, None),
+    (r"(?<=[^=])\d", None, None), (r"(?<=a)\d", None, None),  # `A` too, where a flag says so
+])
+def test_a_rule_that_opens_with_a_look_behind_on_a_few_characters_needs_one(pattern, chars, or_start):
+    from facts.engine.prefilter import NeededBefore, needed_before
+
+    assert needed_before(pattern) == (None if chars is None else NeededBefore(frozenset(chars), or_start))
+
+
+@pytest.mark.parametrize("pattern, chars, length", [
+    (r"\b[0-9a-f]{8}-[0-9a-f]{12}|\b(?=[0-9a-f]*\d)[0-9a-f]{7,}\b", set("0123456789abcdef"), 7),
+    (r"x(?:\d{5}|[ab]{4})", {"\\d", "a", "b"}, 4),
+    (r"a(?:b|\d{5})", None, None), (r"(?=\d{9})x", None, None),
+    (r"\d{3}", None, None),  # too short to tell a window apart
+])
+def test_a_rule_that_consumes_a_run_of_characters_of_a_set_needs_it(pattern, chars, length):
+    from facts.engine.prefilter import NeededRun, needed_run
+
+    assert needed_run(pattern) == (None if chars is None else NeededRun(frozenset(chars), length))
+
+
+def test_a_window_without_what_a_negative_rule_needs_is_scanned_without_it():
+    from facts.engine.negatives import negative_scan
+
+    scan_of = negative_scan(RULES)
+    text = 'On\n[vc_column width="1/6"] and 2024, 4ec42424f5'
+    assert scan_of.pattern(text, 0, len(text)) is RULES.combined[NEGATIVE]
+    assert scan_of.pattern(text, 27, len(text)) is not RULES.combined[NEGATIVE]
+    assert scan_of.pattern(text, 0, 36) is not RULES.combined[NEGATIVE]  # no hash
+
+
+def test_a_plain_pattern_is_read_as_the_strings_it_matches():
+    from facts.engine.prefilter import finite_strings
+
+    assert finite_strings(r"(?:year|day)long") == {"yearlong", "daylong"}
+    assert finite_strings(r"Q[1-2]") == {"Q1", "Q2"}
+    assert finite_strings(r"a+") is None and finite_strings(r"(a)") is None and finite_strings(r"(?i:a)") is None
+
+
+def test_a_trie_by_first_character_holds_the_rests_of_the_phrases():
+    from facts.engine.lexicon import trie_rests
+
+    assert trie_rests({"may", "march", "a quarter"}) == {"a": r"[\s\u00a0]+quarter", "m": "a(?:rch|y)"}
+    assert trie_rests({"-x"}) is None  # a dash is an atom of several characters
+
+
 def test_every_kind_of_the_shipped_rules_has_a_start_guard_on_this_python():
     # Without the private parser the guards go and only speed is lost; this says when that happens.
     guarded = {kind for kind, chars in RULES.first_chars.items() if chars is not None}
@@ -142,9 +204,13 @@ def _unguarded_anchor():
 _PLAIN_ANCHOR = _unguarded_anchor()
 
 
+_ANCHOR_WORDS = ["twenty", "twenty-first", "one", "a", "quarter", "quarters", "half", "half-year", "yearlong", "year",
+                 "Q1", "H2", "March", "May", "mid", "first", "hundreds", "-", " ", "s", "2", ",", "x"]
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("0123456789 ,.-$%½aAbBdDeFfHhQqsSTtyYJjMmn\n\u00a0’'")), max_size=300)
-       | st.text(max_size=300))
+       | st.text(max_size=300) | st.lists(st.sampled_from(_ANCHOR_WORDS), max_size=40).map("".join))
 def test_the_guarded_anchor_finds_what_the_anchor_as_written_finds(text):
     assert RULES.anchor.pattern != _PLAIN_ANCHOR.pattern
     assert [m.span() for m in RULES.anchor.finditer(text)] == [m.span() for m in _PLAIN_ANCHOR.finditer(text)]

@@ -102,24 +102,43 @@ def trie_pattern(phrases: set[str], after_first: str = "") -> str:
     return remembered(__file__, after_first + "\0\0" + "\0".join(ordered), lambda: _built_trie(ordered, after_first))
 
 
+def trie_rests(phrases: set[str]) -> dict[str, str] | None:
+    """`trie_pattern(phrases)` by first character: for each character a phrase starts with, the pattern of
+    the rests of those phrases; None where a phrase starts with a space or a dash (atoms of more than
+    one character). Kept like `trie_pattern`."""
+    ordered = sorted(phrases)
+    return remembered(__file__, "rests\0\0" + "\0".join(ordered), lambda: _built_rests(ordered))
+
+
+def _built_rests(phrases: list[str]) -> dict[str, str] | None:
+    trie = _trie(phrases)
+    if _END in trie or any(atom in _ATOM_PATTERN for atom in trie):
+        return None
+    return {atom: _emit(sub, "", False) for atom, sub in sorted(trie.items())}
+
+
 def _built_trie(phrases: list[str], after_first: str) -> str:
+    return _emit(_trie(phrases), after_first, True)
+
+
+def _trie(phrases: list[str]) -> dict:
     trie: dict = {}
     for phrase in phrases:
         node = trie
         for atom in _atoms(phrase):
             node = node.setdefault(atom, {})
         node[_END] = {}
+    return trie
 
-    def emit(node: dict, first: bool = True) -> str:
-        branches = [(_ATOM_PATTERN.get(atom) or regex.escape(atom, special_only=False, literal_spaces=False))
-                    + (after_first if first else "") + emit(sub, False)
-                    for atom, sub in sorted(node.items()) if atom != _END]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # Greedy optional: the longer phrase is tried first, the shorter one still matches. Written as an
-        # alternation with the empty string, not `(?:...)?`: the same matches, but `regex` pays every call
-        # into a pattern a little for each repeat it holds, and a rule with a few tables holds a thousand.
-        return f"(?:{body}|)" if _END in node else body
 
-    return emit(trie)
+def _emit(node: dict, after_first: str, first: bool) -> str:
+    branches = [(_ATOM_PATTERN.get(atom) or regex.escape(atom, special_only=False, literal_spaces=False))
+                + (after_first if first else "") + _emit(sub, after_first, False)
+                for atom, sub in sorted(node.items()) if atom != _END]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # Greedy optional: the longer phrase is tried first, the shorter one still matches. Written as an
+    # alternation with the empty string, not `(?:...)?`: the same matches, but `regex` pays every call
+    # into a pattern a little for each repeat it holds, and a rule with a few tables holds a thousand.
+    return f"(?:{body}|)" if _END in node else body

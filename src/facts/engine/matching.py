@@ -13,11 +13,13 @@ import threading
 from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import regex
 
 from ..text.documents import InputError
+from .negatives import negative_scan
 from .rulefiles import NEGATIVE, Rule
 from .rules import RULE_FLAGS, RuleSet, at_number, expand
 from .tokens import OWN_MARKS
@@ -106,24 +108,31 @@ class Candidate:
         return self.rule.kind
 
     def group(self, name: str) -> str | None:
-        try:
-            if self.text is None:
-                return self.match.group(name)
-            start, end = self.match.span(name)
-        except IndexError:
+        number = _group_numbers(self.match.re).get(name)
+        if number is None:
             return None
+        if self.text is None:
+            return self.match.group(number)
+        start, end = self.match.span(number)
         return None if start < 0 else self.text[start:end]
 
     def has(self, name: str) -> bool:
         return self.group(name) is not None
 
 
+@lru_cache(maxsize=256)
+def _group_numbers(pattern: regex.Pattern) -> dict[str, int]:
+    """A pattern's groups by name, read once: `regex` builds `groupindex` anew at each ask, and finds a
+    group by name in a time that grows with the pattern's groups, where by number it takes a tenth."""
+    return pattern.groupindex
+
+
 def _span(m: regex.Match) -> tuple[int, int]:
     """A rule may narrow its mention to the group `mention`; context around it is only a condition."""
-    try:
-        s, e = m.span("mention")
-    except IndexError:
+    number = _group_numbers(m.re).get("mention")
+    if number is None:
         return m.span()
+    s, e = m.span(number)
     return (s, e) if s >= 0 else m.span()
 
 
@@ -276,6 +285,8 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
                     if side is None or not tried:
                         continue
                     side_pattern, side_markers = side
+                    # by number (`_group_numbers`)
+                    numbered = [(index, _group_numbers(side_pattern)[name]) for index, name in side_markers]
                     if kind in rules.anchored_kinds:
                         tried = [p for p in tried if p in anchor_set]
                     if best:
@@ -288,13 +299,13 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
                         matches = _watched(match, subject, tried, dog, rules, kind, doc)
                     else:
                         matches = _timed(match, subject, tried, timeout, rules, kind, doc)
-                    found.extend((position, m, side_markers) for position, m in matches)
+                    found.extend((position, m, numbered) for position, m in matches)
                 if len(jobs) > 1:
                     found.sort(key=lambda f: f[0])  # positions in order, as one pattern tried at each would give
-                for position, m, side_markers in found:
-                    names = [name for _, name in side_markers]
-                    markers = m.group(*names) if len(names) > 1 else (m.group(names[0]),)
-                    index = side_markers[next(i for i, v in enumerate(markers) if v is not None)][0]
+                for position, m, numbered in found:
+                    groups = [group for _, group in numbered]
+                    markers = m.group(*groups) if len(groups) > 1 else (m.group(groups[0]),)
+                    index = numbered[next(i for i, v in enumerate(markers) if v is not None)][0]
                     if position in best and best[position][0] <= index:
                         continue
                     start, end = _span(m)
@@ -302,14 +313,19 @@ def _scan(text: str, rules: RuleSet, doc: str | None, timeout: float | None,
                         best[position] = (index, Candidate(start, end, rules.rules[rule_ids[index]], m, original))
         candidates.extend(c for _, c in best.values())
     vetoes: list[tuple[int, int]] = []
-    negative = rules.combined.get(NEGATIVE)
-    if negative is not None and candidates:
+    negative = negative_scan(rules) if candidates else None
+    if negative is not None:
         for lo, hi in windows(text, [(c.start, c.end) for c in candidates]):
+            if dog is not None:
+                dog.at = None  # choosing the window's pattern may compile one: no rule is running
+            pattern = negative.pattern(text, lo, hi)
+            if pattern is None:
+                continue
             try:
                 if dog is not None:
                     dog.at = (lo, hi)
-                found = negative.finditer(text, lo, hi, timeout=timeout) if timeout and dog is None else \
-                    negative.finditer(text, lo, hi)
+                found = pattern.finditer(text, lo, hi, timeout=timeout) if timeout and dog is None else \
+                    pattern.finditer(text, lo, hi)
                 vetoes.extend(m.span() for m in found)
             except TimeoutError:
                 if dog is not None:

@@ -17,10 +17,12 @@ in CI).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import regex
 
 from .compiled import remembered
+from .pattern_text import group_end, pattern_pieces
 from .tokens import FIRST_MARKS as _FIRST_MARKS
 
 try:
@@ -33,6 +35,8 @@ _DIGIT = "\\d"
 # The markers of number tokens (engine/tokens.py), counted as one member like `\d`: a set of many.
 _MARKER = "".join(f"\\u{ord(c):04X}" for c in sorted(_FIRST_MARKS))
 _MAX_CHARS = 120
+_MAX_NEEDED = 8
+_MIN_RUN = 4
 _GROUP_NAME = regex.compile(r"\(\?P<([^>]+)>|\(\?\(([A-Za-z_]\w*)\)|\(\?P=([A-Za-z_]\w*)\)")
 _UNBOUNDED = None
 
@@ -51,6 +55,127 @@ def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
     if chars is _UNBOUNDED or nullable or len(chars) > _MAX_CHARS:
         return _UNBOUNDED
     return frozenset(chars)
+
+
+class NeededBefore(NamedTuple):
+    """What must stand just before a match: one of `chars`, or the text's start where `or_start`."""
+
+    chars: frozenset[str]
+    or_start: bool
+
+
+def needed_before(pattern: str, flags: int = re.VERBOSE) -> NeededBefore | None:
+    """What a match of `pattern` needs just before its start, where the pattern opens with a look-behind
+    on one character of a few (`(?<==)`), or a negative one on all but a few (`(?<![^\\n])`, which
+    the text's start passes too); else None."""
+    if sre_parse is None:
+        return None
+    try:
+        op, (direction, inner) = list(sre_parse.parse(_unique_group_names(pattern), flags))[0]
+        (inner_op, inner_av), = list(inner)
+        if direction != -1 or op not in (sre.ASSERT, sre.ASSERT_NOT):
+            return None
+        if inner_op in (sre.LITERAL, sre.NOT_LITERAL):
+            members, negated = [(sre.LITERAL, inner_av)], inner_op is sre.NOT_LITERAL
+        else:
+            members = list(inner_av) if inner_op is sre.IN else []
+            negated = bool(members) and members[0][0] is sre.NEGATE
+            members = members[1:] if negated else members
+    except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError, IndexError):
+        return None
+    chars = frozenset(chr(av) for member, av in members if member is sre.LITERAL)
+    if not members or len(chars) < len(members) or len(chars) > _MAX_NEEDED or negated is (op is sre.ASSERT):
+        return None
+    if any(c.lower() != c.upper() for c in chars):  # a letter the engine may read in either case
+        return None
+    return NeededBefore(chars, op is sre.ASSERT_NOT)
+
+
+class NeededRun(NamedTuple):
+    """A run every match consumes: `length` characters in a row of `chars` (`\\d` for any digit)."""
+
+    chars: frozenset[str]
+    length: int
+
+
+def needed_run(pattern: str, flags: int = re.VERBOSE) -> NeededRun | None:
+    """The longest run of characters of one set that every match of `pattern` consumes (`[0-9a-f]{7,}`),
+    where it is at least _MIN_RUN long; else None."""
+    if sre_parse is None:
+        return None
+    try:
+        parsed = sre_parse.parse(_unique_group_names(pattern), flags)
+        run = _run(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
+    except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError, IndexError):
+        return None
+    return run if run is not None and run.length >= _MIN_RUN and _MARKER not in run.chars else None
+
+
+def _run(items: list, ignore_case: bool) -> NeededRun | None:
+    best = None
+    for op, av in items:
+        found = None
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = list(av[2])
+            if len(sub) == 1 and sub[0][0] is sre.IN:
+                chars = _charset(sub[0][1], ignore_case)
+                found = None if chars is _UNBOUNDED else NeededRun(frozenset(chars), av[0])
+            else:
+                found = _run(sub, ignore_case)
+        elif op is sre.SUBPATTERN:
+            _group, added, removed, sub = av
+            found = _run(list(sub), (ignore_case or bool(added & re.IGNORECASE)) and not removed & re.IGNORECASE)
+        elif op is sre.ATOMIC_GROUP:
+            found = _run(list(av), ignore_case)
+        elif op is sre.BRANCH:
+            runs = [_run(list(branch), ignore_case) for branch in av[1]]
+            if all(runs):
+                found = NeededRun(frozenset().union(*(r.chars for r in runs)), min(r.length for r in runs))
+        if found is not None and (best is None or found.length > best.length):
+            best = found
+    return best
+
+
+def finite_strings(pattern: str, flags: int = re.VERBOSE) -> set[str] | None:
+    """Every string `pattern` matches, where it is plain (characters, sets of a few, alternations, groups
+    that capture nothing and set no flag) and they are few (`H[12]`: H1, H2); else None."""
+    if sre_parse is None:
+        return None
+    try:
+        parsed = sre_parse.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        return _strings(list(parsed))
+    except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError):
+        return None
+
+
+def _strings(items: list) -> set[str] | None:
+    found = {""}
+    for op, av in items:
+        if op is sre.LITERAL:
+            options = {chr(av)}
+        elif op is sre.IN:
+            options = _charset(av, False)
+            if options is None or _DIGIT in options or _MARKER in options:
+                return None
+        elif op is sre.BRANCH:
+            options = set()
+            for branch in av[1]:
+                strings = _strings(list(branch))
+                if strings is None:
+                    return None
+                options |= strings
+        elif op is sre.SUBPATTERN and av[0] is None and not av[1] and not av[2]:
+            options = _strings(list(av[3]))
+            if options is None:
+                return None
+        else:
+            return None
+        found = {start + option for start in found for option in options}
+        if len(found) > _MAX_CHARS:
+            return None
+    return found
 
 
 def _union(patterns: list[str], flags: int = re.VERBOSE) -> set[str] | None:
@@ -120,9 +245,14 @@ def guard(patterns: list[str], flags: int = re.VERBOSE) -> str:
     union = _union(patterns, flags)
     if union is _UNBOUNDED:
         return ""
+    return f"(?={char_set(union)})"
+
+
+def char_set(chars: set[str] | frozenset[str]) -> str:
+    """A set of the characters (`\\d` for any digit, the markers of number tokens) as a pattern."""
     body = "".join(c if c in (_DIGIT, _MARKER) else regex.escape(c, special_only=False, literal_spaces=True)
-                   for c in sorted(union))
-    return f"(?=[{body}])"
+                   for c in sorted(chars))
+    return f"[{body}]"
 
 
 def finds_own_start(pattern: str, flags: int = 0) -> bool:
@@ -151,6 +281,38 @@ def finds_own_start(pattern: str, flags: int = 0) -> bool:
         except (re.error, RecursionError, OverflowError, AttributeError, TypeError, ValueError, IndexError):
             return False
     return remembered(__file__, f"own\0{flags}\0{pattern}", work_out)
+
+
+# A group that captures nothing and sets no flag for the rest of the pattern: `(?:`, a look-around, an
+# atomic group, flags scoped to the group (`(?i:`).
+_PLAIN_GROUP = regex.compile(r"\?(?:[:=!>]|<[=!]|[a-zA-Z]*(?:-[a-zA-Z]+)?:)")
+
+
+def ahead_of_exclusion(pattern: str) -> str:
+    """`\\b(?!X)Y` as `\\b(?=Y)(?!X)Y`, the same matches: where an exclusion is a long alternation of words
+    and what follows it fails at most starts (`negative.designator`), the engine tries the exclusion at
+    every start; the look-ahead fails first. Only where Y is a plain sequence (no `|` outside its groups,
+    no group that captures or is referred to, no comment), so that matching it twice changes nothing."""
+    body = pattern[2:] if pattern.startswith("\\b") else pattern
+    if not body.startswith("(?!"):
+        return pattern
+    end = group_end(body, 0)
+    if end is None:
+        return pattern
+    rest = list(pattern_pieces(body[end:]))
+    depth = 0
+    for i, (piece, inside) in enumerate(rest):
+        if inside:
+            continue
+        opens_group = piece == "(" and not _PLAIN_GROUP.match("".join(p for p, _ in rest[i + 1:i + 12]))
+        refers = piece.startswith("\\") and len(piece) == 2 and (piece[1].isdigit() or piece[1] == "g")
+        if opens_group or refers or piece == "#" or (piece == "|" and depth == 0):
+            return pattern
+        depth += {"(": 1, ")": -1}.get(piece, 0)
+    follows = "".join(p for p, _ in rest)
+    if not follows or depth:
+        return pattern
+    return pattern[:len(pattern) - len(body)] + f"(?={follows})" + body
 
 
 def _with_case(chars: set[str], ignore_case: bool) -> set[str]:

@@ -13,9 +13,9 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,11 @@ import regex
 import yaml
 
 from ..models import KINDS
+from .anchor_words import factored_anchor
 from .compiled import compile_re, compile_regex, pattern_cache
 from .lexicon import Lexicon
-from .prefilter import StartingChars, guard, starting_chars
+from .pattern_text import PROPERTY, pattern_pieces, top_level_alternatives
+from .prefilter import StartingChars, ahead_of_exclusion, guard, starting_chars
 from .rulefiles import (
     NEGATIVE,
     LexiconFile,
@@ -100,6 +102,11 @@ class RuleSet:
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules.values() if r.kind == kind]
 
+    def bodies(self, kind: str) -> list[str]:
+        """The kind's patterns as compiled, higher priority first (the order of its `markers`)."""
+        return [ahead_of_exclusion(expand(r.pattern, self.subpatterns, (Path(r.path), r.line)))
+                for r in sorted(self.by_kind(kind), key=lambda r: -r.priority)]
+
     def start_scans(self, text: str) -> tuple[Pattern, Pattern]:
         """The anchor and lead scans for `text`. The standard library's engine reads `\\w` otherwise than
         `regex`, which runs the rules, on other numbers (`²`, `½`): `x²Q1` has no word boundary before `Q`
@@ -145,31 +152,6 @@ def fast_compile(pattern: str, flags: int = 0) -> Pattern:
 
 # Flags both engines read alike (same values in both).
 _SHARED_FLAGS = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.VERBOSE
-_PROPERTY = re.compile(r"\\([pP])\{(\w+)\}")
-
-
-def pattern_pieces(pattern: str) -> Iterator[tuple[str, bool]]:
-    """A pattern's pieces (an escape like `\\p{Lu}` or `\\[` whole, else one character), each with whether
-    it stands inside a set, then an empty piece for the end. A `]` right after a set's `[` or `[^` is a
-    member, not its end; a set inside a set (`regex` VERSION1) is counted so its `]` does not end the
-    outer one."""
-    sets = first = i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            prop = _PROPERTY.match(pattern, i)
-            piece = prop.group() if prop else pattern[i:i + 2]
-        else:
-            piece = ch
-        yield piece, bool(sets)
-        if ch == "[" and not sets:
-            sets, first = 1, i + 1
-        elif ch == "[":
-            sets += 1
-        elif ch == "]" and sets and not (i == first or (i == first + 1 and pattern[first] == "^")):
-            sets -= 1
-        i += len(piece)
-    yield "", bool(sets)  # the end: inside a set if one is left open
 
 
 def _spelled_out(pattern: str) -> str:
@@ -180,7 +162,7 @@ def _spelled_out(pattern: str) -> str:
         return pattern
     out = []
     for piece, inside in pattern_pieces(pattern):
-        prop = _PROPERTY.fullmatch(piece) if piece.startswith("\\") else None
+        prop = PROPERTY.fullmatch(piece) if piece.startswith("\\") else None
         if prop is None or (inside and prop.group(1) == "P"):
             out.append(piece)
             continue
@@ -279,9 +261,11 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
             raise RuleError(patterns_path, shared.line, f"no `{needed}` sub-pattern (see docs/rules.md)")
     written = subpatterns | lexicon.written
     anchor = expand("{anchor}", written, (patterns_path, shared.line))
+    expanded = partial(expand, subpatterns=written, where=(patterns_path, shared.line))
     lead = _NOT_IN_A_WORD + "(?:" + expand("{lead}", written, (patterns_path, shared.line)) + ")"
     ruleset = RuleSet(root=root, rules=rules, lexicon=lexicon, subpatterns=subpatterns, fingerprint=_fingerprint(root),
-                      anchor=_compile_anchor(anchor), lead=_compile_anchor(lead),
+                      anchor=_compile_anchor(factored_anchor(shared.patterns["anchor"], lexicon, expanded) or anchor),
+                      lead=_compile_anchor(lead),
                       anchor_written=anchor, lead_written=lead,
                       anchored_kinds=anchored, token_kinds=on_tokens,
                       number_pass=_number_pass(token_spec, class_names, subpatterns, patterns_path, shared.line))
@@ -368,33 +352,6 @@ def _compile_anchor(pattern: str) -> re.Pattern | regex.Pattern:
         return compile_regex(pattern, RULE_FLAGS)
 
 
-def _top_level_alternatives(pattern: str) -> list[str] | None:
-    """The alternatives of a pattern written as one group `(?:a|b|...)`, or None when it is not."""
-    if not pattern.startswith("(?:"):
-        return None
-    pieces = list(pattern_pieces(pattern))[3:]
-    alternatives: list[str] = []
-    current: list[str] = []
-    depth = 1
-    for i, (piece, inside) in enumerate(pieces):
-        if not inside and piece == "#":  # a comment (verbose) may hold anything
-            return None
-        if not inside and piece == "(":
-            depth += 1
-        elif not inside and piece == ")":
-            depth -= 1
-            if depth == 0:
-                if any(rest for rest, _ in pieces[i + 1:]):
-                    return None
-                return alternatives + ["".join(current)]
-        elif not inside and piece == "|" and depth == 1:
-            alternatives.append("".join(current))
-            current = []
-            continue
-        current.append(piece)
-    return None
-
-
 def _guarded_word_starts(pattern: str) -> str:
     """The anchor with a look-ahead on its first characters after each alternative's leading `\\b`.
 
@@ -402,7 +359,7 @@ def _guarded_word_starts(pattern: str) -> str:
     word alternative is itself an alternation of lexicon tables, each behind its own look-ahead, so at
     a boundary before a space or a word no table starts with, one look-ahead now fails for all of them.
     The look-ahead is what the alternative needs anyway: the positions found are the same."""
-    alternatives = _top_level_alternatives(pattern)
+    alternatives = top_level_alternatives(pattern)
     if alternatives is None:
         return pattern
     guarded = []
@@ -438,7 +395,7 @@ def _compile_kinds(ruleset: RuleSet) -> None:
         rules = sorted(ruleset.by_kind(kind), key=lambda r: -r.priority)
         if not rules:
             continue
-        bodies = [expand(r.pattern, ruleset.subpatterns, (Path(r.path), r.line)) for r in rules]
+        bodies = ruleset.bodies(kind)
         markers = [(f"_r{i}", rule.id) for i, rule in enumerate(rules)]
         ruleset.markers[kind] = markers
         ruleset.first_chars[kind] = starting_chars(bodies)

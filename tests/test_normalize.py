@@ -22,6 +22,8 @@ LEX = cached_rules().lexicon
     ("1/4", "0.25"),
     ("2½", "2.5"),
     ("twenty-five", "25"),
+    ("1,8", "1.8"),
+    ("1,800", "1800"),
     ("fifty - two", "52"),
     ("4 thousand 3 hundred and 21", "4321"),
     ("two hundred and two thousand", "202000"),

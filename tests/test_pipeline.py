@@ -229,6 +229,8 @@ SLOW_RUNS = [
     pytest.param("one two three ", 150, id="number-words"),
     pytest.param("May ", 2_500, id="month-names"),
     pytest.param("between 2010 and ", 500, id="open-ranges"),
+    pytest.param("12, ", 1_000, id="a-list-of-numbers"),
+    pytest.param("12, 14 and ", 300, id="lists-of-coordinated-numbers"),
 ]
 
 

@@ -330,6 +330,17 @@ def test_a_currency_written_alike_in_several_countries_is_the_one_of_the_country
     assert [r["unit"] for r in processed.rows() if r["kind"] == "money"] == units
 
 
+def test_extract_and_the_pipeline_give_the_same_units_and_values():
+    """`facts.extract` and a document through the pipeline resolve a figure in one step (`resolve.py`): the
+    same text gives the same spans, units and values either way (`Rs` is PKR beside Pakistan in both)."""
+    text = "Pakistan spent Rs 5 billion on roads. Exports rose 10-15% to $2.9 billion in the first half of 2024."
+    processed = process_document(Document(doc="d", path="d", text=text, encoding="utf-8"))
+    fields = ("start", "end", "kind", "value", "unit", "low", "high", "resolved")
+    assert [tuple(getattr(m, f) for f in fields) for m in extract(text)] == [
+        tuple(r[f] for f in fields) for r in processed.rows()]
+    assert [m.unit for m in extract(text) if m.kind == "money"] == ["PKR", "USD"]
+
+
 def test_the_collector_is_paused_while_a_document_is_read_and_restored_after(monkeypatch):
     from facts import Document, pipeline
 

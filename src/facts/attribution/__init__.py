@@ -51,10 +51,21 @@ def attribute(text: str, mentions: list[Mention], *, rules: RuleSet | None = Non
         if claim.metric in (None, claim.outlook) and claim.mention.kind not in _RELATIVE_KINDS:
             claim = _metric_in_force(t, frame, claim, index, last_measured)
         claim = _in_frame(t, frame, att, claim, index)
+        if claims and _ends_one_range(claims[-1].mention, claim.mention):
+            # `expected to expand by 3.5-4.0%`: the high end is what the low end is, nearer the cues or not.
+            low = claims[-1]
+            claim = replace(claim, subject=list(low.subject), metric=low.metric, period=low.period,
+                            outlook=low.outlook, why=dict(low.why))
         claims.append(claim)
         if claim.metric and claim.mention.kind not in _RELATIVE_KINDS:
             last_measured = claim, index
     return claims
+
+
+def _ends_one_range(low: Mention, high: Mention) -> bool:
+    """Whether two mentions are the two ends of one written range (`values.normalize.range_ends`)."""
+    return (high.low is not None and (low.kind, low.rule, low.low, low.high) == (high.kind, high.rule, high.low, high.high)
+            and low.value == low.low and high.value == high.high and 0 <= high.start - low.end <= 8)
 
 
 def _metric_in_force(t: _Text, frame: Frame, claim: Claim, index: int,

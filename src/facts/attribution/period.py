@@ -51,7 +51,8 @@ def _own_times(t: _Text, m: Mention, found: list[Mention], clause: tuple[int, in
         if base is not None and base is not m and m.start < base.start:
             # "fell to $6.1 billion from $7.5 billion in 2022": 2022 is the time of the figure it came from.
             continue
-        if c.start >= m.end and (t.att.quote_close.search(t.text, m.end, c.start) or _heads_figure(t, c)):
+        if c.start >= m.end and (_quoted(t, m) and t.att.quote_close.search(t.text, m.end, c.start)
+                                 or _heads_figure(t, c, m)):
             continue  # the time of the statement that quotes the figure, or of the next figure
         bracket = _bracket(t, c.start, clause[0], clause[1])
         if bracket and not bracket[0] < m.start < bracket[1]:
@@ -60,10 +61,26 @@ def _own_times(t: _Text, m: Mention, found: list[Mention], clause: tuple[int, in
     return own
 
 
-def _heads_figure(t: _Text, c: Mention) -> bool:
-    """Whether a time stands at the head of the figure after it ("in 2023 — over 2.2 million tons")."""
+def _heads_figure(t: _Text, c: Mention, m: Mention) -> bool:
+    """Whether a time opens a part of its own at the head of a figure of the same kind after it ("about 347
+    thousand tons in 2021, in 2022 — 747 thousand tons"), not "$5 billion in 2023 — up 10%"."""
     i = bisect_left(t.value_starts, c.end)
-    return i < len(t.values) and t.att.time_heads_figure.fullmatch(t.text, c.end, t.values[i].start) is not None
+    return (i < len(t.values) and t.values[i].kind == m.kind
+            and t.att.time_opens_part.search(t.text, max(0, c.start - 20), c.start) is not None
+            and t.att.time_heads_figure.fullmatch(t.text, c.end, t.values[i].start) is not None)
+
+
+# How far back, within its paragraph, a figure is looked at for the quotation it may stand in.
+_QUOTE_REACH = 2000
+
+
+def _quoted(t: _Text, m: Mention) -> bool:
+    """Whether a figure stands inside a quotation opened before it in its paragraph (a curly opening mark
+    not closed since, or an odd number of straight ones)."""
+    lo = max(0, m.start - _QUOTE_REACH)
+    lo = max(lo, t.text.rfind("\n\n", lo, m.start))
+    before = t.text[lo:m.start]
+    return before.rfind("“") > before.rfind("”") or before.count('"') % 2 == 1
 
 
 def _from_figure(t: _Text, c: Mention) -> Mention | None:

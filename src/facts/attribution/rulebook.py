@@ -86,6 +86,7 @@ class AttributionFile(RuleFileModel):
     stock_date: str
     quote_close: str
     time_heads_figure: str
+    time_opens_part: str
     cue_own_time: str
     future: str
     future_window: int = 40
@@ -189,6 +190,7 @@ class Attribution:
     stock_date: Pattern
     quote_close: Pattern
     time_heads_figure: Pattern
+    time_opens_part: Pattern
     cue_own_time: Pattern
     future: Pattern
     future_window: int
@@ -385,7 +387,7 @@ def _words(table_pattern: str) -> str:
 _SEARCHED = (
     "figure_joint", "locative", "comparison", "period_signal", "occasion", "source", "located", "located_part",
     "part_noun", "also_known_as", "proper_name", "share_of_whole", "population_of", "priced_before", "priced_after",
-    "respectively", "conversion", "original", "stock_date", "quote_close", "time_heads_figure", "cue_own_time", "future", "receiver", "level_before", "change_before", "change_after",
+    "respectively", "conversion", "original", "stock_date", "quote_close", "time_heads_figure", "time_opens_part", "cue_own_time", "future", "receiver", "level_before", "change_before", "change_after",
     "owned", "everywhere", "from_figure", "figure_time", "same_period", "range_from", "range_to", "range_opened",
     "share_of", "name_joint",
 )

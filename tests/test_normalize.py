@@ -101,10 +101,12 @@ def test_the_words_that_join_a_number_are_the_lexicons(tmp_path):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("in 2022 — 747 thousand tons were sold", [("2022", "date", "2022"), ("747 thousand tons", "quantity", "747000")]),
-    ("rates fell from 10 to 5 percent", [("10", "count", "10"), ("5 percent", "percent", "5")]),
+    ("rates fell from 10 to 5 percent", [("10", "percent", "10"), ("5 percent", "percent", "5")]),
+    ("in 2022 — 5,000 tons were sold", [("2022", "date", "2022"), ("5,000 tons", "quantity", "5000")]),
+    ("it fell from -2 to -5 percent", [("-2", "percent", "-2"), ("-5 percent", "percent", "-5")]),
     ("rates rose from 5 to 10 percent", [("5", "percent", "5"), ("10 percent", "percent", "10")]),
 ])
-def test_a_range_runs_from_its_smaller_end(text, expected):
+def test_a_range_runs_from_its_smaller_end_else_its_ends_are_a_change(text, expected):
     found = [(m.text, m.kind, str(m.value)) for m in extract(text)]
     assert found == expected
 

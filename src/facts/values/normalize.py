@@ -35,6 +35,8 @@ def _amount(c: Candidate, lex: Lexicon, name: str = "number") -> Decimal | None:
     return value * scale_of(scale, lex)
 
 
+# A number written as a year: no low end of a range of amounts.
+_YEAR = regex.compile(r"(?:1[89]|20)\d\d")
 # The digits before a number's scale word (`3 billion`).
 _NOT_SCALE = regex.compile(r"^[\d.,\s\u00a0\u202f+\-\u2212]+")
 
@@ -47,9 +49,11 @@ def _amount_fields(c: Candidate, lex: Lexicon) -> Fields | None:
             as_decimal(lex.lookup("vague_plural", c.group("vague_scale"))) or 1)
         return {"value": low, "low": low, "high": low * 10, "qualifier": "approx"}
     if c.has("low"):
+        if _YEAR.fullmatch(c.group("low")) and not c.group("low_scale"):
+            return None  # `in 2022 — 747 thousand tons`, `in 2022 — 5,000 tons`: a year and a figure
         low, high = _amount(c, lex, "low"), _amount(c, lex, "high")
-        if low is None or high is None or low > high > 0:
-            return None  # `fell from 10 to 5 percent`, `in 2022 — 747 thousand`: a change or a list, not a range
+        if low is None or high is None:
+            return None
         return {"value": low, "low": low, "high": high}
     if c.has("fraction"):
         value = parse_number(c.group("fraction"), lex)
@@ -210,18 +214,22 @@ _RANGE_JOINT = regex.compile(r"[^\S\n]*(?:[\-\u2010-\u2015\u2212]|\b(?i:to|and|o
 def range_ends(c: Candidate, fields: Fields, lex: Lexicon) -> list[tuple[int, int, Fields]]:
     """A written range of amounts as its two ends, each with its own span and value (`10-15%` is `10` and
     `15%`, `$12-$12.5 billion` is `$12` and `$12.5 billion`, as the guidelines write ranges), both holding the
-    range's low and high, so a check reads either end as the whole range. Anything else as it is."""
-    whole = [(c.start, c.end, fields)]
+    range's low and high, so a check reads either end as the whole range. Ends that fall (`from 10 to 5
+    percent`) are a change, two figures and no range. Anything else as it is."""
     if fields.get("low") is None or c.has("vague") or not (c.has("low") and c.has("high")):
-        return whole
+        return [(c.start, c.end, fields)]
     text = c.text or c.match.string
     low_end, high_start = c.match.end("low"), c.match.start("high")
     joint = _RANGE_JOINT.search(text, low_end, high_start) if c.start <= low_end <= high_start <= c.end else None
+    falls = fields["low"] > fields["high"]
     if joint is None:
-        return whole
-    high = fields | {"value": fields["high"]}
+        return [] if falls else [(c.start, c.end, fields)]
+    first, second = dict(fields), fields | {"value": fields["high"]}
     if "si_value" in fields:
         factor, offset, _ = si_of(fields["unit"], lex)
-        high["si_value"] = _to_registry_precision(fields["high"] * factor + offset)
-    return [(c.start, joint.start(), fields), (joint.end(), c.end, high)]
+        second["si_value"] = _to_registry_precision(fields["high"] * factor + offset)
+    if falls:
+        for end in (first, second):
+            del end["low"], end["high"]
+    return [(c.start, joint.start(), first), (joint.end(), c.end, second)]
 

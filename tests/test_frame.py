@@ -227,3 +227,9 @@ def test_a_week_or_a_day_before_dates_an_announcement_not_the_figures_after():
     text = (" date 2024-06-10 As announced last week, cargo between Kazakhstan and China grew by 22% in 2023"
             " compared to 2022.\n\nThe total included 12.6 million tons of exports.")
     assert claim(text, "12.6 million tons").period == "2023"
+
+
+def test_a_run_of_months_written_to_the_day_is_a_period_in_force():
+    text = "Between 1 January and 30 June 2024, trade grew fast.\n\nExports reached $5 billion, officials said."
+    assert claim(text, "$5 billion").period == "2024-01-01/2024-06-30"
+

@@ -18,6 +18,7 @@ from ..engine.lexicon import Lexicon
 from ..models import TIME_KINDS, Mention
 from ..resolve import article_date, resolve_value, stored_date
 from ..text.sentences import _PARAGRAPH, spans_between
+from ..values.intervals import timex_days
 from .period import is_base
 from .text import _Text
 
@@ -29,8 +30,8 @@ _HEADLINE_MAX = 160
 # An article's lead, for the year it is written in: its first characters, however its lines are wrapped.
 _LEAD_CHARS = 1500
 _SENTENCE_END = regex.compile(r"[.!?:;,]\s*\Z")
-# A day, a run of days (a week) or a week by number: times of events.
-_DAYS = regex.compile(r"\d{4}-\d\d-\d\d(?:/|\Z)|\d{4}-W")
+# A run of days this long or shorter (a day, a week, a visit of three days) dates an event, not a figure.
+_EVENT_DAYS = 7
 
 
 @dataclass
@@ -221,12 +222,20 @@ def inherited_period(t: _Text, frame: Frame, m: Mention, sentence_index: int, re
     return None, "none"
 
 
+def _dates_an_event(value: str) -> bool:
+    """A day, a week or a run of a few days, written to the day ("announced last week", "on 3 May")."""
+    if "-W" in value:
+        return True
+    days = timex_days(value) if len(value.split("/")[0]) == 10 else None
+    return days is not None and (days[1] - days[0]).days < _EVENT_DAYS
+
+
 def _in_force(t: _Text, start: int, end: int, *, months: bool = True) -> str | None:
     """The one period a part of the text states ("" where it states several), or None. A day or a week
     dates an event ("announced last week"), not a figure's period, and so does a month in a sentence of the
     paragraph (`months` False: "In May 2017 the summit ..."); a comparison base is not the period in force."""
     found = {value for c in t.times_within(start, end) for value in [t.time_value(c)]
-             if not _DAYS.match(value) and (months or len(value) != 7) and "X" not in value and "P" not in value
+             if not _dates_an_event(value) and (months or len(value) != 7) and "X" not in value and "P" not in value
              and not is_base(t, c)}
     if len(found) > 1:
         return ""

@@ -120,3 +120,12 @@ def test_a_range_is_its_two_ends_each_holding_the_whole_range():
         ("$12", d(12e9), d(12e9), d(12.5e9), None), ("$12.5 billion", d(12.5e9), d(12e9), d(12.5e9), None),
         ("2", d(2e6), d(2e6), d(3e6), None), ("3 million tonnes", d(3e6), d(2e6), d(3e6), None)]
     assert [si for *_, si in found[4:]] == [d(2e9), d(3e9)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("pages 12,13 and 14", [("14", "14")]),
+    ("in 2023,15 firms closed", []),
+    ("In 2015 UTC sold the plant", [("2015", "2015")]),
+])
+def test_a_comma_or_a_clock_is_read_only_where_it_can_be_nothing_else(text, expected):
+    assert [(m.text, str(m.value)) for m in extract(text)] == expected

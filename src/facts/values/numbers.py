@@ -9,7 +9,7 @@ from ..engine.lexicon import Lexicon, fold
 
 _DIGITS = regex.compile(r"[+\-\u2212]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[+\-\u2212]?\.\d+")
 # A comma before one or two digits is a decimal comma (`1,8 million`): thousands are grouped by three.
-_DECIMAL_COMMA = regex.compile(r"[+\-\u2212]?\d+,\d{1,2}")
+_DECIMAL_COMMA = regex.compile(r"[+\-\u2212]?\d{1,3},\d{1,2}")
 _DIGIT_FRACTION = regex.compile(
     r"(?P<sign>[+\-\u2212])?(?:(?P<whole>\d+)[\s\u00a0]*)??(?:(?P<num>\d+)/(?P<den>\d+)|(?P<vulgar>\D))")
 _POWER = regex.compile(r"(?P<mantissa>.+?)[\s\u00a0]*[x×][\s\u00a0]*(?P<base>\d+)\^(?P<exponent>[+\-\u2212]?\d+)")

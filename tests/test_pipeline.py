@@ -387,6 +387,12 @@ def test_a_dateline_without_a_year_takes_the_stored_pages_year():
     assert article.date == "2024-07-02"
 
 
+def test_a_dateline_after_the_stored_day_is_of_the_year_before():
+    text = " date 2025-01-03 MOSCOW, Dec. 30 (Reuters) - Russia's oil exports fell 5% in 2024, traders said.\n"
+    (article,) = process_document(Document(doc="a.txt", path="a.txt", text=text, encoding="utf-8")).articles
+    assert article.date == "2024-12-30"
+
+
 def test_an_article_without_a_dateline_stays_undated():
     text = "Uzbekistan's foreign trade turnover amounted to $65.9 billion in 2024, the statistics agency said.\n"
     (article,) = process_document(Document(doc="a.txt", path="a.txt", text=text, encoding="utf-8")).articles

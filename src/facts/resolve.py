@@ -69,15 +69,16 @@ def find_datelines(text: str, mentions: list[Mention], lex: Lexicon) -> list[tup
 _METADATA_DATE = regex.compile(r"\A\s*date[\x20\t]+(\d{4}-\d\d-\d\d)(?![\w-])")
 # A wire dateline before its date: a place in capitals at the start of a line (or after a stored page's
 # metadata date), then maybe a country or region ("BAKU, Azerbaijan, May 26.", "DUSHANBE, January 4, 2014,
-# Asia-Plus --", "MOSCOW, May 23 (Reuters)"); a place in title case only before the agency in brackets
-# ("Islamabad, May 6 (PTI)").
+# Asia-Plus --", "MOSCOW, May 23 (Reuters)"); a place of one to three words in title case only before the
+# agency in brackets ("Islamabad, May 6 (PTI)"), not a weekday ("Kazakhstan, May 6 (Monday)").
 _LINE_START = r"(?:\A|\n)[^\S\n]*(?:date[\x20\t]+\d{4}-\d\d-\d\d[\x20\t]+)?"
 _REGION = r"(?:,[^\S\n]*\p{Lu}[\w\x20.'’-]{1,30}){0,2}"
 _WIRE_PLACE = regex.compile(_LINE_START + r"\p{Lu}[\p{Lu}\x20.'’-]{2,30}" + _REGION + r"[^\S\n]*[,(]?[^\S\n]*\Z")
-_TITLED_PLACE = regex.compile(_LINE_START + r"\p{Lu}[\p{L}\x20.'’-]{2,30}" + _REGION + r"[^\S\n]*,[^\S\n]*\Z")
+_TITLED_WORDS = r"\p{Lu}[\p{L}.'’-]{1,20}(?:\x20\p{Lu}[\p{L}.'’-]{1,20}){0,2}"
+_TITLED_PLACE = regex.compile(_LINE_START + _TITLED_WORDS + r"(?:,[^\S\n]*" + _TITLED_WORDS + r")?[^\S\n]*,[^\S\n]*\Z")
 # What follows a wire dateline's date: a full stop, a comma and the agency, a bracket or a dash.
 _WIRE_AFTER = regex.compile(r"[^\S\n]*(?:[.,(]|[—–-]{1,2}\s)")
-_AGENCY_AFTER = regex.compile(r"[^\S\n]*\(\p{Lu}[\p{L}\x20-]{1,20}\)")
+_AGENCY_AFTER = regex.compile(r"[^\S\n]*\((?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)\p{Lu}[\p{L}\x20-]{1,20}\)")
 _YEAR = regex.compile(r"\A\d{4}")
 
 
@@ -100,25 +101,27 @@ def is_dateline(text: str, m: Mention) -> bool:
     return _TITLED_PLACE.search(text, lo, m.start) is not None and _AGENCY_AFTER.match(text, m.end) is not None
 
 
-def article_date(text: str, mentions: list[Mention]) -> tuple[date, str] | None:
-    """The date an article is written on, and where it was read: the stored page's metadata line, else a
-    wire dateline at the start of a line. A dateline without a year takes the first year the article
-    states after it, as a lead reports the period it is written in."""
-    stored = stored_date(text)
-    if stored:
-        return stored, "metadata"
-    return dateline_date(text, mentions)
+def article_date(text: str, mentions: list[Mention], stored: date | None = None) -> tuple[date, str] | None:
+    """The date an article is written on, and where it was read: its stored page's metadata line, else a
+    wire dateline at the start of a line. A dateline without a year takes it from the date its page was
+    stored (`stored`, for an article further down a page), else the first year the article states after it,
+    as a lead reports the period it is written in."""
+    own = stored_date(text)
+    if own:
+        return own, "metadata"
+    return dateline_date(text, mentions, stored)
 
 
 def dateline_date(text: str, mentions: list[Mention], stored: date | None = None) -> tuple[date, str] | None:
     """The date of the first wire dateline among `mentions` (offsets into `text`), its year, where it gives
-    none, the stored page's date's, else the first year stated after it."""
+    none, the stored page's date's (the year before, for a day after it), else the first year stated after it."""
     for i, m in enumerate(mentions):
         if not is_dateline(text, m):
             continue
         year = m.value[:4]
         if year == "XXXX" and stored is not None:
-            year = f"{stored.year:04d}"
+            # A page stored on 3 January dated `Dec. 30` was written the year before.
+            year = f"{stored.year - (m.value[5:] > stored.isoformat()[5:]):04d}"
         if year == "XXXX":
             year = next((str(n.value)[:4] for n in mentions[i + 1:] if n.kind in TIME_KINDS
                          and _YEAR.match(str(n.value))), None)

@@ -87,7 +87,7 @@ def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: dat
         # Only times date an article (a dateline, the year after it): the figures need no copies at its offsets.
         written = article_date(text[start:end], [m.model_copy(update={"start": m.start - start, "end": m.end - start})
                                                  for m in own if m.kind in TIME_KINDS and start <= m.start
-                                                 and m.end <= end]) or page
+                                                 and m.end <= end], stored) or page
         day, source = written if written else ((reference, "reference date") if reference else (None, None))
         paragraphs = [p for p in every_paragraph if lo <= p[0] < hi] or [(lo, hi)]
         # A short report states the period it is written in in its lead; a long essay ranges over years.

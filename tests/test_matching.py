@@ -125,6 +125,15 @@ def test_a_pattern_that_can_start_anywhere_has_no_first_characters():
     assert first_chars(r"a?") is None
 
 
+@pytest.mark.parametrize("pattern", [r"[\w--\d]{7,}", r"[[a-f]&&[^c]]{7,}", r"(?<=[=--x])a"])
+def test_a_set_only_the_regex_module_reads_gives_the_prefilter_nothing_to_go_by(pattern):
+    """CPython's parser reads `--`, `&&` and a set in a set as members: a first character, a needed run or a
+    needed look-behind read off it would leave a rule out of windows it matches in."""
+    from facts.engine.prefilter import first_chars, needed_before, needed_run
+
+    assert (first_chars(pattern), needed_run(pattern), needed_before(pattern)) == (None, None, None)
+
+
 @pytest.mark.parametrize("pattern, ahead", [
     (r"\b(?!Q[1-4]\b)[A-Z]+\d", r"\b(?=[A-Z]+\d)(?!Q[1-4]\b)[A-Z]+\d"),
     (r"(?!x)a(?:b|c)[|(]", r"(?=a(?:b|c)[|(])(?!x)a(?:b|c)[|(]"),

@@ -41,9 +41,20 @@ _GROUP_NAME = regex.compile(r"\(\?P<([^>]+)>|\(\?\(([A-Za-z_]\w*)\)|\(\?P=([A-Za
 _UNBOUNDED = None
 
 
+def _misread(pattern: str) -> bool:
+    """Whether a set uses the `regex` module's own syntax, which CPython's parser reads as members: a set
+    inside a set or a set operation (`[\\w--\\d]`, `[[a-z]&&[^x]]`, `||`, `~~`)."""
+    previous = ""
+    for piece, inside in pattern_pieces(pattern):
+        if inside and (piece == "[" or previous + piece in ("--", "&&", "||", "~~")):
+            return True
+        previous = piece if inside else ""
+    return False
+
+
 def first_chars(pattern: str, flags: int = re.VERBOSE) -> frozenset[str] | None:
     """The set of first characters of `pattern` (`\\d` for any digit), or None when unbounded."""
-    if sre_parse is None:
+    if sre_parse is None or _misread(pattern):
         return _UNBOUNDED
     try:
         parsed = sre_parse.parse(_unique_group_names(pattern), flags)
@@ -68,7 +79,7 @@ def needed_before(pattern: str, flags: int = re.VERBOSE) -> NeededBefore | None:
     """What a match of `pattern` needs just before its start, where the pattern opens with a look-behind
     on one character of a few (`(?<==)`), or a negative one on all but a few (`(?<![^\\n])`, which
     the text's start passes too); else None."""
-    if sre_parse is None:
+    if sre_parse is None or _misread(pattern):
         return None
     try:
         op, (direction, inner) = list(sre_parse.parse(_unique_group_names(pattern), flags))[0]
@@ -101,7 +112,7 @@ class NeededRun(NamedTuple):
 def needed_run(pattern: str, flags: int = re.VERBOSE) -> NeededRun | None:
     """The longest run of characters of one set that every match of `pattern` consumes (`[0-9a-f]{7,}`),
     where it is at least _MIN_RUN long; else None."""
-    if sre_parse is None:
+    if sre_parse is None or _misread(pattern):
         return None
     try:
         parsed = sre_parse.parse(_unique_group_names(pattern), flags)

@@ -411,6 +411,25 @@ def test_cues_are_scanned_in_the_sentences_that_need_them_in_any_text(text):
     _sentence_hits(text)
 
 
+def _hits_in_order(text: str) -> None:
+    """`_Text.within` cuts a span's hits from the back of their run: the lists it reads are sorted by
+    start and by end alike (no hit holds another)."""
+    t = _Text(text, extract(text), _cached_attribution(cached_rules()), cached_rules().lexicon)
+    for hits in (t.entities, t.metrics, t.events):
+        assert all(a.start <= b.start and a.end <= b.end for a, b in zip(hits, hits[1:]))
+
+
+@pytest.mark.parametrize("index", range(len(SEED_TEXTS)))
+def test_names_and_cues_end_in_the_order_they_start(index):
+    _hits_in_order(SEED_TEXTS[index])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_texts())
+def test_names_and_cues_end_in_the_order_they_start_in_any_text(text):
+    _hits_in_order(text)
+
+
 def _matches(matches) -> list[tuple]:
     """In the order given: `_structure` takes the first that fits, structure by structure."""
     return [(m.span(), m.span("cue"), m.span("a")) for m in matches]

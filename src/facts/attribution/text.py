@@ -226,9 +226,14 @@ class _Text:
 
     @staticmethod
     def within(hits: list, start: int, end: int) -> list:
+        """The hits inside a span, of a list sorted by start whose ends are in order too (hits of a scan,
+        names merged: none holds another): those starting in it that end past it are its last, so the
+        span's run of the list is cut from the back instead of every hit being tried."""
         lo = bisect_left(hits, (start,))
-        hi = bisect_left(hits, (end,))
-        return [h for h in hits[lo:hi] if h.end <= end]
+        hi = bisect_left(hits, (end,), lo)
+        while hi > lo and hits[hi - 1].end > end:
+            hi -= 1
+        return hits[lo:hi]
 
     @staticmethod
     def last_end(hits: list[_Hit], start: int, end: int) -> int:

@@ -82,25 +82,15 @@ def _home(t: _Text, ctx: _Context, exclude: set[str]) -> str | None:
     s = ctx.sentence
     hits = t.within(t.entities, max(0, s.start - 4000), s.end)
     counts: Counter = Counter()
-    for listed in _lists(t, hits):
-        for h in listed:
-            if h.value not in exclude:
-                counts[h.value] += 1 / len(listed) if len(listed) >= 3 else 1
+    sizes = t.list_sizes
+    for h in hits:
+        if h.value not in exclude:
+            size = sizes[h.start]
+            counts[h.value] += 1 / size if size >= 3 else 1
     if not counts:
         return None
     last = {h.value: h.start for h in hits}
     return max(counts, key=lambda n: (counts[n], last[n]))
-
-
-def _lists(t: _Text, hits: list[_Hit]) -> list[list[_Hit]]:
-    """Names in runs joined by commas and `and` (`name_joint`), each name alone a run of one."""
-    runs: list[list[_Hit]] = []
-    for h in hits:
-        if runs and t.att.name_joint.fullmatch(t.text, runs[-1][-1].end, h.start):
-            runs[-1].append(h)
-        else:
-            runs.append([h])
-    return runs
 
 
 def _anaphora(t: _Text, start: int, end: int, names: list[str]) -> list[str]:

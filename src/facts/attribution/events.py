@@ -5,7 +5,6 @@ from __future__ import annotations
 import regex
 
 from ..models import Mention
-from ..resolve import is_dateline
 from .claim import Event
 from .context import (
     _PHRASE_END,
@@ -111,7 +110,7 @@ def _event(t: _Text, ctx: _Context, m: Mention) -> tuple[Event | None, list[str]
     an earlier mention of the event, or the clause around it."""
     # A wire dateline dates the article, not an event its lead tells of ("Islamabad, May 6 (PTI) ... killed on
     # Tuesday in a terrorist attack").
-    cues = [] if is_dateline(t.text, m) else _occasioned(t, [c for c in _cues(t, t.events, m, ctx)
+    cues = [] if m.start in t.dateline_starts else _occasioned(t, [c for c in _cues(t, t.events, m, ctx)
                                                               if _dates_cue(t, c, m)])
     if not cues:
         names = _subject(t, ctx)

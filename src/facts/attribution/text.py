@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from functools import cached_property
 from typing import NamedTuple
 
 import regex
@@ -131,7 +132,8 @@ class _Text:
         self.metrics = _outside([h for i in figured for h in att.metric_cue.hits(padded, self.spans[i])], names)
         self.events = [h for i in figured for h in self.all_events.sentence(i)]
         # A dateline dates the article (`frame`), not a figure of its first sentence.
-        self.times = sorted((m for m in mentions if m.kind in TIME_KINDS and not is_dateline(text, m)),
+        self.dateline_starts = frozenset(m.start for m in mentions if m.kind in TIME_KINDS and is_dateline(text, m))
+        self.times = sorted((m for m in mentions if m.kind in TIME_KINDS and m.start not in self.dateline_starts),
                             key=lambda m: m.start)
         self.time_starts = [m.start for m in self.times]
         self._sentences: dict[int, _Sentence] = {}
@@ -256,6 +258,20 @@ class _Text:
                     self.text, max(0, h.start - 20), h.start)):
                 found[h.value] = None
         return list(found)
+
+    @cached_property
+    def list_sizes(self) -> dict[int, int]:
+        """For each entity hit (by start), how many names its list holds: names joined by commas and `and`
+        (`name_joint`) are a list, a name alone a list of one."""
+        sizes: dict[int, int] = {}
+        run: list[_Hit] = []
+        for h in [*self.entities, None]:
+            if h is not None and run and self.att.name_joint.fullmatch(self.text, run[-1].end, h.start):
+                run.append(h)
+                continue
+            sizes.update((member.start, len(run)) for member in run)
+            run = [h] if h is not None else []
+        return sizes
 
     def kind_of(self, name: str) -> str:
         """An entity's type, remembered per name: a text asks it of its few entities thousands of times."""

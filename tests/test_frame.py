@@ -235,3 +235,8 @@ def test_the_same_period_last_year_is_last_years_months():
 def test_only_a_day_a_week_or_a_few_days_date_an_event_rather_than_the_figures_after(text, written, period):
     assert claim(text, written).period == period
 
+
+
+def test_a_figure_counted_since_a_time_is_for_the_run_to_the_articles_date():
+    text = " date 2023-01-06 Since 2009, Turkmenistan has supplied China with 350 billion cubic meters of gas."
+    assert claim(text, "350 billion cubic meters").period == "2009/2023-01-06"

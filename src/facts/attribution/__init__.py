@@ -120,7 +120,7 @@ def _in_frame(t: _Text, frame: Frame, att: Attribution, claim: Claim, index: int
     future = att.future.search(t.text, max(claim.sentence_start, m.start - att.future_window), m.start)
     if future and t.figure_between(future.end(), m.start):
         future = None  # "will reach 90 Mt, up from 88 Mt": 88 Mt has been
-    if claim.period is not None:
+    if claim.period is not None or claim.why.get("period") == "since":
         if future and claim.why.get("period") == "event" and _past(claim.period, frame):
             return replace(claim, period=None, why={**claim.why, "period": "none"})
         return claim

@@ -98,6 +98,7 @@ def build_frames(t: _Text, mentions: list[Mention], lex: Lexicon, reference: dat
     found = Frames(frames, starts)
     t.time_value = lambda m: _time_value(m, found.at(m.start), lex, text)
     t.topic = lambda offset: found.at(offset).topic
+    t.article_date = lambda offset: found.at(offset).date
     return found
 
 

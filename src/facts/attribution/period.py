@@ -166,6 +166,8 @@ def _period(t: _Text, ctx: _Context, m: Mention, dated: dict[str, tuple[int, str
         found = _own_times(t, m, t.times_within(start, end, exclude=m), ctx.clause)
         if found:
             chosen = min(found, key=lambda c: _time_score(t, m, c))
+            if t.att.since.search(t.text, max(0, chosen.start - 30), chosen.start):
+                return _since(t, m, t.time_value(chosen)), "since"
             return _same_months(t, ctx, chosen, t.time_value(chosen)), step
         if t.att.anaphor["period"].search(t.text, start, end):
             previous = _previous_times(t, ctx)
@@ -173,6 +175,13 @@ def _period(t: _Text, ctx: _Context, m: Mention, dated: dict[str, tuple[int, str
                 return _end_of_range(t, m, previous, ctx.clause), "same period"
     when = _event_time(t, ctx, dated)
     return (when, "event") if when else (None, "none")
+
+
+def _since(t: _Text, m: Mention, value: str) -> str | None:
+    """A figure counted since a time ("since 2009, it has supplied 350 bcm") is for the run from that time to
+    the article's date, not for that time alone; with no article date, for no period that can be compared."""
+    day = t.article_date(m.start)
+    return f"{value.split('/')[0]}/{day.isoformat()}" if day else None
 
 
 def _event_time(t: _Text, ctx: _Context, dated: dict[str, tuple[int, str]]) -> str | None:

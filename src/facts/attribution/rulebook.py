@@ -84,6 +84,7 @@ class AttributionFile(RuleFileModel):
     conversion: str
     original: str
     stock_date: str
+    since: str
     quote_close: str
     time_heads_figure: str
     time_opens_part: str
@@ -188,6 +189,7 @@ class Attribution:
     conversion: Pattern
     original: Pattern
     stock_date: Pattern
+    since: Pattern
     quote_close: Pattern
     time_heads_figure: Pattern
     time_opens_part: Pattern
@@ -387,7 +389,7 @@ def _words(table_pattern: str) -> str:
 _SEARCHED = (
     "figure_joint", "locative", "comparison", "period_signal", "occasion", "source", "located", "located_part",
     "part_noun", "also_known_as", "proper_name", "share_of_whole", "population_of", "priced_before", "priced_after",
-    "respectively", "conversion", "original", "stock_date", "quote_close", "time_heads_figure", "time_opens_part", "cue_own_time", "future", "receiver", "level_before", "change_before", "change_after",
+    "respectively", "conversion", "original", "stock_date", "since", "quote_close", "time_heads_figure", "time_opens_part", "cue_own_time", "future", "receiver", "level_before", "change_before", "change_after",
     "owned", "everywhere", "from_figure", "figure_time", "same_period", "range_from", "range_to", "range_opened",
     "share_of", "name_joint",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from datetime import date
 from functools import cached_property
 from typing import NamedTuple
 
@@ -124,6 +125,8 @@ class _Text:
         self.time_value: Callable[[Mention], str] = lambda m: m.resolved or str(m.value)
         # The entities the article around an offset is about, most salient first (`frame` sets it).
         self.topic: Callable[[int], list[str]] = lambda offset: []
+        # The date the article around an offset is written on, if known (`frame` sets it).
+        self.article_date: Callable[[int], date | None] = lambda offset: None
         self.all_events = _SentenceHits(att.event_cue, padded, self.spans, self.starts)
         # The cues of the sentences that hold a figure, as a figure's cues are those of its own sentence.
         figured = sorted({self.sentence_index(m.start) for m in mentions} if self.spans else ())

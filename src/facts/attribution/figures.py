@@ -320,12 +320,12 @@ def _owner(t: _Text, m: Mention) -> str | None:
 
 def _measure_changed(t: _Text, ctx: _Context, m: Mention, cues: list, previous: _Figure | None) -> str | None:
     """What a change ("a 23.9% increase", "growth of 6%") is a change of: the nearest cue of a measure in its
-    sentence, else the measure of the figure before it."""
-    sentence = ctx.sentence
-    measures = [c for c in _by_distance(t.within(t.metrics, sentence.start, sentence.end), m)
-                if c.value not in t.att.change_metrics]
-    if measures:
-        return measures[0].value
+    part of the sentence ("Exports reached $17.5 billion (an increase of 11.7 percent), while imports ..."),
+    else in its sentence, else the measure of the figure before it."""
+    for start, end in (ctx.segment, (ctx.sentence.start, ctx.sentence.end)):
+        measures = [c for c in _by_distance(t.within(t.metrics, start, end), m) if c.value not in t.att.change_metrics]
+        if measures:
+            return measures[0].value
     if previous and previous.metric:
         last = previous.metric.rsplit(" ", 1)
         return last[0] if len(last) == 2 and last[1] in t.att.change_metrics else previous.metric

@@ -51,7 +51,7 @@ def _own_times(t: _Text, m: Mention, found: list[Mention], clause: tuple[int, in
         if base is not None and base is not m and m.start < base.start:
             # "fell to $6.1 billion from $7.5 billion in 2022": 2022 is the time of the figure it came from.
             continue
-        if c.start >= m.end and (_quoted(t, m) and t.att.quote_close.search(t.text, m.end, c.start)
+        if c.start >= m.end and (t.att.quote_close.search(t.text, m.end, c.start) and _quoted(t, m)
                                  or _heads_figure(t, c, m)):
             continue  # the time of the statement that quotes the figure, or of the next figure
         bracket = _bracket(t, c.start, clause[0], clause[1])
@@ -77,10 +77,10 @@ _QUOTE_REACH = 2000
 def _quoted(t: _Text, m: Mention) -> bool:
     """Whether a figure stands inside a quotation opened before it in its paragraph (a curly opening mark
     not closed since, or an odd number of straight ones)."""
+    text = t.text
     lo = max(0, m.start - _QUOTE_REACH)
-    lo = max(lo, t.text.rfind("\n\n", lo, m.start))
-    before = t.text[lo:m.start]
-    return before.rfind("“") > before.rfind("”") or before.count('"') % 2 == 1
+    lo = max(lo, text.rfind("\n\n", lo, m.start))
+    return text.rfind("“", lo, m.start) > text.rfind("”", lo, m.start) or text.count('"', lo, m.start) % 2 == 1
 
 
 def _from_figure(t: _Text, c: Mention) -> Mention | None:
